@@ -1,0 +1,45 @@
+# Two commands matter: `make run` and `make test`. Both build .venv from the pinned requirements.
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+export PATH := $(CURDIR)/$(BIN):$(PATH)
+
+.PHONY: run test lint bench screenshots clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(VENV)/.installed-run: requirements.txt | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -r requirements.txt
+	touch $@
+
+$(VENV)/.installed-dev: requirements.txt requirements-dev.txt | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -r requirements-dev.txt
+	touch $@ $(VENV)/.installed-run
+
+## run: migrate, load the curriculum and demo accounts, serve the site with a Celery worker and beat
+run: $(VENV)/.installed-run
+	$(BIN)/python manage.py migrate --noinput
+	$(BIN)/python manage.py load_demo
+	@echo "\nServing on http://127.0.0.1:8000/ (Ctrl-C stops the site, the worker and beat)\n"
+	$(BIN)/honcho --procfile Procfile.dev start
+
+## test: the whole pytest suite (SQLite and an in-memory broker unless DATABASE_URL / CELERY_BROKER_URL say otherwise)
+test: $(VENV)/.installed-dev
+	$(BIN)/pytest $(PYTEST_ARGS)
+
+lint: $(VENV)/.installed-dev
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+## bench: serve with gunicorn under production settings and measure pages under loopback load
+bench: $(VENV)/.installed-dev
+	$(BIN)/python -m bench.run $(BENCH_ARGS)
+
+## screenshots: regenerate docs/screenshots/ from the browser tests (needs chromium)
+screenshots: $(VENV)/.installed-dev
+	SCREENSHOTS=1 $(BIN)/pytest -m browser -p no:randomly tests/browser
+
+clean:
+	rm -rf $(VENV) var/db.sqlite3 var/celery var/mail var/staticfiles

@@ -1,0 +1,41 @@
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.utils.html import format_html
+from rest_framework.authtoken.admin import TokenAdmin
+from rest_framework.authtoken.models import TokenProxy
+
+from accounts.models import User
+from accounts.permissions import AdminSitePermissionMixin
+
+
+@admin.register(User)
+class UserAdmin(AdminSitePermissionMixin, DjangoUserAdmin):
+    list_display = ["avatar_preview", "display_name", "email", "role", "time_zone", "is_active", "last_login"]
+    list_display_links = ["display_name"]
+    list_filter = ["role", "is_active"]
+    search_fields = ["email", "display_name"]
+    ordering = ["display_name"]
+    readonly_fields = ["last_login", "date_joined", "avatar_preview"]
+    fieldsets = [
+        (None, {"fields": ["email", "password"]}),
+        ("Profile", {"fields": ["display_name", "time_zone", "avatar_preview"]}),
+        ("Role", {"fields": ["role", "is_active"]}),
+        ("Dates", {"fields": ["last_login", "date_joined"]}),
+    ]
+    add_fieldsets = [
+        (None, {"classes": ["wide"], "fields": ["email", "display_name", "role", "password1", "password2"]}),
+    ]
+
+    @admin.display(description="Avatar")
+    def avatar_preview(self, user: User):
+        if not user.avatar_thumbnail:
+            return "—"
+        return format_html('<img src="{}" alt="" width="32" height="32">', user.avatar_thumbnail.url)
+
+
+admin.site.unregister(TokenProxy)
+
+
+@admin.register(TokenProxy)
+class ApiTokenAdmin(AdminSitePermissionMixin, TokenAdmin):
+    pass

@@ -1,0 +1,96 @@
+import zoneinfo
+from functools import cache
+
+from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
+from django.contrib.auth.models import PermissionsMixin
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils import timezone
+
+
+@cache
+def time_zone_choices() -> list[tuple[str, str]]:
+    names = sorted(zoneinfo.available_timezones() - {"localtime", "Factory"})
+    return [(name, name.replace("_", " ")) for name in names]
+
+
+def validate_time_zone(value: str) -> None:
+    if value not in zoneinfo.available_timezones():
+        raise ValidationError("“%(value)s” is not a known time zone.", params={"value": value})
+
+
+class Role(models.TextChoices):
+    HIRE = "hire", "New hire"
+    COACH = "coach", "Coach"
+    ADMIN = "admin", "Admin"
+
+
+class UserManager(BaseUserManager):
+    use_in_migrations = True
+
+    def _create_user(self, email: str, password: str | None, **fields):
+        if not email:
+            raise ValueError("An email address is required.")
+        user = self.model(email=self.normalize_email(email).lower(), **fields)
+        user.set_password(password)
+        user.save(using=self._db)
+        return user
+
+    def create_user(self, email: str, password: str | None = None, **fields):
+        fields.setdefault("is_superuser", False)
+        return self._create_user(email, password, **fields)
+
+    def create_superuser(self, email: str, password: str | None = None, **fields):
+        fields.update(is_superuser=True, is_staff=True, role=Role.ADMIN)
+        return self._create_user(email, password, **fields)
+
+
+class User(AbstractBaseUser, PermissionsMixin):
+    """A person who signs in: a new hire, a coach or an admin (training manager)."""
+
+    email = models.EmailField("email address", unique=True)
+    display_name = models.CharField(max_length=150)
+    role = models.CharField(max_length=16, choices=Role.choices, default=Role.HIRE, db_index=True)
+    time_zone = models.CharField(
+        max_length=64, default="UTC", choices=time_zone_choices, validators=[validate_time_zone]
+    )
+    avatar = models.FileField(upload_to="avatars/", blank=True)
+    avatar_thumbnail = models.FileField(upload_to="avatars/thumbs/", blank=True)
+    is_active = models.BooleanField(default=True)
+    # Derived from the role on save (Django's admin reads it): admins are staff, nobody else.
+    is_staff = models.BooleanField(default=False, editable=False)
+    date_joined = models.DateTimeField(default=timezone.now)
+
+    objects = UserManager()
+
+    USERNAME_FIELD = "email"
+    EMAIL_FIELD = "email"
+    REQUIRED_FIELDS = ["display_name"]
+
+    class Meta:
+        ordering = ["display_name", "email"]
+
+    def __str__(self) -> str:
+        return self.display_name or self.email
+
+    def save(self, *args, **kwargs) -> None:
+        self.is_staff = self.role == Role.ADMIN or self.is_superuser
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "role" in update_fields:
+            kwargs["update_fields"] = {*update_fields, "is_staff"}
+        super().save(*args, **kwargs)
+
+    def clean(self) -> None:
+        super().clean()
+        self.email = self.__class__.objects.normalize_email(self.email).lower()
+
+    def get_full_name(self) -> str:
+        return self.display_name
+
+    def get_short_name(self) -> str:
+        return self.display_name.split(" ")[0] if self.display_name else self.email
+
+    @property
+    def initials(self) -> str:
+        parts = [p for p in self.display_name.split() if p][:2]
+        return "".join(p[0].upper() for p in parts) or self.email[:1].upper()

@@ -1,0 +1,125 @@
+"""Who may do what: defined once, used by web views, API views and the admin site.
+
+Predicates take a user (possibly anonymous) and answer a yes/no question. The
+adapters at the bottom turn a predicate into a view decorator, a class-based view
+mixin and a DRF permission class, so no other module restates a rule.
+"""
+
+from collections.abc import Callable
+from functools import wraps
+
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
+from rest_framework.permissions import BasePermission
+
+from accounts.models import Role
+
+Predicate = Callable[[object], bool]
+
+
+def _is_signed_in(user) -> bool:
+    return bool(user and user.is_authenticated and user.is_active)
+
+
+def is_hire(user) -> bool:
+    return _is_signed_in(user) and user.role == Role.HIRE
+
+
+def is_coach(user) -> bool:
+    return _is_signed_in(user) and user.role == Role.COACH
+
+
+def is_admin(user) -> bool:
+    return _is_signed_in(user) and (user.role == Role.ADMIN or user.is_superuser)
+
+
+def can_take_training(user) -> bool:
+    return is_hire(user)
+
+
+def can_grade(user) -> bool:
+    return is_coach(user) or is_admin(user)
+
+
+def can_manage_cohorts(user) -> bool:
+    return is_admin(user)
+
+
+def can_use_admin_site(user) -> bool:
+    return is_admin(user)
+
+
+LANDING_PAGES: list[tuple[Predicate, str]] = [
+    (is_admin, "courses:cohort_list"),
+    (is_coach, "coaching:queue"),
+    (is_hire, "courses:my_training"),
+]
+
+
+def landing_url_name(user) -> str:
+    """The page a user lands on after signing in."""
+    for predicate, url_name in LANDING_PAGES:
+        if predicate(user):
+            return url_name
+    return "accounts:profile"
+
+
+# --- Adapters ------------------------------------------------------------------
+
+
+def require(predicate: Predicate):
+    """View decorator: anonymous visitors go to login; signed-in users without the right get 403."""
+
+    def decorator(view):
+        @wraps(view)
+        def wrapped(request, *args, **kwargs):
+            if not request.user.is_authenticated:
+                return redirect_to_login(request.get_full_path())
+            if not predicate(request.user):
+                raise PermissionDenied
+            return view(request, *args, **kwargs)
+
+        return wrapped
+
+    return decorator
+
+
+class RequirePredicateMixin:
+    """Class-based view mixin: set `predicate = staticmethod(can_grade)`."""
+
+    predicate: Predicate
+
+    def dispatch(self, request, *args, **kwargs):
+        return require(type(self).predicate)(super().dispatch)(request, *args, **kwargs)
+
+
+def api_permission(predicate: Predicate) -> type[BasePermission]:
+    """A DRF permission class answering with the same predicate as the web."""
+
+    class PredicatePermission(BasePermission):
+        message = "You do not have permission to do this."
+
+        def has_permission(self, request, view) -> bool:
+            return predicate(request.user)
+
+    PredicatePermission.__name__ = f"Api_{predicate.__name__}"
+    return PredicatePermission
+
+
+class AdminSitePermissionMixin:
+    """ModelAdmin mixin: admins (training managers) may use every admin page."""
+
+    def has_module_permission(self, request) -> bool:
+        return can_use_admin_site(request.user)
+
+    def has_view_permission(self, request, obj=None) -> bool:
+        return can_use_admin_site(request.user)
+
+    def has_add_permission(self, request, *args) -> bool:
+        return can_use_admin_site(request.user)
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return can_use_admin_site(request.user)
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return can_use_admin_site(request.user)

@@ -1,0 +1,122 @@
+"""Writes to accounts. Views, API views, admin actions and tasks all come through here."""
+
+from django.conf import settings
+from django.contrib.auth.forms import PasswordResetForm
+from django.contrib.auth.tokens import default_token_generator
+from django.contrib.sessions.models import Session
+from django.db import transaction
+from django.utils import timezone
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
+
+from accounts.avatars import avatar_process
+from accounts.models import Role, User
+
+
+def user_create(
+    *,
+    email: str,
+    display_name: str,
+    role: str = Role.HIRE,
+    password: str | None = None,
+    time_zone: str = "UTC",
+) -> User:
+    user = User(
+        email=email,
+        display_name=display_name,
+        role=role,
+        time_zone=time_zone,
+    )
+    user.set_password(password)  # None leaves an unusable password: the person sets one by reset
+    user.full_clean()
+    user.save()
+    return user
+
+
+def user_set_role(*, user: User, role: str) -> User:
+    user.role = role
+    user.full_clean(exclude=["password"])
+    user.save(update_fields=["role"])
+    return user
+
+
+def user_update_profile(*, user: User, display_name: str | None = None, time_zone: str | None = None) -> User:
+    if display_name is not None:
+        user.display_name = display_name.strip()
+    if time_zone is not None:
+        user.time_zone = time_zone
+    user.full_clean(exclude=["password"])
+    user.save(update_fields=["display_name", "time_zone"])
+    return user
+
+
+def user_set_avatar(*, user: User, upload) -> User:
+    """Store a new avatar (validated by content) and remove the old files once committed."""
+    processed = avatar_process(upload)  # raises ValidationError before anything is written
+    old_files = [f.name for f in (user.avatar, user.avatar_thumbnail) if f]
+    with transaction.atomic():
+        user.avatar.save(processed.image.name, processed.image, save=False)
+        user.avatar_thumbnail.save(processed.thumbnail.name, processed.thumbnail, save=False)
+        user.save(update_fields=["avatar", "avatar_thumbnail"])
+        transaction.on_commit(lambda: _delete_files(user.avatar.storage, old_files))
+    return user
+
+
+def user_remove_avatar(*, user: User) -> User:
+    old_files = [f.name for f in (user.avatar, user.avatar_thumbnail) if f]
+    with transaction.atomic():
+        user.avatar = ""
+        user.avatar_thumbnail = ""
+        user.save(update_fields=["avatar", "avatar_thumbnail"])
+        transaction.on_commit(lambda: _delete_files(User._meta.get_field("avatar").storage, old_files))
+    return user
+
+
+def _delete_files(storage, names: list[str]) -> None:
+    for name in names:
+        storage.delete(name)
+
+
+def password_reset_request(*, email: str, domain: str, use_https: bool) -> int:
+    """Queue a reset email for each active account with this address. Returns how many.
+
+    The answer is never shown to the visitor, so nobody can probe which addresses exist.
+    """
+    from accounts.tasks import password_reset_email_send
+
+    users = PasswordResetForm(data={"email": email}).get_users(email)
+    count = 0
+    for user in users:
+        password_reset_email_send.delay_on_commit(user.pk, domain, use_https)
+        count += 1
+    return count
+
+
+def password_reset_email_send(*, user_id: int, domain: str, use_https: bool) -> bool:
+    """Send one reset email. The token is made here, so it never travels through the broker."""
+    user = User.objects.filter(pk=user_id, is_active=True).first()
+    if user is None:
+        return False
+    context = {
+        "email": user.email,
+        "domain": domain,
+        "site_name": settings.SITE_NAME,
+        "uid": urlsafe_base64_encode(force_bytes(user.pk)),
+        "user": user,
+        "token": default_token_generator.make_token(user),
+        "protocol": "https" if use_https else "http",
+    }
+    PasswordResetForm().send_mail(
+        subject_template_name="registration/password_reset_subject.txt",
+        email_template_name="registration/password_reset_email.txt",
+        context=context,
+        from_email=None,
+        to_email=user.email,
+        html_email_template_name="registration/password_reset_email.html",
+    )
+    return True
+
+
+def sessions_clear_expired() -> int:
+    deleted, _ = Session.objects.filter(expire_date__lt=timezone.now()).delete()
+    return deleted

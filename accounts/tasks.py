@@ -1,0 +1,14 @@
+from celery import shared_task
+
+from accounts import services
+from config.celery import RETRY_TRANSIENT
+
+
+@shared_task(**RETRY_TRANSIENT)
+def password_reset_email_send(user_id: int, domain: str, use_https: bool) -> bool:
+    return services.password_reset_email_send(user_id=user_id, domain=domain, use_https=use_https)
+
+
+@shared_task
+def sessions_clear_expired() -> int:
+    return services.sessions_clear_expired()

@@ -1,0 +1,71 @@
+from django.contrib import messages
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.shortcuts import redirect, render
+from django.urls import reverse_lazy
+from django.views.decorators.http import require_POST
+
+from accounts import permissions, services
+from accounts.forms import AvatarForm, EmailAuthenticationForm, ProfileForm, QueuedPasswordResetForm
+
+
+@login_required
+def home(request):
+    """Send each person to their role's landing page."""
+    return redirect(permissions.landing_url_name(request.user))
+
+
+class LoginView(auth_views.LoginView):
+    authentication_form = EmailAuthenticationForm
+    redirect_authenticated_user = True
+
+
+class PasswordResetView(auth_views.PasswordResetView):
+    form_class = QueuedPasswordResetForm
+    success_url = reverse_lazy("password_reset_done")
+
+
+@login_required
+def profile(request):
+    profile_form = ProfileForm(instance=request.user)
+    avatar_form = AvatarForm()
+    if request.method == "POST":
+        profile_form = ProfileForm(request.POST, instance=request.user)
+        if profile_form.is_valid():
+            services.user_update_profile(
+                user=request.user,
+                display_name=profile_form.cleaned_data["display_name"],
+                time_zone=profile_form.cleaned_data["time_zone"],
+            )
+            messages.success(request, "Your profile is saved.")
+            return redirect("accounts:profile")
+    return render(request, "accounts/profile.html", {"profile_form": profile_form, "avatar_form": avatar_form})
+
+
+@login_required
+@require_POST
+def avatar_upload(request):
+    avatar_form = AvatarForm(request.POST, request.FILES)
+    if avatar_form.is_valid():
+        try:
+            services.user_set_avatar(user=request.user, upload=avatar_form.cleaned_data["avatar"])
+        except ValidationError as error:
+            avatar_form.add_error("avatar", error)
+        else:
+            messages.success(request, "Your new avatar is saved.")
+            return redirect("accounts:profile")
+    return render(
+        request,
+        "accounts/profile.html",
+        {"profile_form": ProfileForm(instance=request.user), "avatar_form": avatar_form},
+        status=400,
+    )
+
+
+@login_required
+@require_POST
+def avatar_remove(request):
+    services.user_remove_avatar(user=request.user)
+    messages.success(request, "Your avatar is removed.")
+    return redirect("accounts:profile")

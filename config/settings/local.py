@@ -1,0 +1,8 @@
+"""Settings for a developer's machine: `make run`. Safe defaults, nothing to configure."""
+
+import os
+
+os.environ.setdefault("DEBUG", "true")
+os.environ.setdefault("SECRET_KEY", "local-development-only-not-secret")
+
+from config.settings.base import *  # noqa: F403
