@@ -19,6 +19,13 @@ def validate_time_zone(value: str) -> None:
         raise ValidationError("“%(value)s” is not a known time zone.", params={"value": value})
 
 
+def login_name_from_credentials(request, credentials: dict | None) -> str | None:
+    """The email a sign-in attempt was for, as stored: lockouts must not depend on letter case."""
+    source = credentials if credentials is not None else request.POST
+    name = source.get("username") if source else None
+    return name.strip().lower() if name else None
+
+
 class Role(models.TextChoices):
     HIRE = "hire", "New hire"
     COACH = "coach", "Coach"
@@ -35,6 +42,10 @@ class UserManager(BaseUserManager):
         user.set_password(password)
         user.save(using=self._db)
         return user
+
+    def get_by_natural_key(self, email: str):
+        # Addresses are stored lower-case; people type them however they like.
+        return self.get(email__iexact=email.strip())
 
     def create_user(self, email: str, password: str | None = None, **fields):
         fields.setdefault("is_superuser", False)

@@ -12,7 +12,7 @@ def cohort_list(*, user) -> QuerySet[Cohort]:
         hire_count=Count("enrollments", distinct=True),
         active_count=Count("enrollments", filter=Q(enrollments__status=EnrollmentStatus.ACTIVE), distinct=True),
         coach_count=Count("coaches", distinct=True),
-    )
+    ).order_by("-start_date", "name")
     if permissions.is_admin(user):
         return cohorts
     if permissions.is_coach(user):

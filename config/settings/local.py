@@ -6,3 +6,5 @@ os.environ.setdefault("DEBUG", "true")
 os.environ.setdefault("SECRET_KEY", "local-development-only-not-secret")
 
 from config.settings.base import *  # noqa: F403
+
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # noqa: F405

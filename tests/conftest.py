@@ -1,0 +1,93 @@
+"""Fixtures shared by the whole suite: people in each role, clients signed in as them,
+a real Celery worker, and a helper to wait for work done elsewhere."""
+
+import time
+from collections.abc import Callable
+
+import pytest
+from django.test import Client
+
+from tests.factories import AdminFactory, CoachFactory, CohortFactory, EnrollmentFactory, HireFactory
+
+
+@pytest.fixture
+def hire(db):
+    return HireFactory(display_name="Hana Hire")
+
+
+@pytest.fixture
+def coach(db):
+    return CoachFactory(display_name="Cora Coach")
+
+
+@pytest.fixture
+def training_admin(db):
+    return AdminFactory(display_name="Ada Admin")
+
+
+@pytest.fixture
+def cohort(db, coach):
+    cohort = CohortFactory()
+    cohort.coaches.add(coach)
+    return cohort
+
+
+@pytest.fixture
+def enrollment(cohort, hire):
+    return EnrollmentFactory(cohort=cohort, hire=hire)
+
+
+def _client_for(user) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+@pytest.fixture
+def client_for() -> Callable[[object], Client]:
+    return _client_for
+
+
+@pytest.fixture
+def hire_client(hire):
+    return _client_for(hire)
+
+
+@pytest.fixture
+def coach_client(coach):
+    return _client_for(coach)
+
+
+@pytest.fixture
+def admin_client_(training_admin):
+    return _client_for(training_admin)
+
+
+def wait_for(condition: Callable[[], object], *, timeout: float = 15.0, interval: float = 0.05):
+    """Poll until `condition()` is truthy (work done by a worker thread or a server)."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = condition()
+        if value:
+            return value
+        time.sleep(interval)
+    raise AssertionError(f"condition not met within {timeout}s")
+
+
+@pytest.fixture
+def celery_worker(transactional_db):
+    """A real Celery worker in a thread of this process, consuming from the configured broker.
+
+    Under `make test` the broker is Kombu's in-memory transport; CI points CELERY_BROKER_URL
+    at Redis. Tests using it run in transactional mode so the worker's own database
+    connection sees committed rows.
+    """
+    from celery.contrib.testing.worker import start_worker
+
+    from config.celery import app
+
+    # Drop messages a previous run may have left behind on a shared broker.
+    with app.connection_for_write() as connection:
+        connection.default_channel.queue_purge(app.conf.task_default_queue)
+    with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=30, loglevel="WARNING") as worker:
+        yield worker

@@ -1,0 +1,30 @@
+import pytest
+from django.core.management import call_command
+
+from accounts.models import Role, User
+from courses.models import Cohort, Enrollment
+from demo.services import DEMO_PASSWORD
+
+pytestmark = pytest.mark.django_db
+
+
+def _counts():
+    return User.objects.count(), Cohort.objects.count(), Enrollment.objects.count()
+
+
+def test_load_demo_twice_creates_nothing_twice(capsys):
+    call_command("load_demo")
+    first = capsys.readouterr().out
+    counts = _counts()
+    call_command("load_demo")
+    second = capsys.readouterr().out
+
+    assert counts == _counts()
+    assert User.objects.filter(role=Role.ADMIN).count() == 1
+    assert User.objects.filter(role=Role.COACH).count() == 2
+    assert Enrollment.objects.count() == 12
+    assert "nothing created" in second
+    for output in (first, second):
+        assert DEMO_PASSWORD in output and "admin@academy.example" in output
+    assert User.objects.get(email="hire.ana@academy.example").check_password(DEMO_PASSWORD)
+    assert set(Cohort.objects.get().coaches.values_list("role", flat=True)) == {Role.COACH}
