@@ -21,6 +21,7 @@ $(VENV)/.installed-dev: requirements.txt requirements-dev.txt | $(BIN)/python
 ## run: migrate, load the curriculum and demo accounts, serve the site with a Celery worker and beat
 run: $(VENV)/.installed-run
 	$(BIN)/python manage.py migrate --noinput
+	$(BIN)/python manage.py load_curriculum courses/data/default_curriculum.yaml
 	$(BIN)/python manage.py load_demo
 	@echo "\nServing on http://127.0.0.1:8000/ (Ctrl-C stops the site, the worker and beat)\n"
 	$(BIN)/honcho --procfile Procfile.dev start

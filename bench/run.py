@@ -160,7 +160,16 @@ def main() -> int:
     sessions = _prepare(env)
     port = _free_port()
     server = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "config.wsgi", "--workers", str(args.workers), "--bind", f"127.0.0.1:{port}"],
+        [
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "config.wsgi",
+            "--workers",
+            str(args.workers),
+            "--bind",
+            f"127.0.0.1:{port}",
+        ],
         cwd=PROJECT,
         env=env,
         stdout=subprocess.DEVNULL,

@@ -1,10 +1,185 @@
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
+from django.shortcuts import get_object_or_404, render
+from django.urls import path, reverse
+from django.utils.html import format_html
 
 from accounts.permissions import AdminSitePermissionMixin
-from courses.models import Cohort, Enrollment
+from courses import services
+from courses.models import (
+    CheckAttempt,
+    Choice,
+    Cohort,
+    Curriculum,
+    Enrollment,
+    EnrollmentEvent,
+    KnowledgeCheck,
+    Lesson,
+    Question,
+    Week,
+)
 
 
-class EnrollmentInline(admin.TabularInline):
+class VersionLockMixin(AdminSitePermissionMixin):
+    """Content of a curriculum version that cohorts run is read-only: copy it to a new version to edit."""
+
+    def curriculum_of(self, obj) -> Curriculum | None:
+        raise NotImplementedError
+
+    def _in_use(self, obj) -> bool:
+        curriculum = self.curriculum_of(obj) if obj is not None else None
+        return curriculum is not None and curriculum.cohorts.exists()
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return super().has_change_permission(request, obj) and not self._in_use(obj)
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return super().has_delete_permission(request, obj) and not self._in_use(obj)
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return super().has_add_permission(request) and not self._in_use(obj)
+
+
+class WeekInline(VersionLockMixin, admin.TabularInline):
+    model = Week
+    extra = 0
+    fields = ["number", "title", "goals"]
+    show_change_link = True
+
+    def curriculum_of(self, obj):
+        return obj
+
+
+@admin.register(Curriculum)
+class CurriculumAdmin(VersionLockMixin, admin.ModelAdmin):
+    list_display = ["title", "slug", "version", "cohort_count", "created_at"]
+    readonly_fields = ["source_hash", "created_at"]
+    inlines = [WeekInline]
+    actions = ["copy_as_new_version"]
+
+    def curriculum_of(self, obj):
+        return obj
+
+    @admin.display(description="cohorts")
+    def cohort_count(self, curriculum: Curriculum) -> int:
+        return curriculum.cohorts.count()
+
+    @admin.action(description="Copy as a new version (to edit without disturbing running cohorts)")
+    def copy_as_new_version(self, request, queryset):
+        for curriculum in queryset:
+            copy = services.curriculum_copy_as_new_version(curriculum=curriculum)
+            self.message_user(request, f"Created {copy}.", messages.SUCCESS)
+
+
+class LessonInline(VersionLockMixin, admin.TabularInline):
+    model = Lesson
+    extra = 0
+    fields = ["position", "title", "slug", "estimated_minutes", "due_day"]
+    ordering = ["position"]
+    show_change_link = True
+
+    def curriculum_of(self, obj):
+        return obj.curriculum
+
+
+@admin.register(Week)
+class WeekAdmin(VersionLockMixin, admin.ModelAdmin):
+    list_display = ["__str__", "curriculum"]
+    list_filter = ["curriculum"]
+    inlines = [LessonInline]
+
+    def curriculum_of(self, obj):
+        return obj.curriculum
+
+    def save_formset(self, request, form, formset, change):
+        # New lessons belong to the week's curriculum.
+        for lesson in formset.save(commit=False):
+            lesson.curriculum = form.instance.curriculum
+            lesson.save()
+        for obj in formset.deleted_objects:
+            obj.delete()
+
+
+@admin.register(Lesson)
+class LessonAdmin(VersionLockMixin, admin.ModelAdmin):
+    list_display = ["title", "week", "position", "estimated_minutes", "due_day", "preview_link"]
+    list_filter = ["curriculum", "week__number"]
+    list_select_related = ["week", "curriculum"]
+    search_fields = ["title", "slug", "body_markdown"]
+    ordering = ["curriculum", "week__number", "position"]
+    fields = ["curriculum", "week", "position", "title", "slug", "estimated_minutes", "due_day", "body_markdown",
+              "video_url", "image", "image_alt"]  # fmt: skip
+
+    def curriculum_of(self, obj):
+        return obj.curriculum
+
+    def get_urls(self):
+        preview = self.admin_site.admin_view(self.preview_view)
+        return [path("<int:pk>/preview/", preview, name="courses_lesson_preview"), *super().get_urls()]
+
+    @admin.display(description="preview")
+    def preview_link(self, lesson: Lesson):
+        return format_html('<a href="{}">Preview</a>', reverse("admin:courses_lesson_preview", args=[lesson.pk]))
+
+    def preview_view(self, request, pk: int):
+        """The lesson exactly as a hire sees it."""
+        lesson = get_object_or_404(Lesson.objects.select_related("week"), pk=pk)
+        return render(
+            request,
+            "courses/lesson.html",
+            {"lesson": lesson, "week": lesson.week, "preview": True, "completed": False, "due_at": None},
+        )
+
+    def save_model(self, request, obj, form, change):
+        upload = form.cleaned_data.get("image")
+        if upload and "image" in form.changed_data:
+            try:
+                services.lesson_image_attach(lesson=obj, upload=upload)
+            except ValidationError as error:
+                self.message_user(request, f"The image was not saved: {error.messages[0]}", messages.ERROR)
+                obj.image = form.initial.get("image") or ""
+        super().save_model(request, obj, form, change)
+
+
+class ChoiceInline(VersionLockMixin, admin.TabularInline):
+    model = Choice
+    extra = 0
+    fields = ["position", "text", "is_correct"]
+
+    def curriculum_of(self, obj):
+        return obj.knowledge_check.week.curriculum
+
+
+@admin.register(Question)
+class QuestionAdmin(VersionLockMixin, admin.ModelAdmin):
+    list_display = ["__str__", "knowledge_check", "kind"]
+    inlines = [ChoiceInline]
+
+    def curriculum_of(self, obj):
+        return obj.knowledge_check.week.curriculum
+
+
+class QuestionInline(VersionLockMixin, admin.StackedInline):
+    model = Question
+    extra = 0
+    fields = ["position", "prompt", "kind", "explanation"]
+    show_change_link = True
+
+    def curriculum_of(self, obj):
+        return obj.week.curriculum
+
+
+@admin.register(KnowledgeCheck)
+class KnowledgeCheckAdmin(VersionLockMixin, admin.ModelAdmin):
+    list_display = ["title", "week", "pass_mark", "max_attempts"]
+    list_select_related = ["week__curriculum"]
+    inlines = [QuestionInline]
+
+    def curriculum_of(self, obj):
+        return obj.week.curriculum
+
+
+class EnrollmentInline(AdminSitePermissionMixin, admin.TabularInline):
     model = Enrollment
     extra = 0
     autocomplete_fields = ["hire"]
@@ -13,17 +188,70 @@ class EnrollmentInline(admin.TabularInline):
 
 @admin.register(Cohort)
 class CohortAdmin(AdminSitePermissionMixin, admin.ModelAdmin):
-    list_display = ["name", "start_date", "time_zone"]
+    list_display = ["name", "start_date", "time_zone", "curriculum"]
     search_fields = ["name"]
     prepopulated_fields = {"slug": ["name"]}
     filter_horizontal = ["coaches"]
     inlines = [EnrollmentInline]
 
 
+class EnrollmentEventInline(AdminSitePermissionMixin, admin.TabularInline):
+    model = EnrollmentEvent
+    extra = 0
+    fields = ["created_at", "kind", "days", "note", "actor"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+
 @admin.register(Enrollment)
 class EnrollmentAdmin(AdminSitePermissionMixin, admin.ModelAdmin):
-    list_display = ["hire", "cohort", "status", "extension_days"]
+    list_display = ["hire", "cohort", "status", "extension_days", "paused_on"]
     list_filter = ["status", "cohort"]
     search_fields = ["hire__email", "hire__display_name"]
     list_select_related = ["hire", "cohort"]
     autocomplete_fields = ["hire", "cohort"]
+    readonly_fields = ["extension_days", "paused_on"]
+    inlines = [EnrollmentEventInline]
+    actions = ["pause", "resume", "extend_by_a_week"]
+
+    def _each(self, request, queryset, action, done: str):
+        for enrollment in queryset.select_related("hire"):
+            try:
+                action(enrollment=enrollment, actor=request.user)
+            except ValidationError as error:
+                self.message_user(request, error.messages[0], messages.WARNING)
+            else:
+                self.message_user(request, f"{enrollment.hire}: {done}.", messages.SUCCESS)
+
+    @admin.action(description="Pause the selected hires")
+    def pause(self, request, queryset):
+        self._each(request, queryset, services.enrollment_pause, "paused")
+
+    @admin.action(description="Resume the selected hires (the pause moves their schedule)")
+    def resume(self, request, queryset):
+        self._each(request, queryset, services.enrollment_resume, "resumed")
+
+    @admin.action(description="Extend the selected hires' schedules by 7 days")
+    def extend_by_a_week(self, request, queryset):
+        def extend(**kwargs):
+            return services.enrollment_extend(days=7, note="Extended from the admin", **kwargs)
+
+        self._each(request, queryset, extend, "schedule moved by 7 days")
+
+
+@admin.register(CheckAttempt)
+class CheckAttemptAdmin(AdminSitePermissionMixin, admin.ModelAdmin):
+    list_display = ["enrollment", "knowledge_check", "number", "score", "passed", "submitted_at"]
+    list_filter = ["passed", "knowledge_check__week__number"]
+    list_select_related = ["enrollment__hire", "enrollment__cohort", "knowledge_check"]
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_add_permission(self, request) -> bool:
+        return False

@@ -1,18 +1,35 @@
-from rest_framework import generics, serializers
+"""Training API. Each view: validate, call one service or selector, serialize.
+
+Access goes through courses.access, the same helpers as the web pages, so a locked
+week is 403 and another curriculum's content 404 here too.
+"""
+
+from django.core.exceptions import ValidationError
+from drf_spectacular.utils import extend_schema
+from rest_framework import generics, serializers, status
+from rest_framework.exceptions import PermissionDenied as ApiPermissionDenied
+from rest_framework.exceptions import ValidationError as ApiValidationError
+from rest_framework.response import Response
+from rest_framework.views import APIView
 
 from accounts import permissions
-from courses import selectors
+from courses import selectors, services
+from courses.access import WeekLocked, access_enrollment, access_knowledge_check, access_lesson, access_week
 from courses.models import Cohort
+
+TrainingPermission = permissions.api_permission(permissions.can_take_training)
 
 
 class CohortSerializer(serializers.ModelSerializer):
     hire_count = serializers.IntegerField(read_only=True)
     active_count = serializers.IntegerField(read_only=True)
     coach_count = serializers.IntegerField(read_only=True)
+    curriculum = serializers.StringRelatedField()
 
     class Meta:
         model = Cohort
-        fields = ["id", "name", "slug", "start_date", "time_zone", "hire_count", "active_count", "coach_count"]
+        fields = ["id", "name", "slug", "start_date", "time_zone", "curriculum", "hire_count", "active_count",
+                  "coach_count"]  # fmt: skip
 
 
 class CohortListView(generics.ListAPIView):
@@ -23,3 +40,181 @@ class CohortListView(generics.ListAPIView):
 
     def get_queryset(self):
         return selectors.cohort_list(user=self.request.user)
+
+
+# --- A hire's training -------------------------------------------------------------------
+
+
+class ItemSerializer(serializers.Serializer):
+    kind = serializers.CharField()
+    id = serializers.IntegerField()
+    week_number = serializers.IntegerField()
+    title = serializers.CharField()
+    slug = serializers.CharField()
+    due_at = serializers.DateTimeField()
+    done = serializers.BooleanField()
+    estimated_minutes = serializers.IntegerField(source="minutes")
+    best_score = serializers.IntegerField(allow_null=True)
+    attempts = serializers.IntegerField()
+
+
+class WeekSerializer(serializers.Serializer):
+    number = serializers.IntegerField()
+    title = serializers.CharField()
+    goals = serializers.ListField(child=serializers.CharField())
+    unlocks_at = serializers.DateTimeField()
+    unlocked = serializers.BooleanField()
+    percent = serializers.IntegerField()
+    items = serializers.SerializerMethodField()
+
+    def get_items(self, week) -> list[dict]:
+        # A locked week is listed with its unlock date, not its content.
+        return ItemSerializer(week.items, many=True).data if week.unlocked else []
+
+
+class ProgressSerializer(serializers.Serializer):
+    cohort = serializers.CharField(source="enrollment.cohort.name")
+    curriculum = serializers.CharField(source="enrollment.cohort.curriculum")
+    status = serializers.CharField(source="enrollment.status")
+    current_week = serializers.IntegerField()
+    percent = serializers.IntegerField()
+    done_count = serializers.IntegerField()
+    total_count = serializers.IntegerField()
+    days_until_checkpoint = serializers.IntegerField()
+    next_up = ItemSerializer(allow_null=True)
+    overdue = ItemSerializer(many=True)
+    due_soon = ItemSerializer(many=True)
+    weeks = WeekSerializer(many=True)
+
+
+class LessonSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    slug = serializers.CharField()
+    week_number = serializers.IntegerField(source="week.number")
+    title = serializers.CharField()
+    estimated_minutes = serializers.IntegerField()
+    body_html = serializers.CharField()
+    video_url = serializers.CharField()
+    image_url = serializers.SerializerMethodField()
+    image_alt = serializers.CharField()
+
+    def get_image_url(self, lesson) -> str | None:
+        return self.context["request"].build_absolute_uri(lesson.image.url) if lesson.image else None
+
+
+class ChoiceSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    text = serializers.CharField()
+
+
+class QuestionSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    prompt = serializers.CharField()
+    kind = serializers.CharField()
+    choices = ChoiceSerializer(many=True, source="choices.all")
+
+
+class KnowledgeCheckSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    title = serializers.CharField()
+    week_number = serializers.IntegerField(source="week.number")
+    pass_mark = serializers.IntegerField()
+    max_attempts = serializers.IntegerField(allow_null=True)
+    questions = serializers.SerializerMethodField()
+
+    def get_questions(self, check) -> list[dict]:
+        return QuestionSerializer(selectors.check_questions(knowledge_check=check), many=True).data
+
+
+class CheckSubmissionSerializer(serializers.Serializer):
+    answers = serializers.DictField(
+        child=serializers.ListField(child=serializers.IntegerField(), allow_empty=False),
+        help_text="Question id → the chosen choice ids.",
+    )
+
+
+class CheckAttemptSerializer(serializers.Serializer):
+    number = serializers.IntegerField()
+    score = serializers.IntegerField()
+    passed = serializers.BooleanField()
+    correct_count = serializers.IntegerField()
+    question_count = serializers.IntegerField()
+    submitted_at = serializers.DateTimeField()
+    best_score = serializers.IntegerField()
+    attempts_left = serializers.IntegerField(allow_null=True)
+
+
+class TrainingAPIView(APIView):
+    permission_classes = [TrainingPermission]
+
+    def handle_exception(self, exc):
+        if isinstance(exc, WeekLocked):
+            exc = ApiPermissionDenied(
+                {"detail": f"Week {exc.week_number} is not open yet.", "unlocks_at": exc.unlocks_at.isoformat()}
+            )
+        return super().handle_exception(exc)
+
+
+class ProgressView(TrainingAPIView):
+    """My progress: the whole six weeks, with what is next, overdue and due soon."""
+
+    @extend_schema(responses=ProgressSerializer)
+    def get(self, request):
+        overview = selectors.training_overview(enrollment=access_enrollment(request.user))
+        return Response(ProgressSerializer(overview).data)
+
+
+class WeekView(TrainingAPIView):
+    @extend_schema(responses=WeekSerializer)
+    def get(self, request, number: int):
+        enrollment, week, _ = access_week(request.user, number)
+        overview = selectors.training_overview(enrollment=enrollment)
+        return Response(WeekSerializer(overview.week(week.number)).data)
+
+
+class LessonView(TrainingAPIView):
+    @extend_schema(responses=LessonSerializer)
+    def get(self, request, pk: int):
+        _, lesson, _ = access_lesson(request.user, lesson_id=pk)
+        return Response(LessonSerializer(lesson, context={"request": request}).data)
+
+
+class LessonCompletionView(TrainingAPIView):
+    """PUT marks the lesson complete (idempotent); DELETE marks it not done."""
+
+    @extend_schema(request=None, responses={200: None})
+    def put(self, request, pk: int):
+        enrollment, lesson, _ = access_lesson(request.user, lesson_id=pk)
+        services.lesson_complete(enrollment=enrollment, lesson=lesson)
+        return Response({"lesson": lesson.pk, "completed": True})
+
+    @extend_schema(request=None, responses={200: None})
+    def delete(self, request, pk: int):
+        enrollment, lesson, _ = access_lesson(request.user, lesson_id=pk)
+        services.lesson_uncomplete(enrollment=enrollment, lesson=lesson)
+        return Response({"lesson": lesson.pk, "completed": False})
+
+
+class KnowledgeCheckView(TrainingAPIView):
+    @extend_schema(responses=KnowledgeCheckSerializer)
+    def get(self, request, pk: int):
+        _, check, _ = access_knowledge_check(request.user, check_id=pk)
+        return Response(KnowledgeCheckSerializer(check).data)
+
+
+class KnowledgeCheckAttemptsView(TrainingAPIView):
+    @extend_schema(request=CheckSubmissionSerializer, responses={201: CheckAttemptSerializer})
+    def post(self, request, pk: int):
+        enrollment, check, _ = access_knowledge_check(request.user, check_id=pk)
+        submission = CheckSubmissionSerializer(data=request.data)
+        submission.is_valid(raise_exception=True)
+        try:
+            attempt = services.check_attempt_submit(
+                enrollment=enrollment, knowledge_check=check, answers=submission.validated_data["answers"]
+            )
+        except ValidationError as error:
+            raise ApiValidationError({"answers": error.messages}) from error
+        standing = selectors.check_standing(enrollment=enrollment, knowledge_check=check)
+        attempt.best_score = standing.best_score
+        attempt.attempts_left = standing.attempts_left
+        return Response(CheckAttemptSerializer(attempt).data, status=status.HTTP_201_CREATED)

@@ -1,18 +1,39 @@
 """Reads for training data. Views, API views and tasks use these rather than querying directly."""
 
-from django.db.models import Count, Q, QuerySet
+import datetime
+from dataclasses import dataclass, field
+
+from django.db.models import Count, Max, Q, QuerySet
+from django.utils import timezone
 
 from accounts import permissions
-from courses.models import Cohort, Enrollment, EnrollmentStatus
+from courses.models import (
+    RUNNING_STATUSES,
+    CheckAttempt,
+    Cohort,
+    Enrollment,
+    EnrollmentStatus,
+    KnowledgeCheck,
+    Lesson,
+    LessonCompletion,
+    Week,
+)
+from courses.pacing import Schedule, schedule_for
+
+DUE_SOON = datetime.timedelta(days=3)
 
 
 def cohort_list(*, user) -> QuerySet[Cohort]:
     """Cohorts this person may see, with head counts, in one query."""
-    cohorts = Cohort.objects.annotate(
-        hire_count=Count("enrollments", distinct=True),
-        active_count=Count("enrollments", filter=Q(enrollments__status=EnrollmentStatus.ACTIVE), distinct=True),
-        coach_count=Count("coaches", distinct=True),
-    ).order_by("-start_date", "name")
+    cohorts = (
+        Cohort.objects.select_related("curriculum")
+        .annotate(
+            hire_count=Count("enrollments", distinct=True),
+            active_count=Count("enrollments", filter=Q(enrollments__status=EnrollmentStatus.ACTIVE), distinct=True),
+            coach_count=Count("coaches", distinct=True),
+        )
+        .order_by("-start_date", "name")
+    )
     if permissions.is_admin(user):
         return cohorts
     if permissions.is_coach(user):
@@ -23,8 +44,219 @@ def cohort_list(*, user) -> QuerySet[Cohort]:
 def enrollment_current(*, hire) -> Enrollment | None:
     """The hire's enrollment that is still running (active or paused), newest first."""
     return (
-        Enrollment.objects.select_related("cohort")
-        .filter(hire=hire, status__in=[EnrollmentStatus.ACTIVE, EnrollmentStatus.PAUSED])
+        Enrollment.objects.select_related("cohort", "cohort__curriculum")
+        .filter(hire=hire, status__in=RUNNING_STATUSES)
         .order_by("-cohort__start_date")
         .first()
     )
+
+
+# --- The hire's view of their training ------------------------------------------------
+
+
+@dataclass
+class Item:
+    """A lesson or a knowledge check, as it stands for one hire."""
+
+    kind: str  # "lesson" | "check"
+    id: int
+    week_number: int
+    title: str
+    slug: str
+    due_at: datetime.datetime
+    done: bool
+    unlocked: bool
+    minutes: int = 0
+    best_score: int | None = None
+    attempts: int = 0
+    max_attempts: int | None = None
+    pass_mark: int | None = None
+
+    def is_overdue(self, now: datetime.datetime) -> bool:
+        return self.unlocked and not self.done and now >= self.due_at
+
+
+@dataclass
+class WeekProgress:
+    number: int
+    title: str
+    goals: list[str]
+    unlocks_at: datetime.datetime
+    unlocked: bool
+    items: list[Item] = field(default_factory=list)
+
+    @property
+    def lessons(self) -> list[Item]:
+        return [i for i in self.items if i.kind == "lesson"]
+
+    @property
+    def check(self) -> Item | None:
+        return next((i for i in self.items if i.kind == "check"), None)
+
+    @property
+    def done_count(self) -> int:
+        return sum(i.done for i in self.items)
+
+    @property
+    def percent(self) -> int:
+        return self.done_count * 100 // len(self.items) if self.items else 0
+
+    @property
+    def progress_label(self) -> str:
+        return f"Week {self.number} progress"
+
+
+@dataclass
+class TrainingOverview:
+    enrollment: Enrollment
+    schedule: Schedule
+    now: datetime.datetime
+    weeks: list[WeekProgress]
+
+    @property
+    def items(self) -> list[Item]:
+        return [item for week in self.weeks for item in week.items]
+
+    @property
+    def current_week(self) -> int:
+        return self.schedule.current_week(self.now)
+
+    @property
+    def done_count(self) -> int:
+        return sum(i.done for i in self.items)
+
+    @property
+    def total_count(self) -> int:
+        return len(self.items)
+
+    @property
+    def percent(self) -> int:
+        return self.done_count * 100 // self.total_count if self.total_count else 0
+
+    @property
+    def overdue(self) -> list[Item]:
+        return [i for i in self.items if i.is_overdue(self.now)]
+
+    @property
+    def due_soon(self) -> list[Item]:
+        soon = self.now + DUE_SOON
+        return [i for i in self.items if i.unlocked and not i.done and self.now <= i.due_at < soon]
+
+    @property
+    def next_up(self) -> Item | None:
+        """The first thing to do: the earliest-due open item of an unlocked week."""
+        open_items = [i for i in self.items if i.unlocked and not i.done]
+        return min(open_items, key=lambda i: (i.due_at, i.week_number, i.kind == "check"), default=None)
+
+    @property
+    def days_until_checkpoint(self) -> int:
+        return self.schedule.days_until_training_ends(self.now)
+
+    @property
+    def is_paused(self) -> bool:
+        return self.enrollment.status == EnrollmentStatus.PAUSED
+
+    def week(self, number: int) -> WeekProgress | None:
+        return next((w for w in self.weeks if w.number == number), None)
+
+
+def training_overview(*, enrollment: Enrollment, now: datetime.datetime | None = None) -> TrainingOverview:
+    """Everything the dashboard needs, in a fixed number of queries whatever the curriculum's size."""
+    now = now or timezone.now()
+    schedule = schedule_for(enrollment, now)
+    curriculum_id = enrollment.cohort.curriculum_id
+    weeks = list(Week.objects.filter(curriculum_id=curriculum_id).order_by("number"))
+    lessons = list(
+        Lesson.objects.filter(curriculum_id=curriculum_id)
+        .order_by("week__number", "position", "id")
+        .values("id", "week_id", "slug", "title", "estimated_minutes", "due_day")
+    )
+    checks = list(
+        KnowledgeCheck.objects.filter(week__curriculum_id=curriculum_id).values(
+            "id", "week_id", "title", "due_day", "max_attempts", "pass_mark"
+        )
+    )
+    completed = set(LessonCompletion.objects.filter(enrollment=enrollment).values_list("lesson_id", flat=True))
+    results = {
+        row["knowledge_check_id"]: row
+        for row in CheckAttempt.objects.filter(enrollment=enrollment)
+        .values("knowledge_check_id")
+        .annotate(best=Max("score"), attempts=Count("id"), passes=Count("id", filter=Q(passed=True)))
+    }
+
+    by_week: dict[int, WeekProgress] = {}
+    progress = []
+    for week in weeks:
+        unlocks_at = schedule.week_unlocks_at(week.number)
+        week_progress = WeekProgress(week.number, week.title, week.goals, unlocks_at, now >= unlocks_at)
+        by_week[week.id] = week_progress
+        progress.append(week_progress)
+    for lesson in lessons:
+        week = by_week[lesson["week_id"]]
+        week.items.append(Item(
+            kind="lesson", id=lesson["id"], week_number=week.number, title=lesson["title"], slug=lesson["slug"],
+            due_at=schedule.due_at(week.number, lesson["due_day"]), done=lesson["id"] in completed,
+            unlocked=week.unlocked, minutes=lesson["estimated_minutes"],
+        ))  # fmt: skip
+    for check in checks:
+        week = by_week[check["week_id"]]
+        result = results.get(check["id"], {})
+        week.items.append(Item(
+            kind="check", id=check["id"], week_number=week.number, title=check["title"], slug="check",
+            due_at=schedule.due_at(week.number, check["due_day"]), done=bool(result.get("passes")),
+            unlocked=week.unlocked, best_score=result.get("best"), attempts=result.get("attempts", 0),
+            max_attempts=check["max_attempts"], pass_mark=check["pass_mark"],
+        ))  # fmt: skip
+    return TrainingOverview(enrollment=enrollment, schedule=schedule, now=now, weeks=progress)
+
+
+@dataclass(frozen=True)
+class LessonLink:
+    week_number: int
+    slug: str
+    title: str
+
+
+def lesson_neighbours(*, lesson: Lesson) -> tuple[LessonLink | None, LessonLink | None]:
+    """The lessons before and after this one across the whole curriculum, in one query."""
+    ordered = [
+        LessonLink(row["week__number"], row["slug"], row["title"])
+        for row in Lesson.objects.filter(curriculum_id=lesson.curriculum_id)
+        .order_by("week__number", "position", "id")
+        .values("week__number", "slug", "title")
+    ]
+    index = next(i for i, link in enumerate(ordered) if link.slug == lesson.slug)
+    return (ordered[index - 1] if index > 0 else None, ordered[index + 1] if index + 1 < len(ordered) else None)
+
+
+def lesson_is_complete(*, enrollment: Enrollment, lesson: Lesson) -> bool:
+    return LessonCompletion.objects.filter(enrollment=enrollment, lesson=lesson).exists()
+
+
+@dataclass
+class CheckStanding:
+    attempts: list[CheckAttempt]
+    best_score: int | None
+    passed: bool
+    attempts_left: int | None  # None: unlimited
+
+    @property
+    def can_attempt(self) -> bool:
+        return self.attempts_left is None or self.attempts_left > 0
+
+
+def check_standing(*, enrollment: Enrollment, knowledge_check: KnowledgeCheck) -> CheckStanding:
+    attempts = list(
+        CheckAttempt.objects.filter(enrollment=enrollment, knowledge_check=knowledge_check).order_by("number")
+    )
+    limit = knowledge_check.max_attempts
+    return CheckStanding(
+        attempts=attempts,
+        best_score=max((a.score for a in attempts), default=None),
+        passed=any(a.passed for a in attempts),
+        attempts_left=None if limit is None else max(0, limit - len(attempts)),
+    )
+
+
+def check_questions(*, knowledge_check: KnowledgeCheck):
+    return list(knowledge_check.questions.prefetch_related("choices").order_by("position", "id"))

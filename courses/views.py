@@ -1,13 +1,131 @@
-from django.shortcuts import render
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
 
 from accounts import permissions
-from courses import selectors
+from courses import selectors, services
+from courses.access import WeekLocked, access_knowledge_check, access_lesson, access_week
+from courses.dashboard import panels_for
+from courses.forms import KnowledgeCheckForm
+
+
+def _locked_page(request, locked: WeekLocked):
+    return render(request, "courses/locked.html", {"locked": locked}, status=403)
+
+
+def handles_locked_weeks(view):
+    def wrapped(request, *args, **kwargs):
+        try:
+            return view(request, *args, **kwargs)
+        except WeekLocked as locked:
+            return _locked_page(request, locked)
+
+    wrapped.__name__ = view.__name__
+    return wrapped
 
 
 @permissions.require(permissions.can_take_training)
 def my_training(request):
     enrollment = selectors.enrollment_current(hire=request.user)
-    return render(request, "courses/my_training.html", {"enrollment": enrollment})
+    if enrollment is None:
+        return render(request, "courses/not_enrolled.html")
+    overview = selectors.training_overview(enrollment=enrollment)
+    return render(request, "courses/my_training.html", {"overview": overview, "panels": panels_for(enrollment)})
+
+
+@permissions.require(permissions.can_take_training)
+@handles_locked_weeks
+def week_detail(request, week_number: int):
+    enrollment, week, _ = access_week(request.user, week_number)
+    overview = selectors.training_overview(enrollment=enrollment)
+    return render(request, "courses/week.html", {"overview": overview, "week": overview.week(week.number)})
+
+
+@permissions.require(permissions.can_take_training)
+@handles_locked_weeks
+def lesson_detail(request, week_number: int, slug: str):
+    enrollment, lesson, schedule = access_lesson(request.user, week_number=week_number, slug=slug)
+    previous, following = selectors.lesson_neighbours(lesson=lesson)
+    context = {
+        "lesson": lesson,
+        "week": lesson.week,
+        "completed": selectors.lesson_is_complete(enrollment=enrollment, lesson=lesson),
+        "due_at": schedule.due_at(lesson.week.number, lesson.due_day),
+        "previous": previous,
+        "next": following,
+        "next_unlocked": following is not None and schedule.is_unlocked(following.week_number, timezone.now()),
+    }
+    return render(request, "courses/lesson.html", context)
+
+
+@permissions.require(permissions.can_take_training)
+@require_POST
+@handles_locked_weeks
+def lesson_completion(request, week_number: int, slug: str):
+    enrollment, lesson, _ = access_lesson(request.user, week_number=week_number, slug=slug)
+    if request.POST.get("action") == "undo":
+        services.lesson_uncomplete(enrollment=enrollment, lesson=lesson)
+        messages.info(request, f"“{lesson.title}” is marked not done.")
+    else:
+        services.lesson_complete(enrollment=enrollment, lesson=lesson)
+        messages.success(request, f"“{lesson.title}” is complete.")
+    return redirect("courses:lesson", week_number=week_number, slug=slug)
+
+
+@permissions.require(permissions.can_take_training)
+@handles_locked_weeks
+def knowledge_check(request, week_number: int):
+    enrollment, check, _ = access_knowledge_check(request.user, week_number=week_number)
+    questions = selectors.check_questions(knowledge_check=check)
+    standing = selectors.check_standing(enrollment=enrollment, knowledge_check=check)
+    form = KnowledgeCheckForm(request.POST if request.method == "POST" else None, questions=questions)
+    if request.method == "POST" and form.is_valid():
+        try:
+            attempt = services.check_attempt_submit(
+                enrollment=enrollment, knowledge_check=check, answers=form.answers()
+            )
+        except ValidationError as error:
+            for message in error.messages:
+                form.add_error(None, message)
+        else:
+            return redirect("courses:check_result", week_number=week_number, number=attempt.number)
+    status = 400 if request.method == "POST" else 200
+    return render(
+        request,
+        "courses/check.html",
+        {"check": check, "form": form, "standing": standing, "week": check.week},
+        status=status,
+    )
+
+
+@permissions.require(permissions.can_take_training)
+@handles_locked_weeks
+def check_result(request, week_number: int, number: int):
+    enrollment, check, _ = access_knowledge_check(request.user, week_number=week_number)
+    standing = selectors.check_standing(enrollment=enrollment, knowledge_check=check)
+    attempt = next((a for a in standing.attempts if a.number == number), None)
+    if attempt is None:
+        raise Http404
+    # Correct answers are revealed once they can no longer give a retry away.
+    reveal = standing.passed or not standing.can_attempt
+    review = []
+    for question in selectors.check_questions(knowledge_check=check):
+        chosen = set(attempt.answers.get(str(question.pk), []))
+        correct = {c.pk for c in question.choices.all() if c.is_correct}
+        review.append({
+            "question": question,
+            "right": chosen == correct,
+            "choices": [
+                {"text": c.text, "chosen": c.pk in chosen, "correct": c.pk in correct if reveal else None}
+                for c in question.choices.all()
+            ],
+        })  # fmt: skip
+    context = {"check": check, "attempt": attempt, "standing": standing, "review": review, "reveal": reveal,
+               "week": check.week}  # fmt: skip
+    return render(request, "courses/check_result.html", context)
 
 
 @permissions.require(permissions.can_manage_cohorts)

@@ -5,16 +5,22 @@ Idempotent: everything is looked up by a natural key and created only when missi
 
 import datetime
 from dataclasses import dataclass, field
+from pathlib import Path
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
 from accounts import services as account_services
 from accounts.models import Role, User
-from courses.models import Cohort, Enrollment, EnrollmentStatus
+from courses import selectors as course_selectors
+from courses import services as course_services
+from courses.curriculum_loader import curriculum_load
+from courses.models import Cohort, Curriculum, Enrollment, EnrollmentStatus, Question
 
 DEMO_PASSWORD = "wow-through-service"
 DEMO_COHORT_SLUG = "demo-cohort"
+DEFAULT_CURRICULUM = Path(settings.BASE_DIR) / "courses" / "data" / "default_curriculum.yaml"
 
 
 @dataclass(frozen=True)
@@ -25,26 +31,35 @@ class DemoPerson:
     time_zone: str = "America/Los_Angeles"
 
 
+@dataclass(frozen=True)
+class DemoHire:
+    email: str
+    display_name: str
+    days_behind: int  # how far behind the schedule their work is; negative is ahead
+    extension_days: int = 0
+    status: str = EnrollmentStatus.ACTIVE
+
+
 ADMIN = DemoPerson("admin@academy.example", "Alex Rivera", Role.ADMIN)
 COACHES = [
     DemoPerson("coach.maya@academy.example", "Maya Chen", Role.COACH),
     DemoPerson("coach.jordan@academy.example", "Jordan Ellis", Role.COACH, "America/Denver"),
 ]
-# A dozen hires at different points: most keep the cohort's pace, some run behind,
-# one is paused; how far each is into the curriculum is set by `progress_days`.
+# A dozen hires at different points of their six weeks: on pace, ahead, behind,
+# on an extended schedule, and one paused.
 HIRES = [
-    ("hire.ana@academy.example", "Ana Souza", 0, EnrollmentStatus.ACTIVE),
-    ("hire.ben@academy.example", "Ben Okafor", 0, EnrollmentStatus.ACTIVE),
-    ("hire.chloe@academy.example", "Chloé Martin", 0, EnrollmentStatus.ACTIVE),
-    ("hire.dev@academy.example", "Dev Patel", 3, EnrollmentStatus.ACTIVE),
-    ("hire.emma@academy.example", "Emma Lindqvist", 0, EnrollmentStatus.ACTIVE),
-    ("hire.farah@academy.example", "Farah Haddad", 7, EnrollmentStatus.ACTIVE),
-    ("hire.gabe@academy.example", "Gabe Nakamura", 0, EnrollmentStatus.ACTIVE),
-    ("hire.hana@academy.example", "Hana Kowalski", 0, EnrollmentStatus.PAUSED),
-    ("hire.ivan@academy.example", "Ivan Petrov", 2, EnrollmentStatus.ACTIVE),
-    ("hire.jade@academy.example", "Jade Williams", 0, EnrollmentStatus.ACTIVE),
-    ("hire.kofi@academy.example", "Kofi Mensah", 0, EnrollmentStatus.ACTIVE),
-    ("hire.lena@academy.example", "Lena Fischer", 10, EnrollmentStatus.ACTIVE),
+    DemoHire("hire.ana@academy.example", "Ana Souza", days_behind=1),
+    DemoHire("hire.ben@academy.example", "Ben Okafor", days_behind=0),
+    DemoHire("hire.chloe@academy.example", "Chloé Martin", days_behind=-3),
+    DemoHire("hire.dev@academy.example", "Dev Patel", days_behind=4, extension_days=3),
+    DemoHire("hire.emma@academy.example", "Emma Lindqvist", days_behind=2),
+    DemoHire("hire.farah@academy.example", "Farah Haddad", days_behind=0, extension_days=7),
+    DemoHire("hire.gabe@academy.example", "Gabe Nakamura", days_behind=9),
+    DemoHire("hire.hana@academy.example", "Hana Kowalski", days_behind=3, status=EnrollmentStatus.PAUSED),
+    DemoHire("hire.ivan@academy.example", "Ivan Petrov", days_behind=6),
+    DemoHire("hire.jade@academy.example", "Jade Williams", days_behind=-1),
+    DemoHire("hire.kofi@academy.example", "Kofi Mensah", days_behind=13),
+    DemoHire("hire.lena@academy.example", "Lena Fischer", days_behind=1, extension_days=10),
 ]
 DEMO_COHORT_AGE_DAYS = 24  # the cohort is in its fourth week
 
@@ -70,30 +85,64 @@ def _person_get_or_create(person: DemoPerson, result: DemoResult) -> User:
     return user
 
 
+def _default_curriculum(result: DemoResult) -> Curriculum:
+    curriculum = Curriculum.objects.filter(slug="loyalty-default").order_by("-version").first()
+    if curriculum is None:
+        curriculum = curriculum_load(DEFAULT_CURRICULUM).curriculum
+        result.created.append(f"curriculum {curriculum}")
+    return curriculum
+
+
+def _seed_progress(enrollment: Enrollment, demo_hire: DemoHire, now: datetime.datetime) -> None:
+    """Complete what this hire would have done by now, given how far behind they run."""
+    overview = course_selectors.training_overview(enrollment=enrollment, now=now)
+    done_by = now - datetime.timedelta(days=demo_hire.days_behind)
+    for item in overview.items:
+        if not item.unlocked or item.due_at > done_by:
+            continue
+        completed_at = min(now, item.due_at - datetime.timedelta(hours=5))
+        if item.kind == "lesson":
+            lesson = enrollment.cohort.curriculum.lessons.get(pk=item.id)
+            course_services.lesson_complete(enrollment=enrollment, lesson=lesson, now=completed_at)
+        else:
+            check = enrollment.cohort.curriculum.weeks.get(number=item.week_number).knowledge_check
+            answers = {
+                q.pk: [c.pk for c in q.choices.all() if c.is_correct]
+                for q in Question.objects.filter(knowledge_check=check).prefetch_related("choices")
+            }
+            course_services.check_attempt_submit(enrollment=enrollment, knowledge_check=check, answers=answers,
+                                                 now=completed_at)  # fmt: skip
+
+
 @transaction.atomic
-def demo_load(*, today: datetime.date | None = None) -> DemoResult:
-    today = today or timezone.localdate()
+def demo_load(*, now: datetime.datetime | None = None) -> DemoResult:
+    now = now or timezone.now()
     result = DemoResult()
+    curriculum = _default_curriculum(result)
     _person_get_or_create(ADMIN, result)
     coaches = [_person_get_or_create(person, result) for person in COACHES]
 
-    cohort, created = Cohort.objects.get_or_create(
-        slug=DEMO_COHORT_SLUG,
-        defaults={
-            "name": "Demo cohort",
-            "start_date": today - datetime.timedelta(days=DEMO_COHORT_AGE_DAYS),
-            "time_zone": "America/Los_Angeles",
-        },
-    )
-    if created:
-        result.created.append(f"cohort {cohort.name}")
-    cohort.coaches.add(*coaches)
-
-    for email, name, extension_days, status in HIRES:
-        hire = _person_get_or_create(DemoPerson(email, name, Role.HIRE), result)
-        _, created = Enrollment.objects.get_or_create(
-            cohort=cohort, hire=hire, defaults={"extension_days": extension_days, "status": status}
+    cohort = Cohort.objects.filter(slug=DEMO_COHORT_SLUG).first()
+    if cohort is None:
+        cohort = course_services.cohort_create(
+            name="Demo cohort",
+            slug=DEMO_COHORT_SLUG,
+            curriculum=curriculum,
+            start_date=timezone.localdate(now) - datetime.timedelta(days=DEMO_COHORT_AGE_DAYS),
+            time_zone="America/Los_Angeles",
+            coaches=coaches,
         )
-        if created:
-            result.created.append(f"enrollment {email}")
+        result.created.append(f"cohort {cohort.name}")
+
+    for demo_hire in HIRES:
+        hire = _person_get_or_create(DemoPerson(demo_hire.email, demo_hire.display_name, Role.HIRE), result)
+        if Enrollment.objects.filter(cohort=cohort, hire=hire).exists():
+            continue
+        enrollment = course_services.enrollment_create(
+            cohort=cohort, hire=hire, extension_days=demo_hire.extension_days
+        )
+        _seed_progress(enrollment, demo_hire, now)
+        if demo_hire.status == EnrollmentStatus.PAUSED:
+            course_services.enrollment_pause(enrollment=enrollment, actor=None, note="Family leave", now=now)
+        result.created.append(f"enrollment {demo_hire.email}")
     return result

@@ -4,7 +4,18 @@ import factory
 from django.utils import timezone
 
 from accounts.models import Role, User
-from courses.models import Cohort, Enrollment, EnrollmentStatus
+from courses.models import (
+    Choice,
+    Cohort,
+    Curriculum,
+    Enrollment,
+    EnrollmentStatus,
+    KnowledgeCheck,
+    Lesson,
+    Question,
+    QuestionKind,
+    Week,
+)
 
 TEST_PASSWORD = "a-long-test-password"
 
@@ -41,10 +52,57 @@ class AdminFactory(UserFactory):
     email = factory.Sequence(lambda n: f"admin{n}@academy.test")
 
 
+class CurriculumFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Curriculum
+
+    slug = factory.Sequence(lambda n: f"curriculum-{n}")
+    version = 1
+    title = factory.Sequence(lambda n: f"Curriculum {n}")
+
+
+def curriculum_with(lessons_per_week: int = 2, *, slug: str | None = None, version: int = 1) -> Curriculum:
+    """A six-week curriculum with lessons and a two-question knowledge check each week.
+
+    Each check has a single-answer question (choice "Right") and a multiple-answer
+    question (choices "Yes A" and "Yes B" are both correct).
+    """
+    curriculum = CurriculumFactory(**({"slug": slug} if slug else {}), version=version)
+    lessons, choices = [], []
+    for number in range(1, 7):
+        week = Week.objects.create(curriculum=curriculum, number=number, title=f"Week {number} title", goals=["A goal"])
+        for position in range(lessons_per_week):
+            lessons.append(Lesson(
+                curriculum=curriculum, week=week, slug=f"w{number}-lesson-{position + 1}", position=position,
+                title=f"Week {number} lesson {position + 1}", body_markdown=f"## Part {position}\n\nRead *this*.",
+                body_html="<h2>Part</h2>", estimated_minutes=10, due_day=min(5, position + 1),
+            ))  # fmt: skip
+        check = KnowledgeCheck.objects.create(week=week, title=f"Week {number} check", pass_mark=70, max_attempts=3)
+        single = Question.objects.create(knowledge_check=check, position=0, prompt="Pick one", kind=QuestionKind.SINGLE)
+        multiple = Question.objects.create(
+            knowledge_check=check, position=1, prompt="Pick all", kind=QuestionKind.MULTIPLE
+        )
+        choices += [
+            Choice(question=single, position=0, text="Right", is_correct=True),
+            Choice(question=single, position=1, text="Wrong", is_correct=False),
+            Choice(question=multiple, position=0, text="Yes A", is_correct=True),
+            Choice(question=multiple, position=1, text="Yes B", is_correct=True),
+            Choice(question=multiple, position=2, text="No C", is_correct=False),
+        ]
+    Lesson.objects.bulk_create(lessons)  # bulk: the HTML is not needed for these tests
+    Choice.objects.bulk_create(choices)
+    return curriculum
+
+
+def right_answers(check: KnowledgeCheck) -> dict[int, list[int]]:
+    return {q.pk: [c.pk for c in q.choices.all() if c.is_correct] for q in check.questions.all()}
+
+
 class CohortFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Cohort
 
+    curriculum = factory.SubFactory(CurriculumFactory)
     name = factory.Sequence(lambda n: f"Cohort {n}")
     slug = factory.Sequence(lambda n: f"cohort-{n}")
     start_date = factory.LazyFunction(lambda: timezone.localdate() - datetime.timedelta(days=10))

@@ -40,5 +40,7 @@ def test_production_refuses_to_start_without_required_settings(missing):
 
 
 def test_debug_is_off_in_production():
-    result = _manage("shell", "--no-imports", "-c", "from django.conf import settings; print(settings.DEBUG)", **PRODUCTION_ENV)
+    result = _manage(
+        "shell", "--no-imports", "-c", "from django.conf import settings; print(settings.DEBUG)", **PRODUCTION_ENV
+    )
     assert result.stdout.strip() == "False", result.stderr

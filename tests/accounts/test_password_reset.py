@@ -47,7 +47,8 @@ def test_a_real_worker_sends_the_reset_mail_and_the_link_works(client, hire, cel
     form_page = client.get(link, follow=True)
     assert form_page.status_code == 200
     response = client.post(
-        form_page.redirect_chain[-1][0], {"new_password1": "narrows-are-the-worst", "new_password2": "narrows-are-the-worst"}
+        form_page.redirect_chain[-1][0],
+        {"new_password1": "narrows-are-the-worst", "new_password2": "narrows-are-the-worst"},
     )
     assert response.status_code == 302
     hire.refresh_from_db()

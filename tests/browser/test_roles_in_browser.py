@@ -17,9 +17,10 @@ def test_each_role_signs_in_and_lands_on_its_page(request, page, sign_in, screen
     sign_in(user)
     assert page.url.endswith(path)
     assert page.get_by_role("heading", level=1).inner_text() == heading
-    assert page.get_by_role("navigation", name="Main").get_by_role("link", name=heading).get_attribute(
-        "aria-current"
-    ) == "page"
+    assert (
+        page.get_by_role("navigation", name="Main").get_by_role("link", name=heading).get_attribute("aria-current")
+        == "page"
+    )
     screenshot(f"{person.replace('training_', '')}-landing")
 
 

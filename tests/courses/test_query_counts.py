@@ -1,0 +1,53 @@
+"""The hire's pages cost the same number of queries whatever the size of the curriculum."""
+
+import datetime
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from courses import services
+from courses.models import Lesson
+from tests.factories import CohortFactory, EnrollmentFactory, curriculum_with
+
+pytestmark = pytest.mark.django_db
+
+
+def _queries(client, url: str) -> int:
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(url)
+    assert response.status_code == 200, url
+    return len(captured)
+
+
+def _hire_on(lessons_per_week: int, client_for, hire_factory_index: int):
+    from tests.factories import HireFactory
+
+    cohort = CohortFactory(
+        curriculum=curriculum_with(lessons_per_week, slug=f"size-{lessons_per_week}-{hire_factory_index}"),
+        start_date=timezone.localdate() - datetime.timedelta(days=20),
+        time_zone="UTC",
+    )
+    enrollment = EnrollmentFactory(cohort=cohort, hire=HireFactory())
+    for lesson in Lesson.objects.filter(curriculum=cohort.curriculum, week__number__lte=2):
+        services.lesson_complete(enrollment=enrollment, lesson=lesson)
+    return client_for(enrollment.hire)
+
+
+@pytest.mark.parametrize(
+    "url",
+    ["/training/", "/training/weeks/2/", "/training/weeks/2/w2-lesson-1/", "/training/weeks/1/check/",
+     "/api/v1/training/progress/"],
+)  # fmt: skip
+def test_pages_run_a_constant_number_of_queries(client_for, url):
+    small = _hire_on(2, client_for, 1)  # 12 lessons
+    large = _hire_on(17, client_for, 2)  # 102 lessons
+    _queries(small, url)  # warm any per-process caches
+    assert _queries(small, url) == _queries(large, url)
+
+
+def test_the_dashboard_query_budget(client_for, django_assert_max_num_queries):
+    client = _hire_on(5, client_for, 3)
+    with django_assert_max_num_queries(10):
+        assert client.get("/training/").status_code == 200
