@@ -148,7 +148,7 @@ def test_lesson_images_are_checked_and_resized(tmp_path, default_data):
     (tmp_path / "fake.png").write_text("not an image")
     lessons = default_data["weeks"][0]["lessons"]
     lessons[0].update(image="fake.png", image_alt="A call floor")
-    with pytest.raises(CurriculumFileError, match="week 1, lesson .*: field 'image': This file is not a JPEG"):
+    with pytest.raises(CurriculumFileError, match=r"week 1, lesson .*: field 'image': This file is not a JPEG"):
         curriculum_load(_write(tmp_path, default_data))
 
     lessons[0].update(image="wide.png")
