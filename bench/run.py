@@ -34,7 +34,10 @@ class Page:
 
 PAGES = [
     Page("floor (/health/)", "/health/", None),
-    Page("hire: my training", "/training/", "hire"),
+    Page("hire: dashboard", "/training/", "hire"),
+    Page("hire: lesson page", "/training/weeks/1/w1-welcome-to-the-team/", "hire"),
+    Page("hire: week page", "/training/weeks/2/", "hire"),
+    Page("api: training progress", "/api/v1/training/progress/", "hire"),
     Page("coach: grading queue", "/coaching/queue/", "coach"),
     Page("admin: cohorts", "/cohorts/", "admin"),
     Page("api: /api/v1/me/", "/api/v1/me/", "hire"),
@@ -91,6 +94,7 @@ print(json.dumps(keys))
 def _prepare(env: dict[str, str]) -> dict[str, str]:
     _manage(env, "migrate", "--noinput")
     _manage(env, "collectstatic", "--noinput", "--clear")
+    _manage(env, "load_curriculum", "courses/data/default_curriculum.yaml")
     _manage(env, "load_demo")
     output = _manage(env, "shell", "--no-imports", "-c", SESSION_SCRIPT)
     return json.loads(output.strip().splitlines()[-1])

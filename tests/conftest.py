@@ -1,13 +1,15 @@
 """Fixtures shared by the whole suite: people in each role, clients signed in as them,
 a real Celery worker, and a helper to wait for work done elsewhere."""
 
+import datetime
 import time
 from collections.abc import Callable
 
 import pytest
 from django.test import Client
+from django.utils import timezone
 
-from tests.factories import AdminFactory, CoachFactory, CohortFactory, EnrollmentFactory, HireFactory
+from tests.factories import AdminFactory, CoachFactory, CohortFactory, EnrollmentFactory, HireFactory, curriculum_with
 
 
 @pytest.fixture
@@ -35,6 +37,23 @@ def cohort(db, coach):
 @pytest.fixture
 def enrollment(cohort, hire):
     return EnrollmentFactory(cohort=cohort, hire=hire)
+
+
+@pytest.fixture
+def running_cohort(db, coach):
+    """A cohort ten days in: weeks 1 and 2 are open, weeks 3–6 locked."""
+    cohort = CohortFactory(
+        curriculum=curriculum_with(lessons_per_week=3),
+        start_date=timezone.localdate() - datetime.timedelta(days=10),
+        time_zone="UTC",
+    )
+    cohort.coaches.add(coach)
+    return cohort
+
+
+@pytest.fixture
+def hire_enrollment(running_cohort, hire):
+    return EnrollmentFactory(cohort=running_cohort, hire=hire)
 
 
 def _client_for(user) -> Client:

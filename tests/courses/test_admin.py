@@ -43,7 +43,9 @@ def test_content_of_a_version_in_use_is_read_only_until_copied(admin_client_):
     copy = Curriculum.objects.get(slug=curriculum.slug, version=2)
     assert copy.lessons.count() == curriculum.lessons.count()
     copied = copy.lessons.get(slug=lesson.slug)
-    assert 'name="title"' in admin_client_.get(reverse("admin:courses_lesson_change", args=[copied.pk])).content.decode()
+    assert (
+        'name="title"' in admin_client_.get(reverse("admin:courses_lesson_change", args=[copied.pk])).content.decode()
+    )
 
 
 def test_enrollment_actions_pause_resume_and_extend(admin_client_):
