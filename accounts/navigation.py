@@ -16,6 +16,7 @@ class NavItem:
 
 NAV_ITEMS = [
     NavItem("My training", "courses:my_training", permissions.can_take_training),
+    NavItem("Role-plays", "courses:roleplays", permissions.can_take_training),
     NavItem("Grading queue", "coaching:queue", permissions.can_grade),
     NavItem("Cohorts", "courses:cohort_list", permissions.can_manage_cohorts),
     NavItem("Site admin", "admin:index", permissions.can_use_admin_site),

@@ -11,7 +11,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from accounts import permissions
-from courses.models import Enrollment, KnowledgeCheck, Lesson, Week
+from courses.models import Attempt, Enrollment, KnowledgeCheck, Lesson, Scenario, Week
 from courses.pacing import Schedule, schedule_for
 from courses.selectors import enrollment_current
 
@@ -84,3 +84,39 @@ def access_knowledge_check(
     schedule = schedule_for(enrollment, now)
     _check_unlocked(schedule, check.week.number, now)
     return enrollment, check, schedule
+
+
+def access_scenario(
+    user, *, slug: str | None = None, scenario_id: int | None = None, now: datetime.datetime | None = None
+):
+    now = now or timezone.now()
+    enrollment = access_enrollment(user)
+    scenarios = Scenario.objects.select_related("week", "rubric").filter(curriculum_id=enrollment.cohort.curriculum_id)
+    scenario = (
+        scenarios.filter(pk=scenario_id).first() if scenario_id is not None else scenarios.filter(slug=slug).first()
+    )
+    if scenario is None:
+        raise Http404
+    _check_unlocked(schedule_for(enrollment, now), scenario.week.number, now)
+    return enrollment, scenario
+
+
+def access_attempt(
+    user,
+    *,
+    attempt_id: int | None = None,
+    slug: str | None = None,
+    number: int | None = None,
+    now: datetime.datetime | None = None,
+) -> Attempt:
+    """An attempt of the signed-in hire's own; anyone else's does not exist for them."""
+    enrollment = access_enrollment(user)
+    attempts = Attempt.objects.select_related("scenario__week", "rubric_version").filter(enrollment=enrollment)
+    if attempt_id is not None:
+        attempt = attempts.filter(pk=attempt_id).first()
+    else:
+        attempt = attempts.filter(scenario__slug=slug, number=number).first()
+    if attempt is None:
+        raise Http404
+    attempt.enrollment = enrollment
+    return attempt

@@ -6,8 +6,17 @@ from django.utils.html import format_html
 
 from accounts.permissions import AdminSitePermissionMixin
 from courses import services
+from courses.roleplay_loader import rubric_version_in_use
 from courses.models import (
+    Attempt,
+    AttemptTurn,
     CheckAttempt,
+    Criterion,
+    Exemplar,
+    Rubric,
+    RubricVersion,
+    Scenario,
+    ScenarioTurn,
     Choice,
     Cohort,
     Curriculum,
@@ -254,4 +263,107 @@ class CheckAttemptAdmin(AdminSitePermissionMixin, admin.ModelAdmin):
         return False
 
     def has_add_permission(self, request) -> bool:
+        return False
+
+
+# --- Rubrics and role-plays -------------------------------------------------------------------
+
+
+class CriterionInline(AdminSitePermissionMixin, admin.StackedInline):
+    model = Criterion
+    extra = 0
+    fields = ["position", "key", "title", "description", "weight", "level_descriptors"]
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        # A version that scored anything is kept exactly as it was.
+        return super().has_change_permission(request, obj) and not (obj and rubric_version_in_use(obj))
+
+    has_add_permission = has_delete_permission = has_change_permission
+
+
+@admin.register(RubricVersion)
+class RubricVersionAdmin(AdminSitePermissionMixin, admin.ModelAdmin):
+    list_display = ["__str__", "created_at", "criteria_count"]
+    inlines = [CriterionInline]
+    readonly_fields = ["rubric", "number", "source_hash", "created_at"]
+
+    @admin.display(description="criteria")
+    def criteria_count(self, version) -> int:
+        return version.criteria.count()
+
+
+class RubricVersionInline(AdminSitePermissionMixin, admin.TabularInline):
+    model = RubricVersion
+    extra = 0
+    fields = ["number", "description", "created_at"]
+    readonly_fields = fields
+    show_change_link = True
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(Rubric)
+class RubricAdmin(AdminSitePermissionMixin, admin.ModelAdmin):
+    list_display = ["title", "slug"]
+    inlines = [RubricVersionInline]
+
+
+class ScenarioTurnInline(VersionLockMixin, admin.StackedInline):
+    model = ScenarioTurn
+    extra = 0
+    fields = ["number", "neutral", "warm", "cold"]
+
+    def curriculum_of(self, obj):
+        return obj.curriculum
+
+
+class ExemplarInline(VersionLockMixin, admin.StackedInline):
+    model = Exemplar
+    extra = 0
+    fields = ["turn_number", "answer", "note"]
+
+    def curriculum_of(self, obj):
+        return obj.curriculum
+
+
+@admin.register(Scenario)
+class ScenarioAdmin(VersionLockMixin, admin.ModelAdmin):
+    list_display = ["title", "week", "mode", "max_attempts", "rubric"]
+    list_filter = ["curriculum", "week__number", "mode"]
+    list_select_related = ["week", "rubric"]
+    search_fields = ["title", "slug", "persona_name"]
+    inlines = [ScenarioTurnInline, ExemplarInline]
+
+    def curriculum_of(self, obj):
+        return obj.curriculum
+
+
+class AttemptTurnInline(AdminSitePermissionMixin, admin.TabularInline):
+    model = AttemptTurn
+    extra = 0
+    fields = ["number", "variant", "customer_text", "answer", "seconds_spent", "answered_at"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(Attempt)
+class AttemptAdmin(AdminSitePermissionMixin, admin.ModelAdmin):
+    """Attempts are the hire's own words: visible here, never edited."""
+
+    list_display = ["scenario", "enrollment", "number", "state", "prescore_percent", "submitted_at"]
+    list_filter = ["state", "scenario__week__number", "scenario"]
+    list_select_related = ["scenario", "enrollment__hire", "enrollment__cohort"]
+    search_fields = ["enrollment__hire__email", "enrollment__hire__display_name", "scenario__title"]
+    inlines = [AttemptTurnInline]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
         return False

@@ -7,6 +7,7 @@ week is 403 and another curriculum's content 404 here too.
 from django.core.exceptions import ValidationError
 from drf_spectacular.utils import extend_schema
 from rest_framework import generics, serializers, status
+from rest_framework.exceptions import APIException
 from rest_framework.exceptions import PermissionDenied as ApiPermissionDenied
 from rest_framework.exceptions import ValidationError as ApiValidationError
 from rest_framework.response import Response
@@ -14,7 +15,15 @@ from rest_framework.views import APIView
 
 from accounts import permissions
 from courses import selectors, services
-from courses.access import WeekLocked, access_enrollment, access_knowledge_check, access_lesson, access_week
+from courses.access import (
+    WeekLocked,
+    access_attempt,
+    access_enrollment,
+    access_knowledge_check,
+    access_lesson,
+    access_scenario,
+    access_week,
+)
 from courses.models import Cohort
 
 TrainingPermission = permissions.api_permission(permissions.can_take_training)
@@ -218,3 +227,157 @@ class KnowledgeCheckAttemptsView(TrainingAPIView):
         attempt.best_score = standing.best_score
         attempt.attempts_left = standing.attempts_left
         return Response(CheckAttemptSerializer(attempt).data, status=status.HTTP_201_CREATED)
+
+
+# --- Role-plays ------------------------------------------------------------------------------
+
+
+class ScenarioSummarySerializer(serializers.Serializer):
+    id = serializers.IntegerField(source="scenario.id")
+    slug = serializers.CharField(source="scenario.slug")
+    title = serializers.CharField(source="scenario.title")
+    week_number = serializers.IntegerField(source="scenario.week.number")
+    mode = serializers.CharField(source="scenario.mode")
+    unlocked = serializers.BooleanField()
+    due_at = serializers.DateTimeField()
+    status = serializers.CharField()
+    attempts_used = serializers.SerializerMethodField()
+    attempts_left = serializers.IntegerField(allow_null=True)
+    best_percent = serializers.IntegerField(allow_null=True)
+
+    def get_attempts_used(self, standing) -> int:
+        return len(standing.attempts)
+
+
+class ScenarioSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    slug = serializers.CharField()
+    title = serializers.CharField()
+    week_number = serializers.IntegerField(source="week.number")
+    mode = serializers.CharField()
+    max_attempts = serializers.IntegerField(allow_null=True)
+    persona = serializers.SerializerMethodField()
+    crm = serializers.SerializerMethodField()
+
+    def get_persona(self, scenario) -> dict:
+        return {"name": scenario.persona_name, "situation": scenario.persona_situation, "mood": scenario.persona_mood}
+
+    def get_crm(self, scenario) -> dict:
+        return {"order": scenario.crm_order, "history": scenario.crm_history}
+
+
+class AttemptTurnSerializer(serializers.Serializer):
+    number = serializers.IntegerField()
+    variant = serializers.CharField()
+    customer = serializers.CharField(source="customer_text")
+    answer = serializers.CharField()
+    answered_at = serializers.DateTimeField(allow_null=True)
+    seconds_spent = serializers.IntegerField(allow_null=True)
+    prescore = serializers.SerializerMethodField()
+
+    def get_prescore(self, turn) -> dict | None:
+        # The per-turn estimate, with its evidence, is shown once the attempt is submitted.
+        return turn.prescore if self.context.get("frozen") else None
+
+
+class AttemptSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    scenario = serializers.CharField(source="scenario.slug")
+    number = serializers.IntegerField()
+    state = serializers.CharField()
+    started_at = serializers.DateTimeField()
+    submitted_at = serializers.DateTimeField(allow_null=True)
+    rubric_version = serializers.IntegerField(source="rubric_version.number")
+    prescore = serializers.JSONField(
+        allow_null=True, help_text="The automatic estimate; the coach's grade is of record."
+    )
+    turns = serializers.SerializerMethodField()
+    exemplars = serializers.SerializerMethodField()
+
+    def get_turns(self, attempt) -> list[dict]:
+        turns = attempt.turns.order_by("number")
+        return AttemptTurnSerializer(turns, many=True, context={"frozen": attempt.is_frozen}).data
+
+    def get_exemplars(self, attempt) -> list[dict]:
+        if not attempt.is_frozen:
+            return []
+        return [{"turn": e.turn_number, "answer": e.answer, "note": e.note} for e in attempt.scenario.exemplars.all()]
+
+
+class AnswerSerializer(serializers.Serializer):
+    answer = serializers.CharField(max_length=4000, allow_blank=True, trim_whitespace=False)
+
+
+def _attempt_response(attempt, status_code=200):
+    attempt.refresh_from_db()
+    return Response(AttemptSerializer(attempt).data, status=status_code)
+
+
+def _service_call(call, **kwargs):
+    try:
+        return call(**kwargs)
+    except ValidationError as error:
+        if error.code == "frozen":
+            raise ApiConflict(error.messages[0]) from error
+        raise ApiValidationError({"answer": error.messages}) from error
+
+
+class ApiConflict(APIException):
+    status_code = 409
+    default_code = "conflict"
+
+
+class ScenarioListView(TrainingAPIView):
+    """My role-plays, with status, attempts and best automatic estimate."""
+
+    @extend_schema(responses=ScenarioSummarySerializer(many=True))
+    def get(self, request):
+        standings = selectors.scenario_standings(enrollment=access_enrollment(request.user))
+        return Response(ScenarioSummarySerializer(standings, many=True).data)
+
+
+class ScenarioView(TrainingAPIView):
+    @extend_schema(responses=ScenarioSerializer)
+    def get(self, request, pk: int):
+        _, scenario = access_scenario(request.user, scenario_id=pk)
+        return Response(ScenarioSerializer(scenario).data)
+
+
+class ScenarioAttemptsView(TrainingAPIView):
+    """Start an attempt, or continue the one in progress."""
+
+    @extend_schema(request=None, responses={201: AttemptSerializer, 200: AttemptSerializer})
+    def post(self, request, pk: int):
+        enrollment, scenario = access_scenario(request.user, scenario_id=pk)
+        attempt, created = _service_call(services.attempt_start, enrollment=enrollment, scenario=scenario)
+        return _attempt_response(attempt, 201 if created else 200)
+
+
+class AttemptView(TrainingAPIView):
+    @extend_schema(responses=AttemptSerializer)
+    def get(self, request, pk: int):
+        return Response(AttemptSerializer(access_attempt(request.user, attempt_id=pk)).data)
+
+
+class AttemptDraftView(TrainingAPIView):
+    """Autosave the answer being written to the current turn."""
+
+    @extend_schema(request=AnswerSerializer, responses=AttemptSerializer)
+    def put(self, request, pk: int):
+        attempt = access_attempt(request.user, attempt_id=pk)
+        incoming = AnswerSerializer(data=request.data)
+        incoming.is_valid(raise_exception=True)
+        _service_call(services.attempt_draft_save, attempt=attempt, answer=incoming.validated_data["answer"])
+        return _attempt_response(attempt)
+
+
+class AttemptAnswerView(TrainingAPIView):
+    """Send the answer to the current turn; the last one submits the attempt."""
+
+    @extend_schema(request=AnswerSerializer, responses=AttemptSerializer)
+    def post(self, request, pk: int):
+        attempt = access_attempt(request.user, attempt_id=pk)
+        incoming = AnswerSerializer(data=request.data)
+        incoming.is_valid(raise_exception=True)
+        attempt = _service_call(services.attempt_answer, attempt=attempt, answer=incoming.validated_data["answer"])
+        return _attempt_response(attempt)

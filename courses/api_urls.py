@@ -14,4 +14,10 @@ urlpatterns = [
         api.KnowledgeCheckAttemptsView.as_view(),
         name="api-check-attempts",
     ),
+    path("training/roleplays/", api.ScenarioListView.as_view(), name="api-roleplays"),
+    path("training/roleplays/<int:pk>/", api.ScenarioView.as_view(), name="api-roleplay"),
+    path("training/roleplays/<int:pk>/attempts/", api.ScenarioAttemptsView.as_view(), name="api-roleplay-attempts"),
+    path("training/attempts/<int:pk>/", api.AttemptView.as_view(), name="api-attempt"),
+    path("training/attempts/<int:pk>/draft/", api.AttemptDraftView.as_view(), name="api-attempt-draft"),
+    path("training/attempts/<int:pk>/answers/", api.AttemptAnswerView.as_view(), name="api-attempt-answers"),
 ]

@@ -20,6 +20,7 @@ from django.db import transaction
 
 from common.images import image_open_checked
 from courses.models import TRAINING_WEEKS, Choice, Curriculum, KnowledgeCheck, Lesson, Question, QuestionKind, Week
+from courses.roleplay_loader import roleplays_read, rubric_upsert, scenarios_write
 from courses.services import LESSON_IMAGE_MAX_BYTES, LESSON_IMAGE_MAX_PIXELS, lesson_image_attach
 
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
@@ -93,7 +94,7 @@ class _Reader:
 
 
 def _read_curriculum(reader: _Reader, raw: Any) -> dict:
-    top = reader.mapping(raw, "file", {"curriculum", "weeks"}, {"curriculum", "weeks"})
+    top = reader.mapping(raw, "file", {"curriculum", "weeks", "roleplays"}, {"curriculum", "weeks"})
     meta = reader.mapping(
         top.get("curriculum", {}),
         "curriculum",
@@ -118,6 +119,10 @@ def _read_curriculum(reader: _Reader, raw: Any) -> dict:
     lesson_slugs: set[str] = set()
     for index, raw_week in enumerate(weeks):
         parsed["weeks"].append(_read_week(reader, raw_week, index, lesson_slugs))
+    parsed["roleplays"] = {"rubrics": [], "scenarios": []}
+    roleplays_file = reader.text(top, "roleplays", "file", required=False)
+    if roleplays_file:
+        parsed["roleplays"] = roleplays_read(reader, (reader.path.parent / roleplays_file).resolve())
     return parsed
 
 
@@ -272,8 +277,11 @@ def curriculum_parse(path: Path) -> tuple[dict, str]:
     parsed = _read_curriculum(reader, raw)
     if reader.problems:
         raise CurriculumFileError(reader.problems)
+    # Rubrics are versioned on their own (see rubric_upsert): the curriculum's fingerprint
+    # covers its own content and which rubric each scenario uses, not the rubrics' text.
+    content = {**parsed, "roleplays": {"scenarios": parsed["roleplays"]["scenarios"]}}
     fingerprint = hashlib.sha256(
-        json.dumps(parsed, sort_keys=True, default=lambda b: hashlib.sha256(b).hexdigest()).encode()
+        json.dumps(content, sort_keys=True, default=lambda b: hashlib.sha256(b).hexdigest()).encode()
     ).hexdigest()
     return parsed, fingerprint
 
@@ -283,6 +291,8 @@ def curriculum_load(path: Path) -> LoadResult:
     """Validate the whole file, then create or replace that curriculum version."""
     path = Path(path)
     parsed, fingerprint = curriculum_parse(path)
+    for rubric_data in parsed["roleplays"]["rubrics"]:
+        rubric_upsert(rubric_data)
     curriculum = Curriculum.objects.select_for_update().filter(slug=parsed["slug"], version=parsed["version"]).first()
     if curriculum is not None and curriculum.source_hash == fingerprint:
         return LoadResult(curriculum=curriculum, created=False, changed=False, counts=_counts(curriculum))
@@ -305,6 +315,7 @@ def curriculum_load(path: Path) -> LoadResult:
     curriculum.save()
     for week_data in parsed["weeks"]:
         _write_week(curriculum, week_data)
+    scenarios_write(curriculum, parsed["roleplays"]["scenarios"])
     return LoadResult(curriculum=curriculum, created=created, changed=True, counts=_counts(curriculum))
 
 
@@ -357,4 +368,5 @@ def _counts(curriculum: Curriculum) -> dict[str, int]:
         "lessons": curriculum.lessons.count(),
         "knowledge checks": KnowledgeCheck.objects.filter(week__curriculum=curriculum).count(),
         "questions": Question.objects.filter(knowledge_check__week__curriculum=curriculum).count(),
+        "role-plays": curriculum.scenarios.count(),
     }

@@ -9,13 +9,17 @@ from django.utils import timezone
 from accounts import permissions
 from courses.models import (
     RUNNING_STATUSES,
+    Attempt,
+    AttemptState,
     CheckAttempt,
     Cohort,
+    Criterion,
     Enrollment,
     EnrollmentStatus,
     KnowledgeCheck,
     Lesson,
     LessonCompletion,
+    Scenario,
     Week,
 )
 from courses.pacing import Schedule, schedule_for
@@ -58,7 +62,7 @@ def enrollment_current(*, hire) -> Enrollment | None:
 class Item:
     """A lesson or a knowledge check, as it stands for one hire."""
 
-    kind: str  # "lesson" | "check"
+    kind: str  # "lesson" | "check" | "roleplay"
     id: int
     week_number: int
     title: str
@@ -92,6 +96,10 @@ class WeekProgress:
     @property
     def check(self) -> Item | None:
         return next((i for i in self.items if i.kind == "check"), None)
+
+    @property
+    def roleplays(self) -> list[Item]:
+        return [i for i in self.items if i.kind == "roleplay"]
 
     @property
     def done_count(self) -> int:
@@ -146,7 +154,8 @@ class TrainingOverview:
     def next_up(self) -> Item | None:
         """The first thing to do: the earliest-due open item of an unlocked week."""
         open_items = [i for i in self.items if i.unlocked and not i.done]
-        return min(open_items, key=lambda i: (i.due_at, i.week_number, i.kind == "check"), default=None)
+        kind_order = {"lesson": 0, "roleplay": 1, "check": 2}
+        return min(open_items, key=lambda i: (i.due_at, i.week_number, kind_order[i.kind]), default=None)
 
     @property
     def days_until_checkpoint(self) -> int:
@@ -184,6 +193,20 @@ def training_overview(*, enrollment: Enrollment, now: datetime.datetime | None =
         .annotate(best=Max("score"), attempts=Count("id"), passes=Count("id", filter=Q(passed=True)))
     }
 
+    scenarios = list(Scenario.objects.filter(curriculum_id=curriculum_id).order_by("position", "id").values(
+        "id", "week_id", "slug", "title", "due_day", "max_attempts"
+    ))  # fmt: skip
+    roleplay_results = {
+        row["scenario_id"]: row
+        for row in Attempt.objects.filter(enrollment=enrollment)
+        .values("scenario_id")
+        .annotate(
+            best=Max("prescore_percent"),
+            attempts=Count("id"),
+            submitted=Count("id", filter=~Q(state=AttemptState.IN_PROGRESS)),
+        )
+    }
+
     by_week: dict[int, WeekProgress] = {}
     progress = []
     for week in weeks:
@@ -206,6 +229,15 @@ def training_overview(*, enrollment: Enrollment, now: datetime.datetime | None =
             due_at=schedule.due_at(week.number, check["due_day"]), done=bool(result.get("passes")),
             unlocked=week.unlocked, best_score=result.get("best"), attempts=result.get("attempts", 0),
             max_attempts=check["max_attempts"], pass_mark=check["pass_mark"],
+        ))  # fmt: skip
+    for scenario in scenarios:
+        week = by_week[scenario["week_id"]]
+        result = roleplay_results.get(scenario["id"], {})
+        week.items.append(Item(
+            kind="roleplay", id=scenario["id"], week_number=week.number, title=scenario["title"],
+            slug=scenario["slug"], due_at=schedule.due_at(week.number, scenario["due_day"]),
+            done=bool(result.get("submitted")), unlocked=week.unlocked, best_score=result.get("best"),
+            attempts=result.get("attempts", 0), max_attempts=scenario["max_attempts"],
         ))  # fmt: skip
     return TrainingOverview(enrollment=enrollment, schedule=schedule, now=now, weeks=progress)
 
@@ -260,3 +292,141 @@ def check_standing(*, enrollment: Enrollment, knowledge_check: KnowledgeCheck) -
 
 def check_questions(*, knowledge_check: KnowledgeCheck):
     return list(knowledge_check.questions.prefetch_related("choices").order_by("position", "id"))
+
+
+# --- Role-plays -----------------------------------------------------------------------------
+
+
+@dataclass
+class ScenarioStanding:
+    """A scenario as it stands for one hire: status, attempts, best automatic score."""
+
+    scenario: Scenario
+    unlocked: bool
+    due_at: datetime.datetime
+    attempts: list[Attempt]
+
+    @property
+    def in_progress(self) -> Attempt | None:
+        return next((a for a in self.attempts if a.state == AttemptState.IN_PROGRESS), None)
+
+    @property
+    def latest(self) -> Attempt | None:
+        return self.attempts[-1] if self.attempts else None
+
+    @property
+    def submitted(self) -> list[Attempt]:
+        return [a for a in self.attempts if a.state != AttemptState.IN_PROGRESS]
+
+    @property
+    def best_percent(self) -> int | None:
+        return max((a.prescore_percent for a in self.submitted if a.prescore_percent is not None), default=None)
+
+    @property
+    def status(self) -> str:
+        latest = self.latest
+        return latest.get_state_display() if latest else "Not started"
+
+    @property
+    def attempts_left(self) -> int | None:
+        limit = self.scenario.max_attempts
+        return None if limit is None else max(0, limit - len(self.attempts))
+
+    @property
+    def can_start(self) -> bool:
+        return self.in_progress is None and (self.attempts_left is None or self.attempts_left > 0)
+
+
+def scenario_standings(
+    *, enrollment: Enrollment, week_number: int | None = None, now: datetime.datetime | None = None
+) -> list[ScenarioStanding]:
+    """Every scenario of the hire's curriculum (or one week), with their attempts: two queries."""
+    now = now or timezone.now()
+    schedule = schedule_for(enrollment, now)
+    scenarios = Scenario.objects.select_related("week").filter(curriculum_id=enrollment.cohort.curriculum_id)
+    if week_number is not None:
+        scenarios = scenarios.filter(week__number=week_number)
+    attempts_by_scenario: dict[int, list[Attempt]] = {}
+    for attempt in Attempt.objects.filter(enrollment=enrollment).order_by("number").defer("prescore"):
+        attempts_by_scenario.setdefault(attempt.scenario_id, []).append(attempt)
+    return [
+        ScenarioStanding(
+            scenario=scenario,
+            unlocked=schedule.is_unlocked(scenario.week.number, now),
+            due_at=schedule.due_at(scenario.week.number, scenario.due_day),
+            attempts=attempts_by_scenario.get(scenario.pk, []),
+        )
+        for scenario in scenarios.order_by("week__number", "position", "id")
+    ]
+
+
+@dataclass(frozen=True)
+class Segment:
+    text: str
+    effect: str | None = None  # "earned" | "cost" | None
+    notes: str = ""
+
+
+def highlight_segments(answer: str, evidence: list[dict]) -> list[Segment]:
+    """Split an answer into plain and highlighted pieces from the scorer's evidence.
+
+    Overlapping evidence is merged into one highlight; a span that cost points wins over
+    one that earned them, so a hire sees what to change.
+    """
+    spans = sorted(
+        (e["start"], e["end"], e["effect"], f"{e['criterion']}: {e['note']}")
+        for e in evidence
+        if 0 <= e["start"] < e["end"] <= len(answer)
+    )
+    merged: list[list] = []
+    for start, end, effect, note in spans:
+        if merged and start < merged[-1][1]:
+            last = merged[-1]
+            last[1] = max(last[1], end)
+            last[2] = "cost" if "cost" in (last[2], effect) else "earned"
+            last[3].append(note)
+        else:
+            merged.append([start, end, effect, [note]])
+    segments, position = [], 0
+    for start, end, effect, notes in merged:
+        if start > position:
+            segments.append(Segment(answer[position:start]))
+        segments.append(Segment(answer[start:end], effect, "; ".join(notes)))
+        position = end
+    if position < len(answer):
+        segments.append(Segment(answer[position:]))
+    return segments
+
+
+def turn_evidence(prescore: dict | None) -> list[dict]:
+    if not prescore:
+        return []
+    return [
+        {**evidence, "criterion": criterion["key"]}
+        for criterion in prescore.get("criteria", [])
+        for evidence in criterion.get("evidence", [])
+    ]
+
+
+@dataclass
+class CriterionBreakdown:
+    criterion: Criterion
+    level: int | None
+    descriptor: str
+    summaries: list[str]
+
+
+def attempt_breakdown(*, attempt: Attempt) -> list[CriterionBreakdown]:
+    """The attempt's pre-score per criterion of the rubric version it was made with."""
+    levels = (attempt.prescore or {}).get("levels", {})
+    summaries: dict[str, list[str]] = {}
+    for turn in attempt.turns.all():
+        for criterion in (turn.prescore or {}).get("criteria", []):
+            if criterion.get("summary"):
+                summaries.setdefault(criterion["key"], []).append(f"Turn {turn.number}: {criterion['summary']}")
+    rows = []
+    for criterion in attempt.rubric_version.criteria.all():
+        level = levels.get(criterion.key)
+        descriptor = criterion.level_descriptors[level] if level is not None else "Scored by your coach."
+        rows.append(CriterionBreakdown(criterion, level, descriptor, summaries.get(criterion.key, [])))
+    return rows

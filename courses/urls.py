@@ -11,5 +11,11 @@ urlpatterns = [
     path("training/weeks/<int:week_number>/check/attempts/<int:number>/", views.check_result, name="check_result"),
     path("training/weeks/<int:week_number>/<slug:slug>/", views.lesson_detail, name="lesson"),
     path("training/weeks/<int:week_number>/<slug:slug>/completion/", views.lesson_completion, name="lesson_completion"),
+    path("training/roleplays/", views.roleplay_list, name="roleplays"),
+    path("training/roleplays/<slug:slug>/", views.scenario_detail, name="scenario"),
+    path("training/roleplays/<slug:slug>/attempts/<int:number>/", views.attempt_detail, name="attempt"),
+    path("training/roleplays/<slug:slug>/attempts/<int:number>/answer/", views.attempt_answer, name="attempt_answer"),
+    path("training/roleplays/<slug:slug>/attempts/<int:number>/draft/", views.attempt_draft, name="attempt_draft"),
+    path("training/roleplays/<slug:slug>/attempts/<int:number>/result/", views.attempt_result, name="attempt_result"),
     path("cohorts/", views.cohort_list, name="cohort_list"),
 ]

@@ -1,13 +1,21 @@
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import Http404
+from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from accounts import permissions
 from courses import selectors, services
-from courses.access import WeekLocked, access_knowledge_check, access_lesson, access_week
+from courses.access import (
+    WeekLocked,
+    access_attempt,
+    access_knowledge_check,
+    access_lesson,
+    access_scenario,
+    access_week,
+)
 from courses.dashboard import panels_for
 from courses.forms import KnowledgeCheckForm
 
@@ -41,7 +49,10 @@ def my_training(request):
 def week_detail(request, week_number: int):
     enrollment, week, _ = access_week(request.user, week_number)
     overview = selectors.training_overview(enrollment=enrollment)
-    return render(request, "courses/week.html", {"overview": overview, "week": overview.week(week.number)})
+    standings = selectors.scenario_standings(enrollment=enrollment, week_number=week.number)
+    return render(
+        request, "courses/week.html", {"overview": overview, "week": overview.week(week.number), "standings": standings}
+    )
 
 
 @permissions.require(permissions.can_take_training)
@@ -132,3 +143,100 @@ def check_result(request, week_number: int, number: int):
 def cohort_list(request):
     cohorts = selectors.cohort_list(user=request.user)
     return render(request, "courses/cohort_list.html", {"cohorts": cohorts})
+
+
+# --- Role-plays ---------------------------------------------------------------------------
+
+
+@permissions.require(permissions.can_take_training)
+def roleplay_list(request):
+    enrollment = selectors.enrollment_current(hire=request.user)
+    if enrollment is None:
+        return render(request, "courses/not_enrolled.html")
+    standings = selectors.scenario_standings(enrollment=enrollment)
+    return render(request, "courses/roleplay_list.html", {"standings": standings})
+
+
+@permissions.require(permissions.can_take_training)
+@handles_locked_weeks
+def scenario_detail(request, slug: str):
+    enrollment, scenario = access_scenario(request.user, slug=slug)
+    standing = selectors.scenario_standings(enrollment=enrollment, week_number=scenario.week.number)
+    standing = next(s for s in standing if s.scenario.pk == scenario.pk)
+    if request.method == "POST":
+        try:
+            attempt, _ = services.attempt_start(enrollment=enrollment, scenario=scenario)
+        except ValidationError as error:
+            messages.error(request, error.messages[0])
+        else:
+            return redirect("courses:attempt", slug=slug, number=attempt.number)
+    criteria = scenario.rubric.current_version.criteria.all()
+    return render(request, "courses/scenario.html", {"scenario": scenario, "standing": standing, "criteria": criteria})
+
+
+def _conversation(attempt):
+    turns = list(attempt.turns.order_by("number"))
+    for turn in turns:
+        turn.segments = selectors.highlight_segments(turn.answer, selectors.turn_evidence(turn.prescore))
+    return turns
+
+
+@permissions.require(permissions.can_take_training)
+def attempt_detail(request, slug: str, number: int):
+    attempt = access_attempt(request.user, slug=slug, number=number)
+    if attempt.is_frozen:
+        return redirect("courses:attempt_result", slug=slug, number=number)
+    turns = _conversation(attempt)
+    context = {
+        "attempt": attempt,
+        "scenario": attempt.scenario,
+        "turns": turns,
+        "current": turns[-1],
+        "turn_count": attempt.scenario.turns.count(),
+        "error": request.session.pop("roleplay_error", None),
+    }
+    return render(request, "courses/attempt.html", context)
+
+
+@permissions.require(permissions.can_take_training)
+@require_POST
+def attempt_answer(request, slug: str, number: int):
+    attempt = access_attempt(request.user, slug=slug, number=number)
+    try:
+        attempt = services.attempt_answer(attempt=attempt, answer=request.POST.get("answer", ""))
+    except ValidationError as error:
+        if error.code != "frozen":
+            # Keep what they typed: the draft survives the round trip.
+            services.attempt_draft_save(attempt=attempt, answer=request.POST.get("answer", ""))
+        request.session["roleplay_error"] = error.messages[0]
+    if attempt.is_frozen:
+        return redirect("courses:attempt_result", slug=slug, number=number)
+    return redirect(f"{reverse('courses:attempt', args=[slug, number])}#answer")
+
+
+@permissions.require(permissions.can_take_training)
+@require_POST
+def attempt_draft(request, slug: str, number: int):
+    """Autosave, called by the page's script as the hire types."""
+    attempt = access_attempt(request.user, slug=slug, number=number)
+    try:
+        turn = services.attempt_draft_save(attempt=attempt, answer=request.POST.get("answer", ""))
+    except ValidationError as error:
+        return JsonResponse({"saved": False, "error": error.messages[0]}, status=409)
+    return JsonResponse({"saved": True, "saved_at": turn.draft_saved_at.isoformat()})
+
+
+@permissions.require(permissions.can_take_training)
+def attempt_result(request, slug: str, number: int):
+    attempt = access_attempt(request.user, slug=slug, number=number)
+    if not attempt.is_frozen:
+        return redirect("courses:attempt", slug=slug, number=number)
+    scenario = attempt.scenario
+    context = {
+        "attempt": attempt,
+        "scenario": scenario,
+        "turns": _conversation(attempt),
+        "breakdown": selectors.attempt_breakdown(attempt=attempt),
+        "exemplars": scenario.exemplars.all(),
+    }
+    return render(request, "courses/attempt_result.html", context)

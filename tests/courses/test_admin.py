@@ -8,7 +8,21 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.mark.parametrize(
-    "model", ["curriculum", "week", "lesson", "knowledgecheck", "question", "cohort", "enrollment", "checkattempt"]
+    "model",
+    [
+        "curriculum",
+        "week",
+        "lesson",
+        "knowledgecheck",
+        "question",
+        "cohort",
+        "enrollment",
+        "checkattempt",
+        "rubric",
+        "rubricversion",
+        "scenario",
+        "attempt",
+    ],
 )
 def test_every_curriculum_model_has_an_admin_page(admin_client_, model):
     assert admin_client_.get(reverse(f"admin:courses_{model}_changelist")).status_code == 200

@@ -23,7 +23,9 @@ def default_file_data() -> dict:
 
 @pytest.fixture
 def default_data(default_file_data) -> dict:
-    return copy.deepcopy(default_file_data)
+    data = copy.deepcopy(default_file_data)
+    data["roleplays"] = str(DEFAULT.parent / data["roleplays"])  # the copy is written elsewhere
+    return data
 
 
 def _write(tmp_path: Path, data: dict, name: str = "curriculum.yaml") -> Path:

@@ -249,3 +249,26 @@ def check_attempt_submit(
             passed=score >= knowledge_check.pass_mark,
             submitted_at=now or timezone.now(),
         )
+
+
+# --- Role-plays (courses/services/roleplays.py) ----------------------------------------------
+
+from courses.services.roleplays import (  # noqa: E402
+    attempt_answer,
+    attempt_draft_save,
+    attempt_start,
+    attempts_allowed,
+    next_variant,
+    scenario_context,
+    weighted_percent,
+)
+
+__all__ = [
+    "attempt_answer",
+    "attempt_draft_save",
+    "attempt_start",
+    "attempts_allowed",
+    "next_variant",
+    "scenario_context",
+    "weighted_percent",
+]

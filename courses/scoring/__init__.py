@@ -1,0 +1,33 @@
+"""Automatic empathy pre-scoring of role-play answers against the default rubric."""
+
+from functools import cache, lru_cache
+
+from courses.scoring.base import CRITERIA, CriterionScore, Evidence, ScenarioContext, Scorer, ScoreResult
+
+DEFAULT_SCORER = "courses.scoring.phrase_rules.PhraseRulesScorer"
+
+__all__ = [
+    "CRITERIA",
+    "DEFAULT_SCORER",
+    "CriterionScore",
+    "Evidence",
+    "ScenarioContext",
+    "ScoreResult",
+    "Scorer",
+    "get_scorer",
+]
+
+
+def get_scorer() -> Scorer:
+    """The scorer named by settings.ROLEPLAY_SCORER, built once per process."""
+    from django.conf import settings
+
+    return _build_scorer(getattr(settings, "ROLEPLAY_SCORER", DEFAULT_SCORER))
+
+
+@cache
+def _build_scorer(dotted_path: str) -> Scorer:
+    # Keyed by path, so a test that overrides the setting gets its own instance.
+    from django.utils.module_loading import import_string
+
+    return import_string(dotted_path)()
