@@ -6,27 +6,27 @@ from django.utils.html import format_html
 
 from accounts.permissions import AdminSitePermissionMixin
 from courses import services
-from courses.roleplay_loader import rubric_version_in_use
 from courses.models import (
     Attempt,
     AttemptTurn,
     CheckAttempt,
+    Choice,
+    Cohort,
     Criterion,
+    Curriculum,
+    Enrollment,
+    EnrollmentEvent,
     Exemplar,
+    KnowledgeCheck,
+    Lesson,
+    Question,
     Rubric,
     RubricVersion,
     Scenario,
     ScenarioTurn,
-    Choice,
-    Cohort,
-    Curriculum,
-    Enrollment,
-    EnrollmentEvent,
-    KnowledgeCheck,
-    Lesson,
-    Question,
     Week,
 )
+from courses.roleplay_loader import rubric_version_in_use
 
 
 class VersionLockMixin(AdminSitePermissionMixin):
