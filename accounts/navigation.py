@@ -17,7 +17,9 @@ class NavItem:
 NAV_ITEMS = [
     NavItem("My training", "courses:my_training", permissions.can_take_training),
     NavItem("Role-plays", "courses:roleplays", permissions.can_take_training),
+    NavItem("My feedback", "coaching:my_feedback", permissions.can_take_training),
     NavItem("Grading queue", "coaching:queue", permissions.can_grade),
+    NavItem("Coaching overview", "coaching:overview", permissions.can_grade),
     NavItem("Cohorts", "courses:cohort_list", permissions.can_manage_cohorts),
     NavItem("Site admin", "admin:index", permissions.can_use_admin_site),
     NavItem("API", "api-docs", permissions.can_manage_cohorts),
@@ -25,9 +27,13 @@ NAV_ITEMS = [
 
 
 def nav_for(user, current_path: str) -> list[dict]:
-    items = []
-    for item in NAV_ITEMS:
-        if item.predicate(user):
-            url = reverse(item.url_name)
-            items.append({"label": item.label, "url": url, "current": current_path.startswith(url)})
+    items = [
+        {"label": item.label, "url": reverse(item.url_name), "current": False}
+        for item in NAV_ITEMS
+        if item.predicate(user)
+    ]
+    # The page belongs to the most specific link it sits under (/training/feedback/ is not "My training").
+    matching = [item for item in items if current_path.startswith(item["url"])]
+    if matching:
+        max(matching, key=lambda item: len(item["url"]))["current"] = True
     return items

@@ -38,6 +38,8 @@ PAGES = [
     Page("hire: lesson page", "/training/weeks/1/w1-welcome-to-the-team/", "hire"),
     Page("hire: week page", "/training/weeks/2/", "hire"),
     Page("api: training progress", "/api/v1/training/progress/", "hire"),
+    Page("hire: role-play conversation", "/training/roleplays/first-date-shoes/attempts/1/", "hire"),
+    Page("hire: role-play list", "/training/roleplays/", "hire"),
     Page("coach: grading queue", "/coaching/queue/", "coach"),
     Page("admin: cohorts", "/cohorts/", "admin"),
     Page("api: /api/v1/me/", "/api/v1/me/", "hire"),

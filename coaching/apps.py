@@ -6,7 +6,9 @@ class CoachingConfig(AppConfig):
     verbose_name = "Coaching"
 
     def ready(self) -> None:
-        from coaching.dashboard import latest_feedback_panel
+        from coaching import dashboard
         from courses.dashboard import register_panel
 
-        register_panel(latest_feedback_panel)
+        register_panel(dashboard.latest_feedback_panel)
+        register_panel(dashboard.assigned_practice_panel)
+        register_panel(dashboard.coach_grade_panel, slot="attempt_result")

@@ -1,11 +1,37 @@
+"""What coaching adds to the hire's pages (registered in coaching/apps.py)."""
+
+from coaching.models import AnswerComment, Feedback, Grade
+from coaching.selectors import assigned_practice
 from courses.dashboard import Panel
 from courses.models import Enrollment
 
 
 def latest_feedback_panel(enrollment: Enrollment) -> Panel:
-    """The hire's latest coaching feedback on their dashboard. Feedback arrives with grading and call reviews."""
+    latest = list(
+        Feedback.objects.filter(enrollment=enrollment)
+        .select_related("coach", "grade__attempt__scenario", "call_review")
+        .order_by("-released_at")[:3]
+    )
+    unread = Feedback.objects.filter(enrollment=enrollment, acknowledged_at__isnull=True).count()
     return Panel(
         title="Latest coaching feedback",
         template="coaching/includes/feedback_panel.html",
-        context={"feedback": [], "coaches": list(enrollment.cohort.coaches.all()[:3])},
+        context={"feedback": latest, "unread": unread, "coaches": list(enrollment.cohort.coaches.all()[:3])},
     )
+
+
+def assigned_practice_panel(enrollment: Enrollment) -> Panel | None:
+    reviews = assigned_practice(enrollment=enrollment)
+    if not reviews:
+        return None
+    return Panel(title="Practice your coach assigned", template="coaching/includes/practice_panel.html",
+                 context={"reviews": reviews})  # fmt: skip
+
+
+def coach_grade_panel(enrollment: Enrollment, *, attempt) -> Panel | None:
+    grade = Grade.objects.filter(attempt=attempt).select_related("coach", "rubric_version").first()
+    if grade is None or grade.outcome == Grade.Outcome.DRAFT:
+        return None
+    comments = AnswerComment.objects.filter(turn__attempt=attempt).select_related("coach", "turn")
+    return Panel(title="Your coach's grade", template="coaching/includes/grade_panel.html",
+                 context={"grade": grade, "comments": comments, "feedback": grade.feedback.first()})  # fmt: skip

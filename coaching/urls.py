@@ -6,4 +6,17 @@ app_name = "coaching"
 
 urlpatterns = [
     path("coaching/queue/", views.queue, name="queue"),
+    path("coaching/queue/next/", views.grade_next, name="grade_next"),
+    path("coaching/overview/", views.overview, name="overview"),
+    path("coaching/attempts/<int:attempt_id>/grade/", views.grade, name="grade"),
+    path("coaching/attempts/<int:attempt_id>/release-claim/", views.release_claim, name="release_claim"),
+    path("coaching/hires/<int:enrollment_id>/", views.hire_timeline, name="hire_timeline"),
+    path("coaching/hires/<int:enrollment_id>/call-reviews/new/", views.call_review_new, name="call_review_new"),
+    path("coaching/call-reviews/<int:review_id>/", views.call_review_detail, name="call_review"),
+    path("coaching/call-reviews/<int:review_id>/recording/", views.recording, name="recording"),
+    path("coaching/disputes/<int:dispute_id>/resolve/", views.dispute_resolve, name="dispute_resolve"),
+    path("training/feedback/", views.my_feedback, name="my_feedback"),
+    path("training/feedback/<int:feedback_id>/acknowledge/", views.feedback_acknowledge, name="acknowledge"),
+    path("training/feedback/<int:feedback_id>/reply/", views.feedback_reply, name="reply"),
+    path("training/feedback/<int:feedback_id>/dispute/", views.dispute_open, name="dispute"),
 ]

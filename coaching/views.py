@@ -1,10 +1,312 @@
-from django.shortcuts import render
+import mimetypes
+import re
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_POST
 
 from accounts import permissions
+from coaching import selectors, services
+from coaching.access import access_coachable_enrollment, access_gradable_attempt, access_own_feedback
+from coaching.charts import trend_svg
+from coaching.forms import CallReviewForm
+from coaching.models import AttemptClaim, CallReview, Dispute
 from courses import selectors as course_selectors
+
+QUEUE_PAGE_SIZE = 50
+
+
+def _filters(request) -> selectors.QueueFilters:
+    def number(name):
+        value = request.GET.get(name, "")
+        return int(value) if value.isdigit() else None
+
+    return selectors.QueueFilters(cohort=number("cohort"), week=number("week"), scenario=number("scenario"),
+                                  hire=number("hire"))  # fmt: skip
+
+
+def _query(filters: selectors.QueueFilters) -> str:
+    from urllib.parse import urlencode
+
+    query = urlencode(filters.as_query())
+    return f"?{query}" if query else ""
 
 
 @permissions.require(permissions.can_grade)
 def queue(request):
-    cohorts = course_selectors.cohort_list(user=request.user)
-    return render(request, "coaching/queue.html", {"cohorts": cohorts})
+    filters = _filters(request)
+    attempts = selectors.grading_queue(user=request.user, filters=filters)
+    page = Paginator(attempts, QUEUE_PAGE_SIZE).get_page(request.GET.get("page"))
+    now = timezone.now()
+    context = {
+        "page": page,
+        "counts": selectors.queue_counts(queue=attempts, now=now),
+        "filters": filters,
+        "options": selectors.queue_filter_options(user=request.user),
+        "query": _query(filters),
+        "now": now,
+        "weeks": range(1, 7),
+    }
+    return render(request, "coaching/queue.html", context)
+
+
+@permissions.require(permissions.can_grade)
+def grade_next(request):
+    filters = _filters(request)
+    skip = request.GET.get("after")
+    attempt = selectors.next_to_grade(user=request.user, filters=filters, skip=int(skip) if skip and skip.isdigit()
+                                      else None)  # fmt: skip
+    if attempt is None:
+        messages.success(request, "Nothing else is waiting. The queue is clear.")
+        return redirect(f"{reverse('coaching:queue')}{_query(filters)}")
+    return redirect(f"{reverse('coaching:grade', args=[attempt.pk])}{_query(filters)}")
+
+
+def _levels_from(post, criteria) -> dict:
+    return {c.key: post.get(f"level_{c.key}", "") for c in criteria}
+
+
+@permissions.require(permissions.can_grade)
+def grade(request, attempt_id: int):
+    attempt = access_gradable_attempt(request.user, attempt_id)
+    filters = _filters(request)
+    claim = services.attempt_claim(attempt=attempt, coach=request.user) if attempt.state == "awaiting_coach" else None
+    held_by_other = claim is not None and claim.coach_id != request.user.pk
+    context = selectors.grading_context(attempt=attempt, coach=request.user)
+    error = None
+    if request.method == "POST" and not held_by_other:
+        action = request.POST.get("action", "")
+        try:
+            response = _grade_action(request, attempt, action, context["criteria"], filters)
+        except ValidationError as exc:
+            error = " ".join(exc.messages)
+        else:
+            if response is not None:
+                return response
+        context = selectors.grading_context(attempt=attempt, coach=request.user)
+    for turn in context["turns"]:
+        turn.segments = course_selectors.highlight_segments(turn.answer, course_selectors.turn_evidence(turn.prescore))
+    posted = _levels_from(request.POST, context["criteria"]) if request.method == "POST" else {}
+    chosen = posted or (context["grade"].levels if context["grade"] else {})
+    prescore_levels = (attempt.prescore or {}).get("levels", {})
+    context.update(
+        attempt=attempt, claim=claim, held_by_other=held_by_other, error=error, query=_query(filters),
+        rows=[{"criterion": c, "chosen": chosen.get(c.key), "estimate": prescore_levels.get(c.key)}
+              for c in context["criteria"]],
+    )  # fmt: skip
+    return render(request, "coaching/grade.html", context, status=400 if error else 200)
+
+
+def _grade_action(request, attempt, action: str, criteria, filters):
+    post = request.POST
+    if action in {"release", "release_next"}:
+        services.grade_release(attempt=attempt, coach=request.user, levels=_levels_from(post, criteria),
+                               overall_comment=post.get("overall_comment", ""), reason=post.get("reason", ""))  # fmt: skip
+        messages.success(request, f"Grade released to {attempt.enrollment.hire}.")
+        if action == "release_next":
+            return redirect(f"{reverse('coaching:grade_next')}{_query(filters) or '?'}&after={attempt.pk}")
+        return redirect(f"{reverse('coaching:queue')}{_query(filters)}")
+    if action == "return":
+        services.attempt_return(attempt=attempt, coach=request.user, guidance=post.get("guidance", ""),
+                                overall_comment=post.get("overall_comment", ""))  # fmt: skip
+        messages.success(request, f"Returned to {attempt.enrollment.hire} for another try.")
+        return redirect(f"{reverse('coaching:grade_next')}{_query(filters) or '?'}&after={attempt.pk}")
+    if action == "comment":
+        turn = attempt.turns.filter(number=post.get("turn")).first()
+        if turn is None:
+            raise ValidationError("Choose an answer to comment on.")
+        services.answer_comment_add(turn=turn, coach=request.user, body=post.get("body", ""))
+        if post.get("save_to_bank"):
+            services.saved_comment_add(coach=request.user, body=post.get("body", ""))
+        return redirect(f"{reverse('coaching:grade', args=[attempt.pk])}{_query(filters)}#turn-{turn.number}")
+    raise ValidationError("Unknown action.")
+
+
+@permissions.require(permissions.can_grade)
+@require_POST
+def release_claim(request, attempt_id: int):
+    attempt = access_gradable_attempt(request.user, attempt_id)
+    AttemptClaim.objects.filter(attempt=attempt, coach=request.user).delete()
+    return redirect("coaching:queue")
+
+
+@permissions.require(permissions.can_grade)
+def overview(request):
+    return render(request, "coaching/overview.html", selectors.coach_overview(user=request.user))
+
+
+@permissions.require(permissions.can_grade)
+def hire_timeline(request, enrollment_id: int):
+    enrollment = access_coachable_enrollment(request.user, enrollment_id)
+    timeline = selectors.timeline(enrollment=enrollment)
+    chart = trend_svg(timeline.trend, title=f"{enrollment.hire}: rubric levels over time")
+    return render(request, "coaching/timeline.html", {"timeline": timeline, "chart": chart, "coach_view": True})
+
+
+@permissions.require(permissions.can_grade)
+def call_review_new(request, enrollment_id: int):
+    enrollment = access_coachable_enrollment(request.user, enrollment_id)
+    curriculum = enrollment.cohort.curriculum
+    rubric_version = _call_rubric(curriculum)
+    criteria = list(rubric_version.criteria.all())
+    form = CallReviewForm(
+        request.POST or None, request.FILES or None, criteria=criteria,
+        lessons=curriculum.lessons.select_related("week").order_by("week__number", "position"),
+        scenarios=curriculum.scenarios.select_related("week").order_by("week__number", "position"),
+    )  # fmt: skip
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            review = services.call_review_create(
+                enrollment=enrollment, coach=request.user, rubric_version=rubric_version, call_at=data["call_at"],
+                call_reference=data["call_reference"], channel=data["channel"], duration_seconds=data["duration"],
+                reason=data["reason"], levels=form.levels(), strengths=data["strengths"],
+                to_work_on=data["to_work_on"], transcript=data["transcript"],
+                transcript_file=data["transcript_file"], recording=data["recording"], notes=data["notes"],
+                lessons=list(curriculum.lessons.filter(pk__in=data["practice_lessons"])),
+                scenarios=list(curriculum.scenarios.filter(pk__in=data["practice_scenarios"])),
+            )  # fmt: skip
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, f"Call review saved; {enrollment.hire} can see it now.")
+            return redirect("coaching:call_review", review_id=review.pk)
+    status = 400 if request.method == "POST" else 200
+    return render(request, "coaching/call_review_form.html", {"form": form, "enrollment": enrollment}, status=status)
+
+
+def _call_rubric(curriculum):
+    from courses.models import Rubric
+
+    scenario = curriculum.scenarios.select_related("rubric").first()
+    rubric = scenario.rubric if scenario else Rubric.objects.order_by("id").first()
+    if rubric is None:
+        raise Http404("No rubric is loaded yet.")
+    return rubric.current_version
+
+
+def _access_review(user, review_id: int) -> CallReview:
+    review = CallReview.objects.select_related("enrollment__hire", "enrollment__cohort", "coach").filter(pk=review_id)
+    review = review.first()
+    if review is None or not hasattr(review, "feedback"):
+        raise Http404
+    access_own_feedback(user, review.feedback.pk)  # the same rule as the timeline
+    return review
+
+
+def call_review_detail(request, review_id: int):
+    if not request.user.is_authenticated:
+        return redirect(f"{reverse('login')}?next={request.path}")
+    review = _access_review(request.user, review_id)
+    return render(request, "coaching/call_review.html", {
+        "review": review, "notes": review.notes.all(), "feedback": review.feedback,
+        "criteria": list(review.rubric_version.criteria.all()),
+    })  # fmt: skip
+
+
+RANGE = re.compile(r"bytes=(\d+)-(\d*)")
+
+
+def recording(request, review_id: int):
+    """The recording, to the people allowed to hear it. Supports byte ranges so the player can seek."""
+    if not request.user.is_authenticated:
+        raise Http404
+    review = _access_review(request.user, review_id)
+    if not review.recording:
+        raise Http404
+    content_type = mimetypes.guess_type(review.recording.name)[0] or "application/octet-stream"
+    size = review.recording.size
+    match = RANGE.match(request.headers.get("Range", ""))
+    if match:
+        start = int(match.group(1))
+        end = min(int(match.group(2)) if match.group(2) else size - 1, size - 1)
+        if start > end:
+            return HttpResponse(status=416, headers={"Content-Range": f"bytes */{size}"})
+        with review.recording.open("rb") as audio:
+            audio.seek(start)
+            chunk = audio.read(end - start + 1)
+        response = HttpResponse(chunk, status=206, content_type=content_type)
+        response["Content-Range"] = f"bytes {start}-{end}/{size}"
+    else:
+        response = FileResponse(review.recording.open("rb"), content_type=content_type)
+    response["Accept-Ranges"] = "bytes"
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@permissions.require(permissions.can_grade)
+@require_POST
+def dispute_resolve(request, dispute_id: int):
+    dispute = Dispute.objects.select_related("grade__attempt").filter(pk=dispute_id).first()
+    if dispute is None:
+        raise Http404
+    access_gradable_attempt(request.user, dispute.grade.attempt_id)
+    accept = request.POST.get("decision") == "accept"
+    new_level = request.POST.get("new_level")
+    try:
+        services.dispute_resolve(dispute=dispute, coach=request.user, accept=accept, answer=request.POST.get("answer", ""),
+                                 new_level=int(new_level) if new_level and new_level.isdigit() else None)  # fmt: skip
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, "Dispute answered.")
+    return redirect("coaching:overview")
+
+
+# --- The hire's side ---------------------------------------------------------------------------------
+
+
+@permissions.require(permissions.can_take_training)
+def my_feedback(request):
+    enrollment = course_selectors.enrollment_current(hire=request.user)
+    if enrollment is None:
+        return render(request, "courses/not_enrolled.html")
+    timeline = selectors.timeline(enrollment=enrollment)
+    chart = trend_svg(timeline.trend, title="Your rubric levels over time")
+    return render(request, "coaching/timeline.html", {"timeline": timeline, "chart": chart, "coach_view": False})
+
+
+@require_POST
+def feedback_acknowledge(request, feedback_id: int):
+    if not permissions.can_take_training(request.user):
+        raise Http404
+    feedback = access_own_feedback(request.user, feedback_id)
+    services.feedback_acknowledge(feedback=feedback, hire=request.user)
+    return redirect(f"{reverse('coaching:my_feedback')}#feedback-{feedback.pk}")
+
+
+@require_POST
+def feedback_reply(request, feedback_id: int):
+    if not request.user.is_authenticated:
+        raise Http404
+    feedback = access_own_feedback(request.user, feedback_id)
+    try:
+        services.feedback_reply(feedback=feedback, author=request.user, body=request.POST.get("body", ""))
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    target = "coaching:my_feedback" if permissions.is_hire(request.user) else "coaching:overview"
+    if not permissions.is_hire(request.user):
+        return redirect("coaching:hire_timeline", enrollment_id=feedback.enrollment_id)
+    return redirect(f"{reverse(target)}#feedback-{feedback.pk}")
+
+
+@require_POST
+def dispute_open(request, feedback_id: int):
+    if not permissions.can_take_training(request.user):
+        raise Http404
+    feedback = access_own_feedback(request.user, feedback_id)
+    if feedback.grade is None:
+        raise Http404
+    try:
+        services.dispute_open(grade=feedback.grade, hire=request.user, criterion_key=request.POST.get("criterion", ""),
+                              reason=request.POST.get("reason", ""))  # fmt: skip
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, "Your dispute is with the coaches. You'll see their answer here.")
+    return redirect(f"{reverse('coaching:my_feedback')}#feedback-{feedback.pk}")

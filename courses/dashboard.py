@@ -1,7 +1,9 @@
-"""Panels other apps add to a hire's "My training" page.
+"""Panels other apps add to a hire's pages.
 
-`courses` must not import `coaching`; instead coaching registers a panel here when
-it loads (see coaching/apps.py), and the dashboard renders whatever is registered.
+`courses` must not import `coaching`; instead coaching registers panel providers here
+when it loads (see coaching/apps.py), and the pages render whatever is registered.
+Slots: "dashboard" (My training) and "attempt_result" (a role-play's result page,
+called with attempt=…).
 """
 
 from collections.abc import Callable
@@ -17,15 +19,16 @@ class Panel:
     context: dict
 
 
-PanelProvider = Callable[[Enrollment], Panel | None]
-_providers: list[PanelProvider] = []
+PanelProvider = Callable[..., Panel | None]
+_providers: dict[str, list[PanelProvider]] = {}
 
 
-def register_panel(provider: PanelProvider) -> PanelProvider:
-    if provider not in _providers:
-        _providers.append(provider)
+def register_panel(provider: PanelProvider, *, slot: str = "dashboard") -> PanelProvider:
+    providers = _providers.setdefault(slot, [])
+    if provider not in providers:
+        providers.append(provider)
     return provider
 
 
-def panels_for(enrollment: Enrollment) -> list[Panel]:
-    return [panel for provider in _providers if (panel := provider(enrollment)) is not None]
+def panels_for(enrollment: Enrollment, *, slot: str = "dashboard", **context) -> list[Panel]:
+    return [panel for provider in _providers.get(slot, []) if (panel := provider(enrollment, **context)) is not None]

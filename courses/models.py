@@ -148,6 +148,9 @@ class Cohort(models.Model):
         blank=True,
         limit_choices_to={"role": Role.COACH},
     )
+    grading_target_hours = models.PositiveSmallIntegerField(
+        default=24, help_text="How soon a submitted role-play should be graded."
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -417,6 +420,9 @@ class Attempt(models.Model):
     submitted_at = models.DateTimeField(null=True, blank=True)
     prescore = models.JSONField(null=True, blank=True, help_text="The automatic estimate, made at submission.")
     prescore_percent = models.PositiveSmallIntegerField(null=True, blank=True)
+    grading_due_at = models.DateTimeField(
+        null=True, blank=True, db_index=True, help_text="For graded role-plays: submitted + the cohort's grading target."
+    )
 
     class Meta:
         ordering = ["enrollment", "scenario", "number"]

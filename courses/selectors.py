@@ -330,7 +330,8 @@ class ScenarioStanding:
     @property
     def attempts_left(self) -> int | None:
         limit = self.scenario.max_attempts
-        return None if limit is None else max(0, limit - len(self.attempts))
+        used = sum(a.state != AttemptState.RETURNED for a in self.attempts)
+        return None if limit is None else max(0, limit - used)
 
     @property
     def can_start(self) -> bool:

@@ -238,5 +238,6 @@ def attempt_result(request, slug: str, number: int):
         "turns": _conversation(attempt),
         "breakdown": selectors.attempt_breakdown(attempt=attempt),
         "exemplars": scenario.exemplars.all(),
+        "panels": panels_for(attempt.enrollment, slot="attempt_result", attempt=attempt),
     }
     return render(request, "courses/attempt_result.html", context)

@@ -16,7 +16,7 @@ from accounts.models import Role, User
 from courses import selectors as course_selectors
 from courses import services as course_services
 from courses.curriculum_loader import curriculum_load
-from courses.models import Cohort, Curriculum, Enrollment, EnrollmentStatus, Question
+from courses.models import Cohort, Curriculum, Enrollment, EnrollmentStatus, Question, Scenario
 
 DEMO_PASSWORD = "wow-through-service"
 DEMO_COHORT_SLUG = "demo-cohort"
@@ -104,6 +104,8 @@ def _seed_progress(enrollment: Enrollment, demo_hire: DemoHire, now: datetime.da
         if item.kind == "lesson":
             lesson = enrollment.cohort.curriculum.lessons.get(pk=item.id)
             course_services.lesson_complete(enrollment=enrollment, lesson=lesson, now=completed_at)
+        elif item.kind == "roleplay":
+            _play_roleplay(enrollment, Scenario.objects.get(pk=item.id), completed_at)
         else:
             check = enrollment.cohort.curriculum.weeks.get(number=item.week_number).knowledge_check
             answers = {
@@ -112,6 +114,20 @@ def _seed_progress(enrollment: Enrollment, demo_hire: DemoHire, now: datetime.da
             }
             course_services.check_attempt_submit(enrollment=enrollment, knowledge_check=check, answers=answers,
                                                  now=completed_at)  # fmt: skip
+
+
+PLAIN_ANSWER = "Thanks for telling me. Let me look at your order and sort this out for you now."
+IN_PROGRESS_SCENARIO = "first-date-shoes"  # Ana is halfway through this one
+
+
+def _play_roleplay(enrollment: Enrollment, scenario: Scenario, when: datetime.datetime, *, turns: int | None = None):
+    """Answer a role-play with its exemplars where there are some: a decent attempt, scored for real."""
+    exemplars = {e.turn_number: e.answer for e in scenario.exemplars.all()}
+    attempt, _ = course_services.attempt_start(enrollment=enrollment, scenario=scenario, now=when)
+    for number in range(1, (turns or scenario.turns.count()) + 1):
+        answer = exemplars.get(number, PLAIN_ANSWER)
+        attempt = course_services.attempt_answer(attempt=attempt, answer=answer, now=when)
+    return attempt
 
 
 @transaction.atomic
@@ -142,6 +158,11 @@ def demo_load(*, now: datetime.datetime | None = None) -> DemoResult:
             cohort=cohort, hire=hire, extension_days=demo_hire.extension_days
         )
         _seed_progress(enrollment, demo_hire, now)
+        if demo_hire is HIRES[0]:
+            scenario = Scenario.objects.filter(curriculum=curriculum, slug=IN_PROGRESS_SCENARIO).first()
+            if scenario is not None:
+                attempt = _play_roleplay(enrollment, scenario, now, turns=1)
+                course_services.attempt_draft_save(attempt=attempt, answer="A first date! What", now=now)
         if demo_hire.status == EnrollmentStatus.PAUSED:
             course_services.enrollment_pause(enrollment=enrollment, actor=None, note="Family leave", now=now)
         result.created.append(f"enrollment {demo_hire.email}")

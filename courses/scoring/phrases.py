@@ -26,7 +26,8 @@ class PhraseClass:
 
 def phrase(name: str, note: str, *alternatives: str, flags: int = re.IGNORECASE) -> PhraseClass:
     body = "|".join(alternatives).replace("'", "['’]")
-    return PhraseClass(name, note, re.compile(rf"(?<![\w'’])(?:{body})(?![\w'’])", flags))
+    # A match may be followed by 's ("navy's"), never by more letters.
+    return PhraseClass(name, note, re.compile(rf"(?<![\w'’])(?:{body})(?!\w)", flags))
 
 
 # ---------------------------------------------------------------- acknowledge
@@ -34,7 +35,7 @@ STOCK_ACK = phrase(
     "stock_ack",
     "stock phrase that could be said to anyone",
     r"I (?:completely |totally |fully |really |truly )?understand(?: your (?:frustration|concern)s?| how (?:you feel|frustrating))?",
-    r"I(?: do|'d like to)? apologi[sz]e(?: for (?:any|the) (?:inconvenience|trouble|delay))?",
+    r"I(?: do|'d like to)? apologi[sz]e for (?:any|the) (?:inconvenience|trouble|delay)",
     r"(?:sorry|apologies) for (?:any|the) (?:inconvenience|trouble|delay|confusion)",
     r"(?:any|the) inconvenience(?: (?:this|that) (?:may have|has) caused)?",
     r"thank you (?:so much )?for your (?:patience|understanding)",
@@ -44,6 +45,7 @@ STOCK_ACK = phrase(
     r"(?:that|this) must be (?:so |really |very )?(?:incredibly )?(?:frustrating|stressful|upsetting|annoying|difficult)",
     r"(?:your feelings|that) (?:are|is|'s) (?:so |totally |completely )?valid",
     r"I (?:totally )?get it",
+    r"I feel you",
     r"understood",
     r"sorry for your loss",
     r"I'm sorry to hear(?: that)?",
@@ -74,68 +76,88 @@ STUFFING = phrase(
 VALIDATION = phrase(
     "validation",
     "validates what happened to this customer",
-    r"you're (?:absolutely |completely |quite )?right",
+    # agreeing that the customer has a point
+    r"you're (?:absolutely |completely |quite |totally )?right",
     r"(?:that's|it's) (?:a )?(?:fair|fair question|fair point)",
-    r"fair question",
-    r"(?:not|isn't|wasn't|never) (?:a )?silly",
+    r"fair question|fair point",
+    r"(?:not|isn't|wasn't|never) (?:a )?(?:silly|stupid|daft)",
     r"makes (?:complete |total |perfect )?sense",
+    r"(?:completely |totally )?understandable",
     r"no wonder",
-    r"(?:that's|it's|was|which is|that was) (?:our|my) (?:mistake|mix-up|fault|error)",
+    r"of course you're (?:worried|upset|frustrated|annoyed|nervous|cross|angry)",
+    r"I'd be (?:upset|frustrated|annoyed|worried|cross|angry|the same)(?: too)?",
+    r"I'd feel the same",
+    r"anyone would (?:be|feel)",
+    r"(?:very |completely |perfectly )?normal (?:thing|to feel|to worry|question)",
+    # owning what went wrong
+    r"(?:that's|it's|was|which is|that was|this is) (?:entirely |completely |totally )?(?:our|my) (?:mistake|mix-up|fault|error)",
     r"(?:that's|it's) on us",
-    r"I can see (?:you|this|that|how|it's)",
-    r"I know (?:how|it's|that|what)",
+    r"we (?:got it wrong|let you down|dropped the ball|messed (?:it )?up)",
+    r"(?:should|shouldn't) (?:never )?have (?:happened|had to)",
+    r"you shouldn't have to",
+    r"(?:that's |it's )?(?:really |just |so )?(?:not|isn't|is not) (?:on(?! us)|good enough|okay|fair|right)",
+    r"(?:isn't|is not|wasn't|not) (?:very |much |that |terribly )?(?:helpful|useful|much use)",
+    # showing the situation has been seen
+    r"I can (?:see|tell|hear) (?:you|this|that|how|it's|why)",
+    r"(?:you've|you have|you've got) every right",
+    r"I know (?:how|it's|that|what|this)",
     r"I get (?:that|why)",
-    r"(?:you don't|no need to|you won't) (?:have|need) to (?:decide|explain|worry|chase|go through)",
-    r"you don't (?:have|need) to",
-    r"(?:it |that )?doesn't have to",
-    r"(?:that's |it's )?not (?:good enough|okay|on)",
-    r"(?:thank you|thanks) for (?:telling me|letting me know|not)",
-    r"(?:really |so )?glad you (?:rang|called|said)",
-    r"(?:no need to|please don't|don't) apologi[sz]e",
-    r"(?:it's )?not your fault",
-    r"you did (?:everything|nothing) (?:right|wrong)",
     r"I can imagine",
-    r"you're not (?:too late|bothering|a bother|an idiot|being)",
-    r"(?:so|very|really) (?:kind|nice|lovely) of you",
-    r"I'm (?:so |really |very )?sorry(?: about| that|, that|, you)",
+    r"you've (?:had to|been) (?:chase|call|ring|wait|waiting|chasing|let down|passed around|so patient)",
+    # taking the pressure off
+    r"you (?:don't|won't|wouldn't) (?:have|need) to",
+    r"no need to (?:decide|explain|worry|rush)",
+    r"(?:it |that )?doesn't have to",
+    r"(?:it's )?no trouble|not a bother|(?:you're )?not bothering",
+    r"(?:no need to|please don't|don't) apologi[sz]e|nothing to apologi[sz]e for|no apolog(?:y|ies) needed",
+    r"(?:it's )?not your fault|you did (?:everything|nothing) (?:right|wrong)|you've done nothing wrong",
+    r"you're not (?:too late|a bother|silly|an idiot|being (?:silly|difficult|a pain)|\w+ing(?: me)?(?: at all| one bit)?)",
+    r"(?:I've|I have|I) (?:really )?enjoyed (?:our|talking|chatting|hearing)",
+    r"(?:it's |I'm )?not (?:reading )?(?:a|from a) script",
+    r"(?:I'm )?not (?:prying|being nosy)",
+    r"I'm not going to (?:keep|fob|brush|pass|leave|make) you",
+    r"(?:we|I) (?:definitely )?can't have (?:that|you|the|them|it)",
+    r"let's (?:not let|make sure) that (?:doesn't )?happen",
+    # meeting what they said warmly
+    r"(?:thank you|thanks) for (?:telling me|letting me know|not)",
+    r"(?:really |so )?glad you (?:rang|called|said|told me|got in touch|reached out)",
+    r"(?:so|very|really) (?:kind|nice|lovely|sweet) of you",
+    r"I'm (?:so |really |very |truly )?sorry(?: about| that|, that|, you| to hear about| for your)",
     r"oh no",
-    r"let's not let that happen",
-    r"(?:we|I) (?:definitely )?can't have",
-    r"I'm not (?:going to|prying|a script)",
-    r"it's not a script",
-    r"takes something",
-    r"that's (?:huge|lovely|wonderful|brilliant|exactly)",
+    r"(?:that's|that is|what a) (?:huge|lovely|wonderful|brilliant|exactly|amazing|awful|horrible|rotten|rubbish|a pain|"
+    r"no fun|so annoying|really annoying|a shame|a worry|a relief|nightmare)",
+    r"that sounds (?:awful|horrible|rough|hard|tough|stressful|worrying|lovely|exciting|amazing|wonderful|miserable)",
     r"good for you",
-    r"(?:very |completely |perfectly )?normal thing",
-    r"(?:completely|absolutely) sure",
     r"(?:good|perfect) timing",
+    r"you're (?:still )?in time",
+    r"(?:that's |what )?a (?:really |very )?(?:good|great|smart|fair) (?:question|idea|call|plan|way to do it)",
+    r"(?:that's|it's) the smart way",
 )
 
 GENERIC_ACK = phrase(
     "generic_ack",
     "polite, but general",
     r"of course",
-    r"no problem(?: at all)?",
     r"not at all",
     r"no worries(?: at all)?",
-    r"sure",
     r"fair enough",
     r"happy to (?:help|check|look)",
     r"good news",
-    r"absolutely",
     r"I'm (?:so |really |very )?sorry",
     r"(?:oh|ah),? (?:wow|dear|goodness)",
-    r"thank you",
-    r"lovely",
-    r"(?:how|what) (?:fun|exciting)",
+    r"sounds like (?:you|it's|it was)",
+    r"no rush",
+    r"I see",
+    r"got it",
+    r"(?:so |really |very )?sorry(?: about that| to hear that)?",
 )
 
 FEELING = phrase(
     "feeling",
     "names the feeling",
-    r"worr(?:y|ied|ying|ies)",
+    r"(?<!don't )(?<!to )(?<!no )worr(?:y|ied|ying|ies)",
     r"stress(?:ful|ed)?",
-    r"panic(?:king)?",
+    r"panic(?:king|ky)?",
     r"maddening",
     r"miserable",
     r"scar(?:y|ed)",
@@ -145,20 +167,26 @@ FEELING = phrase(
     r"frustrat(?:ing|ed|ion)",
     r"fed up",
     r"let down",
-    r"relief",
-    r"lonely",
-    r"(?:very |so )?quiet",
+    r"relief|relieved",
+    r"lonely|alone",
+    r"(?:very|so|too|really) quiet",
     r"feeling low",
-    r"(?:really |so )?hard",
-    r"tough",
+    r"(?:really |so )?(?:hard|tough|rough|difficult)",
     r"embarrass(?:ing|ed)?",
-    r"nervous",
+    r"nervous|nerves|anxious",
+    r"awful|horrible|rotten",
+    r"disappoint(?:ed|ing|ment)",
+    r"heartbreak(?:ing)?|grief|griev(?:e|ing)",
+    r"exhaust(?:ed|ing)|overwhelm(?:ed|ing)",
+    r"excit(?:ed|ing)|thrilled|proud",
+    r"(?:a )?hassle|palaver|(?:such|a real|a) pain",
+    r"cross|angry|furious|gutted",
     r"(?:are|is) the worst",
     r"counting the days",
     r"(?:a )?big deal",
-    r"riding on",
-    r"what matters",
-    r"the one that matters",
+    r"riding on|at stake",
+    r"what matters|the one that matters|matters most",
+    r"the last thing you need",
     r"cut it close",
     r"too late",
 )
@@ -167,64 +195,90 @@ FEELING = phrase(
 PERSONAL = phrase(
     "personal",
     "responds as one person to another",
-    r"I hope (?:he|she|you|your|they|the|it|his|her)\b",
-    r"good luck(?: with)?",
+    r"I hope (?:he|she|you|your|they|the|it|his|her|their)\b",
+    r"good luck(?: with| on| at)?",
     r"congratulations|congrats",
-    r"have (?:the best|a wonderful|a brilliant|a lovely|the loveliest|a great) (?:time|day|trip|match|evening)",
-    r"(?:he's|she's|you've|he has|she has) got (?:excellent|great|good) taste",
-    r"lucky to have",
+    r"have (?:the best|a wonderful|a brilliant|the loveliest|a fantastic|an amazing|a great|a lovely) "
+    r"(?:time|trip|match|holiday|party|wedding|game|run|hike|date|graduation|celebration|birthday|first day)",
+    r"(?:he's|she's|you've|they've|he has|she has) got (?:excellent|great|good|fine) taste",
+    r"lucky to have|(?:a )?lucky (?:boy|girl|dog|man|lady|lad)",
     r"good for you",
-    r"bless (?:her|him|them)",
-    r"(?:that's |what )?a (?:lovely|wonderful|great|beautiful) (?:way|tradition|thing|idea|home)",
+    r"bless (?:her|him|them|you)",
+    r"(?:that's |what )?a (?:lovely|wonderful|great|beautiful|special|perfect) "
+    r"(?:way|tradition|thing|idea|home|plan|reason|choice|memory|story|treat)",
     r"(?:look after|take care of) yourself",
-    r"stand in for",
-    r"I'd have done the same",
-    r"(?:he|she)'s (?:just )?doing (?:his|her) job",
-    r"takes (?:her|his) job",
-    r"the right home",
-    r"enjoy (?:the|your) (?:trip|day|wedding|party|match|walk|cookout|run)",
-    r"will get some use",
-    r"well and truly",
-    r"public enemy",
-    r"(?:he|she) knows",
-    r"sounds like (?:she|he|you)",
+    r"(?:I'd|I would|you'd|you would|he'd|she'd|he would|she would) (?:have done|do) the same|I would have too|"
+    r"same here|me too|I'm the same",
+    r"(?:he|she)'s (?:just |only )?doing (?:his|her) job",
+    r"enjoy (?:the|your) (?:trip|day|wedding|party|match|walk|cookout|run|hike|holiday|dinner|date|evening)",
+    r"sounds like (?:she|he|they)(?:'s|'re| is| are| has| have)?",
+    r"(?:she|he|they) sounds? like",
+    r"must (?:love|adore) (?:you|her|him|it)",
+    r"(?:say hi|give (?:him|her|them) a (?:pat|cuddle|treat|hug))",
+    r"I bet (?:he|she|you|they)",
+    r"I love (?:that|the sound of|how)",
+    r"(?:he|she|they)(?:'ll| will) (?:love|be thrilled|look|have a)",
+    r"(?:she's|he's|you're|they're) going to (?:look|have|love)",
+    r"you (?:must be|sound) (?:so |really |very )?(?:proud|excited|thrilled|chuffed)",
+    r"you deserve",
+    r"(?:tell|wish) (?:him|her|them) (?:a )?happy|happy birthday",
+    r"you'll (?:look|be) (?:great|amazing|fab|fantastic|wonderful|brilliant)",
 )
 
 OWN_STORY = phrase(
     "own_story",
     "a short story of your own",
     r"my (?:aunt|uncle|mum|mom|dad|nan|gran|grandad|grandma|grandpa|granny|sister|brother|cousin|cat|dog|kids?|son"
-    r"|daughter|husband|wife|partner|knees|friend|mother|father|family)",
-    r"in my house",
-    r"(?:when|after) I (?:broke|lost|was|did|had|got|moved)",
+    r"|daughter|husband|wife|partner|knees|friend|mother|father|family|partner|boyfriend|girlfriend|puppy|nephew|niece)",
+    r"I've got an? (?:dog|cat|son|daughter|puppy|kid|boy|girl)",
+    r"(?:in|at) my house",
+    r"(?:when|after|before) I (?:broke|lost|was|did|had|got|moved|started|ran|tried)",
     r"I lost my",
-    r"mine (?:was|used|did|is)",
-    r"I did (?:a|one)",
+    r"mine (?:was|used|did|is|does)",
+    r"I did (?:a|one|the)",
     r"I've been meaning",
-    r"I love (?:hiking|running|dancing|gardening|cooking)",
+    r"I've got \w+ \w+ too",
+    r"my (?:trick|tip|secret) is",
+    r"I love (?:\w+ing)",
+    r"happened to me",
 )
 
 PLEASANTRY = phrase(
     "pleasantry",
     "a pleasantry that would fit any caller",
     r"have a (?:great|good|lovely|nice|wonderful) (?:day|rest of your day|evening|weekend|one)",
-    r"(?:sounds|how) (?:fun|exciting|great|lovely)",
+    r"(?:sounds|how|what) (?:fun|exciting|great|lovely|nice)",
     r"kids grow so fast",
     r"thank you for choosing",
-    r"glad (?:they're|you like|you're happy|they fit)",
+    r"glad (?:they're|you like|you're happy|they fit|you like)",
     r"(?:such|so much) fun",
-    r"enjoy your (?:new )?(?:shoes|purchase|order)",
+    r"enjoy(?: your (?:new )?(?:shoes|purchase|order|boots))?!",
     r"take care",
+)
+
+# A warm reaction: said about a detail the customer shared, it is a personal response.
+APPRAISAL = phrase(
+    "appraisal",
+    "reacts warmly",
+    r"(?:that's|that is|what a|how|so|such a|sounds) (?:really |so )?(?:brilliant|lovely|wonderful|great|amazing|fantastic|"
+    r"exciting|sweet|special|huge|fun|perfect|beautiful|gorgeous)",
+    r"(?:is|are) the best",
+    r"(?:she|he)'s got (?:great|excellent|good) taste",
+    r"(?:I )?love (?:it|that)",
+    r"what a (?:legend|star|character|champ|sweetheart)|(?:a|such a) legend",
+    r"(?:ha|aw|aww|ooh|oh)(?=[,!])",
 )
 
 # Family, pets, events and the rest of a life: the human details a caller offers.
 HUMAN_DETAIL_WORDS = """
-    son daughter grandson granddaughter grandchild husband wife mum mom mother dad father sister brother
-    nephew niece cousin aunt uncle grandad grandpa grandma nan family friend friends kid child baby boy
-    girl dog puppy cat pet wedding graduation birthday party trip holiday vacation date match game season
-    cookout fourth july anniversary funeral church service garden rose school college university house
-    dinosaur plan 5k couch hike hiking salsa dance dancing dinner postman shelter beagle team street
-    grandson walk snow crackers crutches ankle money tablets pharmacy library evening evenings
+    son daughter grandson granddaughter grandchild grandchildren husband wife partner fiance fiancee boyfriend
+    girlfriend mum mom mother dad father sister brother nephew niece cousin aunt uncle grandad granddad grandpa
+    grandma granny nan nana family friend kid child baby boy girl twins neighbour neighbor dog puppy cat kitten
+    pet horse wedding graduation birthday party trip holiday vacation honeymoon match game season race
+    marathon interview job funeral memorial christening anniversary reunion retirement concert cookout
+    christmas easter thanksgiving fourth july halloween church garden school college university house home
+    plan hike hiking camping run running walk dance dancing dinner team ankle wrist knee hip injury crutch
+    operation surgery hospital
 """
 HUMAN_DETAIL = frozenset(stem(word) for word in HUMAN_DETAIL_WORDS.split())
 
@@ -239,6 +293,8 @@ STOCK_QUESTION = phrase(
     r"order number",
     r"(?:verify|confirm) (?:the|your) (?:email|address|account|identity|details)",
     r"is that everything",
+    r"is there anything you",
+    r"anything (?:else )?you'd like me to",
 )
 
 OPEN_QUESTION = phrase(
@@ -246,7 +302,7 @@ OPEN_QUESTION = phrase(
     "an open question",
     r"what|how|when|where|whereabouts|who|which|why",
     r"tell me (?:about|what|where|when|how|which|a bit)",
-    r"(?:anything|something) in particular",
+    r"(?:anything|something) (?:in particular|special|particular)",
     r"are (?:they|these|those|you) (?:for|doing|going|after)",
     r"got (?:anything|something) planned",
 )
@@ -264,23 +320,26 @@ GOAL = phrase(
     "goal",
     "asks about what they are trying to do",
     r"(?:for|about) (?:the |your |that )?(?:day|event|occasion|wedding|trip|party|date|match|plan)",
-    r"in particular",
+    r"in particular|anything special|something special",
+    r"occasion|what's it for|what are they for",
+    r"the (?:big )?day|wearing|replac(?:e|ing)",
     r"planned",
-    r"(?:need|needs|want|wear|use|using|doing) (?:them|it|this|these)",
+    r"(?:need|needs|want|wear|use|using|doing|wearing) (?:in )?(?:them|it|this|these)",
+    r"what (?:you'll|you're|you'd|you will) (?:be )?(?:doing|using|wearing|need)",
+    r"what (?:they're|it's|they are|it is) for|what for",
     r"need (?:them|it|to)",
     r"(?:in|on) your hands",
     r"trying to",
-    r"cook(?:ing)? for",
+    r"(?:cook|cooking|shopping|buying) for",
     r"how many",
     r"indoors?|outdoors?|outside",
-    r"(?:when|where) (?:is|are) (?:it|you|the)",
-    r"pinch|tight|hurt|slip",
-    r"(?:town|zip|post) ?code|whereabouts are you|where are you",
+    r"(?:when|where) is it",
+    r"pinch|tight|hurt|slip|toes|width|arch",
+    r"(?:what|which|your|usual) size",
+    r"(?:you're|you are) (?:after|looking for)",
+    r"(?:town|zip|post) ?code|whereabouts are you|where are you(?: (?:now|located|based))?(?=\?)",
     r"how(?:'s| has| have) (?:your|you|things)",
     r"(?:one|ones) (?:more|most)",
-    r"or (?:are|is|has|do|have|just)",
-    r"what (?:kind|sort|style)",
-    r"check on",
 )
 
 EXPLORE_REASON = phrase(
@@ -299,14 +358,23 @@ ACTION_VERB = (
     r"send|sending|sent|ship|shipping|shipped|refund|refunded|releas(?:e|ed|ing)|email|emailing|emailed|"
     r"check|checking|checked|swap|swapped|exchang(?:e|ed)|upgrad(?:e|ed|ing)|bump(?:ed)?|note|noted|"
     r"arrang(?:e|ed)|call|ring|set up|start|started|search|searching|read|give|find|put|push|pushed|"
-    r"written|write|do|done|sort|sorted|make sure|pull(?:ed)?|treat(?:ing)?|stay|get|got|pop|book|booked|"
+    r"written|write|do|done|sort|sorted|make sure|pull(?:ed)?|treat(?:ing)?|stay|get|pop|book|booked|look at|stick to|"
+    r"switch(?:ed)?|change|changed|move|moved|rush|rushed|hold|reserve|reserved|waive|waived|organi[sz]e|collect|fix|"
+    r"fixed|chase|chased|follow up|keep an eye|"
     r"cancel(?:led)?|reorder|replace|replac(?:ed|ing)|track|open|add(?:ed)?|credit(?:ed)?"
 )
 COMMIT = phrase(
     "commit",
     "takes ownership of a next step",
-    rf"(?:I'll|I will|I've|I have|I'm going to|I'm|I am|we'll|we've|we will|let me|let's|I can|I've just|I just)"
-    rf"(?: \w+){{0,3}}? (?:{ACTION_VERB})",
+    rf"(?:I'll|I will|I've|I have|I'm going to|I'm|I am|we'll|we've|we will|let me|let's|I've just|I just)"
+    rf"(?: (?!see|hear|imagine|know)\w+){{0,3}}? (?:{ACTION_VERB})",
+)
+
+# An offer is ownership not yet taken: "I can upgrade you", "I could send".
+OFFER = phrase(
+    "offer",
+    "offers a next step",
+    rf"(?:I|we) (?:can|could)(?: (?!see|hear|imagine|know)\w+){{0,3}}? (?:{ACTION_VERB})",
 )
 
 VAGUE = phrase(
@@ -329,17 +397,27 @@ VAGUE = phrase(
     r"investigate further",
     r"I'll make a note",
     r"go ahead and",
+    r"(?:log in|filter|go to|visit|check) (?:to |by \w+ on )?(?:your account|the website|our website|order history|"
+    r"the product page|the site)",
+    r"(?:quick|simple) and easy",
 )
 
 DONE_STATE = phrase(
     "done_state",
     "says exactly where things stand",
-    r"(?:is|are|'s|'re) (?:now )?(?:on (?:its|their) way|out for delivery|on the van|released|done|set up|sorted)",
+    r"(?:it|they|that|the \w+|this|which|\w+ \w+)(?:'s|'re| is| are) (?:now |all )?(?:on (?:its|their) way|out for delivery|"
+    r"on the van|released|done|set up|sorted|booked|in your (?:inbox|email)|going out|being sent)",
+    r"(?:it|they)(?:'ll| will) (?:ship|arrive|go out|be with you|be there|be here)",
+    r"(?:it|they) (?:ships?|arrives?|goes out|go out)",
+    r"(?:is|are|'s|'re) (?:now )?on (?:next-day|express|overnight|the (?:van|truck|lorry))",
+    r"(?:it's |all )?done(?=[:.!])",
+    r"refund (?:in|within) \d+",
+    r"(?:in|within) (?:\d+|one|two|three|four|five|a few)(?: to (?:\d+|two|three|four|five|seven|ten))? (?:working |business )?days",
     r"it's done",
-    rf"(?:due|arriving|arrive|here|there|be there|delivered) (?:by |on |this |next )?(?:today|tomorrow|tonight|{WEEKDAY})",
+    rf"(?:due|arriving|arrive|here|there|be there|delivered|with you) (?:by |on |this |next )?(?:today|tomorrow|tonight|{WEEKDAY})",
     r"yours to keep",
     r"refund (?:goes|will go|'ll go) back",
-    r"(?:tracking|label|confirmation)(?:'s| is| will be| will come)(?: through)? (?:in|on its way|by email|to your)",
+    r"(?:tracking|label|confirmation|summary)(?:'s| is| will be| will come)(?: through)? (?:in|on its way|by email|to your)",
     r"(?:in|to) your (?:inbox|email)",
     r"(?:there's|there is) one (?:listed|about|open)",
     r"listed as open",
@@ -357,23 +435,27 @@ POLICY = phrase(
     r"prepaid label",
     r"(?:no|at no) (?:charge|cost)",
     r"365 days",
+    r"we (?:take|accept) returns",
     r"(?:swap|swapping|return|exchange)(?:'s| is) (?:easy|free|simple)",
+    r"you can (?:still )?(?:return|send|swap|exchange|keep) (?:it|them|the \w+)",
+    r"(?:within|inside) (?:the|a|your) (?:year|window|365)",
+    r"for free|free of charge",
 )
 
 RECOMMEND = phrase(
     "recommend",
     "a clear, concrete answer",
-    r"I'd (?:go|pick|choose|recommend|suggest)",
-    r"(?:it's|that's) the \w+",
-    r"is probably a good bet",
-    r"(?:is|'s) plenty",
-    r"earns its keep",
+    r"I'd (?:go|pick|choose|recommend|suggest|stick)",
+    r"(?:my|the best) (?:pick|bet|choice|recommendation) (?:is|would be)",
+    r"(?:is|would be|'s) (?:probably )?(?:a |the )?(?:good|safe|better|best) (?:bet|choice|fit|option)",
+    r"(?:it's|that's) the (?:one|\w+-\w+)|(?:is|'s) the one",
+    r"would (?:be|look|work) (?:great|perfect|ideal|best|lovely)",
+    r"in an? \d+(?:\.\d)?(?: (?:narrow|wide|medium))?",
+    r"(?:is|'s) (?:plenty|enough|the better)",
     r"comes in",
-    r"(?:I've|we've) got (?:two|three|four|a few|some)",
-    r"go for",
-    r"sounds like the",
-    r"is bigger",
-    r"order the",
+    r"(?:I've|we've) got (?:two|three|four|a few|some|plenty|lots|loads)",
+    r"go for (?:the|a)",
+    r"(?:order|try) the",
 )
 
 SPECIFIC = phrase(
@@ -388,6 +470,7 @@ SPECIFIC = phrase(
     r"confirmation",
     r"\d+(?:\.\d)?(?: (?:narrow|wide|medium))?",
     r"the \d+(?:st|nd|rd|th)",
+    r"for free|free of charge",
     r"address|phone number",
     r"on your (?:account|order)",
     r"(?:half|next) size",
@@ -397,7 +480,7 @@ REFERRAL = phrase(
     "referral",
     "points to the right professional",
     r"(?:your |a )?(?:doctor|pharmacist|GP|clinic|urgent care|emergency services|listening line|counsellor|helpline)",
-    r"people whose (?:whole )?job",
+    r"people (?:you can|whose (?:whole )?job|who)(?: \w+)? (?:ring|call|talk|listen)",
     r"(?:healthcare|medical) professional",
 )
 
@@ -408,11 +491,10 @@ REFUSAL = phrase(
     r"we only (?:handle|deal with|do)",
     r"(?:can't|cannot) recommend",
     r"(?:cannot|can't) be guaranteed",
-    r"not able to (?:provide|help|give)",
     r"look that up yourself",
     r"(?:a )?manager is not available",
     r"(?:can't|cannot) guarantee",
-    r"you'll need to (?:send|measure|call|go)",
+    r"you'll (?:need|have) to (?:send|return|measure|call|go|contact|log|fill)",
     r"you'd have to",
     r"it's all (?:on|in) the",
 )
@@ -421,7 +503,9 @@ BLAME = phrase(
     "blame",
     "puts the blame on someone",
     r"you should have",
-    r"you didn't",
+    r"you (?:chose|picked|selected) (?:standard|the|a)",
+    r"(?:shown|stated|selected|chosen) at checkout",
+    r"you didn't (?:read|check|pick|select|choose|order|tell|call|measure)",
     r"(?:you'd|you would) be better off",
     r"next time",
     r"at your own risk",
@@ -433,28 +517,34 @@ BLAME = phrase(
     r"should have called",
     r"my colleague",
     r"(?:the )?chat team",
-    r"the warehouse must have",
+    r"the (?:warehouse|carrier|courier) must have",
     r"useless",
     r"no idea why",
     r"not sure what happened",
-    r"I'm not the last person",
+    r"(?:that's|it's) not my (?:job|problem|department)",
+    r"not (?:my|our) problem",
     r"isn't chit-chat",
 )
 
 OVERPROMISE = phrase(
     "overpromise",
     "a promise that can't be kept",
-    r"I promise",
+    # "I promise" only about a delivery: a date nobody can guarantee
+    r"I promise(?= (?:it|they|you)(?:'ll| will))",
+    r"(?:arrive|come|be there|be here|get there|get to you)\b[^.!?]{0,40}I promise",
     r"(?:will|'ll) definitely (?:come|arrive|be)",
-    r"I'll (?:drive|bring|take) (?:them|it) (?:over|round|to you)",
-    r"after my shift",
-    r"(?:two|three) more pairs",
-    r"I'm sure (?:that'll|that will|it'll|it will) be fine",
-    r"(?:that'll|that will) be fine",
+    r"guaranteed to (?:arrive|be)",
+    r"I'll (?:drive|bring|take|deliver) (?:them|it) (?:over|round|to you)(?: myself)?",
+    r"(?:two|three|several) (?:more|extra) pairs",
+    # medical reassurance or advice a shoe shop must never give
+    r"I'm sure (?:that'll|that will|it'll|it will|it's|you'll) be (?:fine|okay|normal)",
+    r"(?:that'll|that will|it'll) be fine",
+    r"(?<!if )(?<!whether )(?:it's|that's) (?:probably |perfectly |totally )?normal",
+    r"nothing to worry about",
     r"don't make a habit",
-    r"(?:might|may) be depressed|sounds like you (?:might be|are) depressed",
-    r"good for depression",
-    r"we should really get them back",
+    r"you (?:might|may) (?:be|have) (?:depress\w*|an infection|a sprain)",
+    r"sounds like (?:you (?:might be|are) )?depress\w*",
+    r"good for (?:depression|anxiety)",
 )
 
 # ---------------------------------------------------------------- WOW
@@ -469,8 +559,8 @@ STOCK_EXTRA = phrase(
     r"goodwill gesture",
     r"voucher",
     r"just because",
-    r"free (?:grill cover|gift|tote|socks)",
-    r"a set of tongs",
+    r"free (?:\w+ )?(?:cover|gift|tote|socks|accessory|accessories)",
+    r"a set of \w+",
 )
 
 UPGRADE = phrase(
@@ -478,7 +568,9 @@ UPGRADE = phrase(
     "upgraded shipping",
     r"upgrad(?:e|ed|ing)(?: (?:you|it|your shipping|the shipping))?(?: to)?(?: next-day| overnight)?",
     r"bump(?:ed)? (?:it|you) (?:up )?to next-day",
-    r"next-day shipping|overnight shipping|expedit(?:e|ed)",
+    r"next-day shipping|overnight shipping|express (?:shipping|delivery)|expedit(?:e|ed)",
+    r"(?:switch|move|change|put)(?:ed)? (?:you|it|them|your order|the order|the shipping)? ?(?:over |up )?to "
+    r"(?:next-day|overnight|express|expedited|faster)",
     r"on next-day",
 )
 
@@ -486,11 +578,15 @@ KEEP = phrase(
     "keep",
     "lets them keep it, no trip to return it",
     r"yours to keep",
+    r"(?:please |just )?keep (?:those|the (?:other|wrong|\w+ \w+) (?:shoes|pair|boots|item|ones))",
+    r"pass (?:them|it) on",
     r"(?:please )?don't (?:go to the trouble of sending|send) (?:them|it) back",
+    r"(?:don't|no need to) (?:worry about )?(?:sending|send|returning|return) (?:anything|them|it|those) back",
     r"you don't (?:need|have) to send (?:anything|them|it) back",
     r"donat(?:e|ed|ing)",
     r"give (?:them|it) away",
-    r"clothes bank",
+    r"charity|clothes bank",
+    r"someone (?:nearby |who )?(?:could|can) use",
     r"(?:don't|you don't) have to go anywhere",
 )
 
@@ -498,9 +594,10 @@ AHEAD = phrase(
     "ahead",
     "sends ahead so they are never without",
     r"instead of waiting",
+    r"rather than (?:making you )?wait(?:ing)?",
     r"(?:never|not) without",
     r"at the same time",
-    r"(?:second|another|both) (?:size|pair)s?(?: to try)?",
+    r"(?:a )?second (?:size|pair)(?: to try)?",
     r"(?:two|both) sizes",
 )
 
@@ -512,25 +609,34 @@ TAKE_AWAY_WORRY = phrase(
     r"(?:written|wrote) (?:the whole thing|everything|it) (?:down )?on your account",
     r"so (?:nobody|no one|anyone|whoever)",
     r"in writing",
-    r"(?:a |the )?(?:summary|confirmation)",
-    r"handwritten note",
-    r"(?:before|so) they arrive",
-    r"a day to walk around|walk around in them",
-    r"room for a thick sock",
-    r"try them on around the house",
+    r"(?:send|sending|email|emailing)(?: you)? (?:a |the )?(?:confirmation|summary)",
+    r"whenever (?:you feel up to it|suits you|you're ready)",
+    r"I'll do (?:all of )?it for you",
+    r"handwritten note|(?:pop|put|add|include|slip) (?:in )?a (?:little |handwritten |short )?(?:note|card)",
+    r"(?:pick|collect)(?:ed)? (?:them |it )?up from (?:you|your)|courier",
+    r"nothing to print|no need to print|no printer",
+    r"so you (?:don't|won't) (?:have|need) to",
+    r"a confirmation (?:email|by email)",
+    r"keep an eye on (?:it|them|the)",
+    r"(?:I'll|I will) (?:personally )?(?:check|follow up|call you|ring you)",
+    # practical tips that head off the next problem
+    r"walk around in (?:them|it)",
+    r"you'll want (?:room|a|to|something)",
+    r"try (?:them|it) (?:on )?(?:around|at) (?:the house|home)",
     r"(?:ring|call) (?:them|ahead) first",
     r"calling ahead",
-    r"(?:dinosaur|print) (?:print )?inside",
-    r"keep (?:the )?(?:burgers|\w+) going",
+    r"gives you (?:a|an|two|over a|a couple of) (?:day|evening|week|days)",
+    r"practice run",
 )
 
 BEYOND = phrase(
     "beyond",
     "helps with what they actually need, beyond the order",
-    r"(?:search|searching|look|looking|find|finding) (?:for )?(?:pharmacies|grocer|grocery|a pharmacy|somewhere|stores|shops)",
-    r"(?:read|give) you (?:the|their) (?:address|details|names|number)",
-    r"their details",
-    r"(?:a |the )?listening line",
+    r"(?:search|searching|look|looking|find|finding|check|checking) (?:for |up )?(?:a |the |some )?"
+    r"(?:pharmac\w+|grocer\w*|supermarkets?|somewhere|stores?|shops?|places?|services?|taxis?|buses)",
+    r"(?:read|give) you (?:the|their) (?:address|details|names|numbers?|phone)",
+    r"(?:the|their) (?:details|number)",
+    r"(?:a |the )?(?:listening|support|help) ?line",
     r"let's find you",
 )
 
@@ -551,14 +657,13 @@ JARGON = phrase(
     r"spec(?:s| tab| sheet|ifications)",
     r"eligible",
     r"technically",
-    r"the window",
+    r"the window's|the returns? window",
     r"(?:our )?processes",
     r"representative",
     r"inquir(?:y|ies)",
     r"in the unlikely event",
-    r"business days",
-    r"(?:2A|AA)",
-    r"primary cooking surface",
+    r"2A|AA|4E",
+    r"product page|order history",
     r"please be advised",
     r"kindly",
     r"at this time",
@@ -595,12 +700,11 @@ CURT = phrase(
     r"up to you",
     r"(?:^|(?<=[.!?] ))(?:sir|ma'am),",
     r", (?:sir|ma'am)",
-    r"anything you actually need",
-    r"we've got a lot of calls",
-    r"put the dog in another room",
-    r"can't hear you",
+    r"is there anything you actually",
+    r"(?:we've|I've) got (?:a lot of|lots of|other) (?:calls|customers)",
+    r"(?:can|could|please) (?:you )?(?:put|keep|take) (?:the|your) (?:dog|pet|kids?|child|son|daughter)",
+    r"I can't hear you",
     r"anyway\.$",
-    r"depends on your bank",
 )
 
 WARM = phrase(
@@ -628,7 +732,7 @@ WARM = phrase(
     r"nothing else you need",
     r"I'd (?:go|hate|do)",
     r"that's (?:huge|exactly|fair)",
-    r"here's (?:the straight answer|what happened|an idea)",
+    r"here's (?:what|the|an|how)",
     r"I mean it",
 )
 
@@ -638,6 +742,6 @@ NOT_NAMES = frozenset(
     i hi hello hey oh ok okay yes no thanks thank sorry sure right well fine look so and but or the a an
     monday tuesday wednesday thursday friday saturday sunday january february march april may june july
     august september october november december daddy mummy mum mom dad sir ma'am customer loyalty team
-    fourth college school christmas ha
+    fourth college school christmas ha alright great perfect brilliant lovely wow
     """.split()
 )

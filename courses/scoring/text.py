@@ -28,6 +28,7 @@ STOPWORDS = frozenset(
     where's whether which while who who's whom why will with won't would wouldn't yeah yes yet you you'd
     you'll you're you've your yours yourself yourselves hi hello hey dear thanks thank please sorry um uh
     ha anyway bit kind maybe probably honestly anything else want need know tell ask asked call help
+    everything nothing everyone anyone someone somebody nobody
     look looking mean tried try trying wonder wondering guess suppose hope
     """.split()
 )

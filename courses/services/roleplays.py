@@ -17,6 +17,7 @@ from courses.models import (
     Attempt,
     AttemptState,
     AttemptTurn,
+    Cohort,
     Criterion,
     Enrollment,
     Scenario,
@@ -108,12 +109,15 @@ def attempt_start(
     try:
         with transaction.atomic():
             Enrollment.objects.select_for_update().filter(pk=enrollment.pk).first()  # serialise starts per hire
-            used = Attempt.objects.filter(enrollment=enrollment, scenario=scenario).count()
+            attempts = Attempt.objects.filter(enrollment=enrollment, scenario=scenario)
+            total = attempts.count()
+            # An attempt a coach returned for another try does not use one up.
+            used = attempts.exclude(state=AttemptState.RETURNED).count()
             if not attempts_allowed(scenario, used):
                 raise ValidationError(f"You have used all {scenario.max_attempts} attempts at this role-play.",
                                       code="no_attempts_left")  # fmt: skip
             attempt = Attempt.objects.create(
-                enrollment=enrollment, scenario=scenario, number=used + 1,
+                enrollment=enrollment, scenario=scenario, number=total + 1,
                 rubric_version=scenario.rubric.current_version, started_at=now,
             )  # fmt: skip
             opening = scenario.turns.get(number=1)
@@ -185,5 +189,8 @@ def _submit(attempt: Attempt, criteria: list[Criterion], now: datetime.datetime)
     attempt.submitted_at = now
     # Practice ends at submission; a graded role-play goes on to the coaches' queue.
     attempt.state = AttemptState.AWAITING_COACH if attempt.scenario.is_graded else AttemptState.SUBMITTED
-    attempt.save(update_fields=["prescore", "prescore_percent", "submitted_at", "state"])
+    if attempt.scenario.is_graded:
+        target = Cohort.objects.filter(enrollments=attempt.enrollment_id).values_list("grading_target_hours", flat=True)
+        attempt.grading_due_at = now + datetime.timedelta(hours=target[0])
+    attempt.save(update_fields=["prescore", "prescore_percent", "submitted_at", "state", "grading_due_at"])
     return attempt

@@ -1,0 +1,57 @@
+"""Fetch-and-authorise for coaches: a coach reaches only the hires of the cohorts they coach
+(anything else does not exist for them: 404); an admin reaches every hire."""
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+
+from accounts import permissions
+from coaching.models import Feedback
+from courses.models import Attempt, Enrollment
+
+
+def _visible_cohort_filter(user, prefix: str) -> dict:
+    if permissions.is_admin(user):
+        return {}
+    return {f"{prefix}cohort__coaches": user}
+
+
+def access_coachable_enrollment(user, enrollment_id: int) -> Enrollment:
+    if not permissions.can_grade(user):
+        raise PermissionDenied
+    enrollment = (
+        Enrollment.objects.select_related("hire", "cohort__curriculum")
+        .filter(pk=enrollment_id, **_visible_cohort_filter(user, ""))
+        .first()
+    )
+    if enrollment is None:
+        raise Http404
+    return enrollment
+
+
+def access_gradable_attempt(user, attempt_id: int) -> Attempt:
+    if not permissions.can_grade(user):
+        raise PermissionDenied
+    attempt = (
+        Attempt.objects.select_related("scenario__week", "rubric_version", "enrollment__hire", "enrollment__cohort")
+        .filter(pk=attempt_id, **_visible_cohort_filter(user, "enrollment__"))
+        .exclude(state="in_progress")  # nobody grades what the hire is still writing
+        .first()
+    )
+    if attempt is None:
+        raise Http404
+    return attempt
+
+
+def access_own_feedback(user, feedback_id: int) -> Feedback:
+    """A hire's own feedback; a coach's for their hires; anyone else's does not exist."""
+    feedback = Feedback.objects.select_related("enrollment__hire", "enrollment__cohort").filter(pk=feedback_id)
+    if permissions.is_hire(user):
+        feedback = feedback.filter(enrollment__hire=user)
+    elif permissions.can_grade(user):
+        feedback = feedback.filter(**_visible_cohort_filter(user, "enrollment__"))
+    else:
+        raise PermissionDenied
+    found = feedback.first()
+    if found is None:
+        raise Http404
+    return found

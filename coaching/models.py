@@ -1,0 +1,214 @@
+from django.conf import settings
+from django.db import models
+
+from courses.models import Attempt, AttemptTurn, Enrollment, Lesson, RubricVersion, Scenario
+
+DISPUTE_WINDOW_DAYS = 7
+CLAIM_MINUTES = 20
+
+
+class Grade(models.Model):
+    """A coach's scoring of a role-play attempt: the grade of record once released."""
+
+    class Outcome(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        RELEASED = "released", "Released"
+        RETURNED = "returned", "Returned for another try"
+
+    attempt = models.OneToOneField(Attempt, on_delete=models.CASCADE, related_name="grade")
+    coach = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="grades_given")
+    rubric_version = models.ForeignKey(RubricVersion, on_delete=models.PROTECT, related_name="grades")
+    levels = models.JSONField(default=dict, help_text="Criterion key → level 0–3.")
+    percent = models.PositiveSmallIntegerField(null=True, blank=True)
+    overall_comment = models.TextField(blank=True)
+    guidance = models.TextField(blank=True, help_text="What to do differently, when returned for another try.")
+    outcome = models.CharField(max_length=10, choices=Outcome.choices, default=Outcome.DRAFT)
+    released_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return f"Grade of {self.attempt}"
+
+
+class GradeRevision(models.Model):
+    """History of a grade's levels: who changed what, when, and why."""
+
+    grade = models.ForeignKey(Grade, on_delete=models.CASCADE, related_name="revisions")
+    changed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    changed_at = models.DateTimeField()
+    old_levels = models.JSONField(default=dict)
+    new_levels = models.JSONField(default=dict)
+    reason = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-changed_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.grade} changed {self.changed_at:%Y-%m-%d %H:%M}"
+
+
+class AnswerComment(models.Model):
+    """A coach's comment anchored to one answer of an attempt."""
+
+    turn = models.ForeignKey(AttemptTurn, on_delete=models.CASCADE, related_name="coach_comments")
+    coach = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    body = models.TextField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["turn", "created_at", "id"]
+
+    def __str__(self) -> str:
+        return f"Comment on {self.turn}"
+
+
+class AttemptClaim(models.Model):
+    """Opening an attempt to grade holds it for a while, so two coaches never grade it at once."""
+
+    attempt = models.OneToOneField(Attempt, on_delete=models.CASCADE, related_name="claim")
+    coach = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    expires_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"{self.attempt} held by {self.coach}"
+
+
+class SavedComment(models.Model):
+    """A coach's comment bank."""
+
+    coach = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="saved_comments")
+    body = models.TextField()
+    uses = models.PositiveIntegerField(default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-uses", "-created_at"]
+
+    def __str__(self) -> str:
+        return self.body[:60]
+
+
+class Channel(models.TextChoices):
+    PHONE = "phone", "Phone"
+    CHAT = "chat", "Chat"
+    EMAIL = "email", "Email"
+
+
+class CallReview(models.Model):
+    """A coach's review of a real call the hire handled, scored on the same rubric."""
+
+    enrollment = models.ForeignKey(Enrollment, on_delete=models.CASCADE, related_name="call_reviews")
+    coach = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="call_reviews_given")
+    rubric_version = models.ForeignKey(RubricVersion, on_delete=models.PROTECT, related_name="call_reviews")
+    call_at = models.DateTimeField()
+    call_reference = models.CharField(max_length=100)
+    channel = models.CharField(max_length=10, choices=Channel.choices, default=Channel.PHONE)
+    duration_seconds = models.PositiveIntegerField()
+    reason = models.CharField("customer's reason for calling", max_length=300)
+    transcript = models.TextField(blank=True)
+    recording = models.FileField(upload_to="recordings/", blank=True)
+    levels = models.JSONField(default=dict)
+    percent = models.PositiveSmallIntegerField(null=True, blank=True)
+    strengths = models.TextField(blank=True)
+    to_work_on = models.TextField(blank=True)
+    practice_lessons = models.ManyToManyField(Lesson, blank=True, related_name="+")
+    practice_scenarios = models.ManyToManyField(Scenario, blank=True, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-call_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"Review of call {self.call_reference}"
+
+
+class CallNote(models.Model):
+    """A moment in the call, pinned to its time: "02:13 lovely connection over the dog"."""
+
+    review = models.ForeignKey(CallReview, on_delete=models.CASCADE, related_name="notes")
+    at_seconds = models.PositiveIntegerField()
+    body = models.CharField(max_length=500)
+
+    class Meta:
+        ordering = ["review", "at_seconds", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.at_seconds // 60:02d}:{self.at_seconds % 60:02d} {self.body}"
+
+
+class Feedback(models.Model):
+    """One entry of a hire's coaching timeline: a released grade or a call review."""
+
+    class Kind(models.TextChoices):
+        GRADE = "grade", "Role-play grade"
+        RETURNED = "returned", "Role-play returned"
+        CALL_REVIEW = "call_review", "Call review"
+
+    enrollment = models.ForeignKey(Enrollment, on_delete=models.CASCADE, related_name="feedback")
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    grade = models.ForeignKey(Grade, null=True, blank=True, on_delete=models.CASCADE, related_name="feedback")
+    call_review = models.OneToOneField(
+        CallReview, null=True, blank=True, on_delete=models.CASCADE, related_name="feedback"
+    )
+    coach = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    released_at = models.DateTimeField(db_index=True)
+    acknowledged_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-released_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(grade__isnull=False) | models.Q(call_review__isnull=False),
+                name="feedback_has_a_source",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} for {self.enrollment.hire}"
+
+
+class FeedbackReply(models.Model):
+    feedback = models.ForeignKey(Feedback, on_delete=models.CASCADE, related_name="replies")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    body = models.TextField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+
+    def __str__(self) -> str:
+        return f"Reply by {self.author}"
+
+
+class Dispute(models.Model):
+    """A hire's challenge to the level given on one criterion of a released grade."""
+
+    class Status(models.TextChoices):
+        OPEN = "open", "Open"
+        ACCEPTED = "accepted", "Accepted"
+        REJECTED = "rejected", "Rejected"
+
+    grade = models.ForeignKey(Grade, on_delete=models.CASCADE, related_name="disputes")
+    criterion_key = models.SlugField(max_length=40)
+    level_disputed = models.PositiveSmallIntegerField()
+    reason = models.TextField()
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.OPEN, db_index=True)
+    resolved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    new_level = models.PositiveSmallIntegerField(null=True, blank=True)
+    answer = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    resolved_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["grade", "criterion_key"], condition=models.Q(status="open"), name="one_open_dispute_per_level"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Dispute on {self.criterion_key} of {self.grade}"
