@@ -26,8 +26,9 @@ def _filters(request) -> selectors.QueueFilters:
         value = request.GET.get(name, "")
         return int(value) if value.isdigit() else None
 
-    return selectors.QueueFilters(cohort=number("cohort"), week=number("week"), scenario=number("scenario"),
-                                  hire=number("hire"))  # fmt: skip
+    return selectors.QueueFilters(
+        cohort=number("cohort"), week=number("week"), scenario=number("scenario"), hire=number("hire")
+    )
 
 
 def _query(filters: selectors.QueueFilters) -> str:
@@ -59,8 +60,9 @@ def queue(request):
 def grade_next(request):
     filters = _filters(request)
     skip = request.GET.get("after")
-    attempt = selectors.next_to_grade(user=request.user, filters=filters, skip=int(skip) if skip and skip.isdigit()
-                                      else None)  # fmt: skip
+    attempt = selectors.next_to_grade(
+        user=request.user, filters=filters, skip=int(skip) if skip and skip.isdigit() else None
+    )
     if attempt is None:
         messages.success(request, "Nothing else is waiting. The queue is clear.")
         return redirect(f"{reverse('coaching:queue')}{_query(filters)}")
@@ -95,25 +97,40 @@ def grade(request, attempt_id: int):
     chosen = posted or (context["grade"].levels if context["grade"] else {})
     prescore_levels = (attempt.prescore or {}).get("levels", {})
     context.update(
-        attempt=attempt, claim=claim, held_by_other=held_by_other, error=error, query=_query(filters),
-        rows=[{"criterion": c, "chosen": chosen.get(c.key), "estimate": prescore_levels.get(c.key)}
-              for c in context["criteria"]],
-    )  # fmt: skip
+        attempt=attempt,
+        claim=claim,
+        held_by_other=held_by_other,
+        error=error,
+        query=_query(filters),
+        rows=[
+            {"criterion": c, "chosen": chosen.get(c.key), "estimate": prescore_levels.get(c.key)}
+            for c in context["criteria"]
+        ],
+    )
     return render(request, "coaching/grade.html", context, status=400 if error else 200)
 
 
 def _grade_action(request, attempt, action: str, criteria, filters):
     post = request.POST
     if action in {"release", "release_next"}:
-        services.grade_release(attempt=attempt, coach=request.user, levels=_levels_from(post, criteria),
-                               overall_comment=post.get("overall_comment", ""), reason=post.get("reason", ""))  # fmt: skip
+        services.grade_release(
+            attempt=attempt,
+            coach=request.user,
+            levels=_levels_from(post, criteria),
+            overall_comment=post.get("overall_comment", ""),
+            reason=post.get("reason", ""),
+        )
         messages.success(request, f"Grade released to {attempt.enrollment.hire}.")
         if action == "release_next":
             return redirect(f"{reverse('coaching:grade_next')}{_query(filters) or '?'}&after={attempt.pk}")
         return redirect(f"{reverse('coaching:queue')}{_query(filters)}")
     if action == "return":
-        services.attempt_return(attempt=attempt, coach=request.user, guidance=post.get("guidance", ""),
-                                overall_comment=post.get("overall_comment", ""))  # fmt: skip
+        services.attempt_return(
+            attempt=attempt,
+            coach=request.user,
+            guidance=post.get("guidance", ""),
+            overall_comment=post.get("overall_comment", ""),
+        )
         messages.success(request, f"Returned to {attempt.enrollment.hire} for another try.")
         return redirect(f"{reverse('coaching:grade_next')}{_query(filters) or '?'}&after={attempt.pk}")
     if action == "comment":
@@ -155,22 +172,34 @@ def call_review_new(request, enrollment_id: int):
     rubric_version = _call_rubric(curriculum)
     criteria = list(rubric_version.criteria.all())
     form = CallReviewForm(
-        request.POST or None, request.FILES or None, criteria=criteria,
+        request.POST or None,
+        request.FILES or None,
+        criteria=criteria,
         lessons=curriculum.lessons.select_related("week").order_by("week__number", "position"),
         scenarios=curriculum.scenarios.select_related("week").order_by("week__number", "position"),
-    )  # fmt: skip
+    )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
             review = services.call_review_create(
-                enrollment=enrollment, coach=request.user, rubric_version=rubric_version, call_at=data["call_at"],
-                call_reference=data["call_reference"], channel=data["channel"], duration_seconds=data["duration"],
-                reason=data["reason"], levels=form.levels(), strengths=data["strengths"],
-                to_work_on=data["to_work_on"], transcript=data["transcript"],
-                transcript_file=data["transcript_file"], recording=data["recording"], notes=data["notes"],
+                enrollment=enrollment,
+                coach=request.user,
+                rubric_version=rubric_version,
+                call_at=data["call_at"],
+                call_reference=data["call_reference"],
+                channel=data["channel"],
+                duration_seconds=data["duration"],
+                reason=data["reason"],
+                levels=form.levels(),
+                strengths=data["strengths"],
+                to_work_on=data["to_work_on"],
+                transcript=data["transcript"],
+                transcript_file=data["transcript_file"],
+                recording=data["recording"],
+                notes=data["notes"],
                 lessons=list(curriculum.lessons.filter(pk__in=data["practice_lessons"])),
                 scenarios=list(curriculum.scenarios.filter(pk__in=data["practice_scenarios"])),
-            )  # fmt: skip
+            )
         except ValidationError as error:
             form.add_error(None, error)
         else:
@@ -203,10 +232,16 @@ def call_review_detail(request, review_id: int):
     if not request.user.is_authenticated:
         return redirect(f"{reverse('login')}?next={request.path}")
     review = _access_review(request.user, review_id)
-    return render(request, "coaching/call_review.html", {
-        "review": review, "notes": review.notes.all(), "feedback": review.feedback,
-        "criteria": list(review.rubric_version.criteria.all()),
-    })  # fmt: skip
+    return render(
+        request,
+        "coaching/call_review.html",
+        {
+            "review": review,
+            "notes": review.notes.all(),
+            "feedback": review.feedback,
+            "criteria": list(review.rubric_version.criteria.all()),
+        },
+    )
 
 
 RANGE = re.compile(r"bytes=(\d+)-(\d*)")
@@ -249,8 +284,13 @@ def dispute_resolve(request, dispute_id: int):
     accept = request.POST.get("decision") == "accept"
     new_level = request.POST.get("new_level")
     try:
-        services.dispute_resolve(dispute=dispute, coach=request.user, accept=accept, answer=request.POST.get("answer", ""),
-                                 new_level=int(new_level) if new_level and new_level.isdigit() else None)  # fmt: skip
+        services.dispute_resolve(
+            dispute=dispute,
+            coach=request.user,
+            accept=accept,
+            answer=request.POST.get("answer", ""),
+            new_level=int(new_level) if new_level and new_level.isdigit() else None,
+        )
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
@@ -303,8 +343,12 @@ def dispute_open(request, feedback_id: int):
     if feedback.grade is None:
         raise Http404
     try:
-        services.dispute_open(grade=feedback.grade, hire=request.user, criterion_key=request.POST.get("criterion", ""),
-                              reason=request.POST.get("reason", ""))  # fmt: skip
+        services.dispute_open(
+            grade=feedback.grade,
+            hire=request.user,
+            criterion_key=request.POST.get("criterion", ""),
+            reason=request.POST.get("reason", ""),
+        )
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
