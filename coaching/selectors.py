@@ -108,6 +108,19 @@ def queue_filter_options(*, user) -> dict:
     }
 
 
+def call_review_rubric(*, curriculum):
+    """Calls are scored on the rubric the curriculum's role-plays use."""
+    from django.http import Http404
+
+    from courses.models import Rubric
+
+    scenario = curriculum.scenarios.select_related("rubric").first()
+    rubric = scenario.rubric if scenario else Rubric.objects.order_by("id").first()
+    if rubric is None:
+        raise Http404("No rubric is loaded yet.")
+    return rubric.current_version
+
+
 # --- Grading screen ------------------------------------------------------------------------------
 
 

@@ -169,7 +169,7 @@ def hire_timeline(request, enrollment_id: int):
 def call_review_new(request, enrollment_id: int):
     enrollment = access_coachable_enrollment(request.user, enrollment_id)
     curriculum = enrollment.cohort.curriculum
-    rubric_version = _call_rubric(curriculum)
+    rubric_version = selectors.call_review_rubric(curriculum=curriculum)
     criteria = list(rubric_version.criteria.all())
     form = CallReviewForm(
         request.POST or None,
@@ -207,16 +207,6 @@ def call_review_new(request, enrollment_id: int):
             return redirect("coaching:call_review", review_id=review.pk)
     status = 400 if request.method == "POST" else 200
     return render(request, "coaching/call_review_form.html", {"form": form, "enrollment": enrollment}, status=status)
-
-
-def _call_rubric(curriculum):
-    from courses.models import Rubric
-
-    scenario = curriculum.scenarios.select_related("rubric").first()
-    rubric = scenario.rubric if scenario else Rubric.objects.order_by("id").first()
-    if rubric is None:
-        raise Http404("No rubric is loaded yet.")
-    return rubric.current_version
 
 
 def _access_review(user, review_id: int) -> CallReview:

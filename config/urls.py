@@ -12,6 +12,7 @@ api_v1 = [
     path("me/", accounts_api.MeView.as_view(), name="api-me"),
     path("auth/token/", obtain_auth_token, name="api-token"),
     path("", include("courses.api_urls")),
+    path("", include("coaching.api_urls")),
 ]
 
 urlpatterns = [

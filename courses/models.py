@@ -421,7 +421,10 @@ class Attempt(models.Model):
     prescore = models.JSONField(null=True, blank=True, help_text="The automatic estimate, made at submission.")
     prescore_percent = models.PositiveSmallIntegerField(null=True, blank=True)
     grading_due_at = models.DateTimeField(
-        null=True, blank=True, db_index=True, help_text="For graded role-plays: submitted + the cohort's grading target."
+        null=True,
+        blank=True,
+        db_index=True,
+        help_text="For graded role-plays: submitted + the cohort's grading target.",
     )
 
     class Meta:

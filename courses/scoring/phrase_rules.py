@@ -45,6 +45,11 @@ _GREETING_NAME = re.compile(
     r"|, (?:(?:Mr|Mrs|Ms|Miss)\.? )?([A-Z][a-z]+)(?=[.!?])"
 )
 _LEADING_NAME = re.compile(r"(?:^|(?<=[.!?] ))([A-Z][a-z]+)(?=, )")
+# "..., isn't it?": agreement sought, not a question asked.
+_TAG_QUESTION = re.compile(
+    r",\s*(?:isn't|aren't|wasn't|don't|doesn't|won't|right|eh|huh)(?:\s+(?:it|they|you|there|he|she))?\s*\?['’\")]*$",
+    re.IGNORECASE,
+)
 _APOSTROPHE_WORD = re.compile(r"[A-Za-z]['’](?:s|t|re|ve|ll|d|m)\b")
 _CAPS_WORD = re.compile(r"\b[A-Z]{4,}\b")
 
@@ -146,8 +151,17 @@ def _inside(span: tuple[int, int], others: Iterable[tuple[int, int]]) -> bool:
 
 def read(customer: str, answer: str, context: ScenarioContext | None = None) -> _Reading:
     hits = {phrase_class.name: tuple(phrase_class.spans(answer)) for phrase_class in _CLASSES}
+    medical = bool(_MEDICAL.search(customer))
+    if medical:
+        # Reassurance about a health question is a promise nobody at a shoe shop can keep.
+        hits["overpromise"] = tuple(sorted(set(hits["overpromise"] + hits["medical_advice"])))
     spans = tuple(sentences(answer))
-    questions = tuple(span for span in spans if answer[span.start : span.end].rstrip("'’\")").endswith("?"))
+    questions = tuple(
+        span
+        for span in spans
+        if answer[span.start : span.end].rstrip("'’\")").endswith("?")
+        and not _TAG_QUESTION.search(answer, span.start, span.end)
+    )
     answer_tokens = tokens(answer)
     customer_stems = content_stems(customer)
     details = _human_details(customer, context)
@@ -196,7 +210,7 @@ def read(customer: str, answer: str, context: ScenarioContext | None = None) -> 
         timing_concern=bool(_TIMING_CONCERN.search(customer)),
         request=not _NO_REQUEST.search(customer)
         and bool(_REQUEST.search(customer) or any(token.stem in _TASK_WORDS for token in tokens(customer))),
-        medical=bool(_MEDICAL.search(customer)),
+        medical=medical,
         name_spans=tuple(names),
         contractions=len(_APOSTROPHE_WORD.findall(answer)),
     )
@@ -237,13 +251,16 @@ def _cold(reading: _Reading) -> tuple[tuple[int, int], ...]:
 
 
 # ---------------------------------------------------------------- acknowledge
+_ADDRESSES_THEM = re.compile(r"\byou|^(?:that's|what)\b", re.IGNORECASE)
+
+
 def _reflects_opening(reading: _Reading, opening: Span) -> tuple[Token, ...]:
     """The customer's own words handed back in a short opening: "Three weeks!", "A garden wedding, lovely!"."""
     text = reading.answer[opening.start : opening.end]
     words = len(tokens(text))
     if reading.within("commit", opening) or reading.within("offer", opening) or words > 12:
         return ()
-    echoed = tuple(t for t in reading.echoes if opening.start <= t.start < opening.end)
+    echoed = tuple(t for t in reading.echoes if opening.start <= t.start < opening.end and t.stem not in _TASK_WORDS)
     if len({t.stem for t in echoed}) >= (1 if words <= 6 else 2):
         return echoed
     return ()
@@ -258,8 +275,14 @@ def acknowledge(reading: _Reading, resolution: _Resolution) -> CriterionScore:
     opening = _first_sentences(reading, 1)
     if len(tokens(reading.answer[opening.start : opening.end])) <= 3:
         opening = _first_sentences(reading, 2)  # "Completely sure. A church clothes bank is perfect."
-    # A personal response in the opening ("what a lovely way to carry him on") validates too.
-    validation = reading.spans("validation") + reading.within("personal", opening)
+    # A personal response in the opening validates too, when it speaks to them or to what they shared:
+    # "what a lovely way to carry him on", "your dad sounds like he was a legend".
+    shared = any(opening.start <= token.start < opening.end for token in reading.detail_refs + reading.earlier_refs)
+    validation = reading.spans("validation") + tuple(
+        span
+        for span in reading.within("personal", opening)
+        if shared or _ADDRESSES_THEM.search(reading.answer[span[0] : span[1]])
+    )
     stock = reading.spans("stock_ack")
     generic = reading.within("generic_ack", _first_sentences(reading))
     feeling = tuple(span for span in reading.spans("feeling") if not _inside(span, stock))
@@ -275,8 +298,9 @@ def acknowledge(reading: _Reading, resolution: _Resolution) -> CriterionScore:
     cold = _cold(reading) + reading.spans("jargon")
     # "I'm sorry, two weekends is a lot to lose": a stock opening made specific in the same breath.
     named_feeling = any(
-        reading.sentence_of(position) == reading.sentence_of(g[0])
-        for position in [f[0] for f in feeling] + [t.start for t in echoes]
+        reading.sentence_of(f[0]) == reading.sentence_of(g[0]) for f in feeling for g in stock + generic
+    ) or any(
+        len({t.stem for t in echoes if reading.sentence_of(t.start) == reading.sentence_of(g[0])}) >= 2
         for g in stock + generic
     )
     if resolution.off_topic:
@@ -293,10 +317,6 @@ def acknowledge(reading: _Reading, resolution: _Resolution) -> CriterionScore:
     # Handing the customer's words back only counts when the answer goes on to help;
     # otherwise it is the start of small talk.
     reflected = _reflects_opening(reading, opening) if not cold else ()
-    if reflected and feeling:
-        judged.add(feeling, EARNED, "names how this feels")
-        judged.add_tokens(reflected, EARNED, "hands the customer's own words back")
-        return judged.result(3, "Reflects both what happened and how it feels, in this customer's own terms.")
     if validation or (feeling and distinct >= 1) or named_feeling or reflected:
         judged.add_tokens(reflected, EARNED, "hands the customer's own words back")
         judged.add(validation, EARNED, P.VALIDATION.note)
@@ -326,8 +346,13 @@ def _timed(reading: _Reading, span: tuple[int, int]) -> bool:
 def _is_small_talk(reading: _Reading, question: Span) -> bool:
     """A question that is neither about the customer's need nor a process question."""
     text = reading.answer[question.start : question.end]
+    personal = {token.stem for token in reading.detail_refs}
+    echoes_need = any(
+        question.start <= token.start < question.end and token.stem not in personal for token in reading.echoes
+    )
     return not (
-        reading.within("goal", question)
+        echoes_need
+        or reading.within("goal", question)
         or reading.within("stock_question", question)
         or reading.within("closed_question", question)
         or _CLOSED_START.match(text)
@@ -491,7 +516,7 @@ def connect(reading: _Reading, resolution: _Resolution) -> CriterionScore:
         return judged.result(3, "A warm, personal moment built on what the customer shared.")
     if moves >= 1 and (refs or personal or questions):
         return judged.result(2, "Picks up a human detail and responds to it as one person to another.")
-    if moves or pleasantry or refs:
+    if moves or pleasantry or refs or reading.earlier_refs or reading.name_spans or reading.spans("appraisal"):
         judged.add(pleasantry, EARNED, P.PLEASANTRY.note)
         return judged.result(1, "A friendly touch, but one that would fit any caller.")
     return judged.result(0, "Purely transactional; no personal connection.")

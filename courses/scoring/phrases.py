@@ -100,7 +100,7 @@ VALIDATION = phrase(
     # showing the situation has been seen
     r"I can (?:see|tell|hear) (?:you|this|that|how|it's|why)",
     r"(?:you've|you have|you've got) every right",
-    r"I know (?:how|it's|that|what|this)",
+    r"I know (?:how|it's|that|what|this)|I know(?=[,!])",
     r"I get (?:that|why)",
     r"I can imagine",
     r"you've (?:had to|been) (?:chase|call|ring|wait|waiting|chasing|let down|passed around|so patient)",
@@ -122,7 +122,7 @@ VALIDATION = phrase(
     r"(?:thank you|thanks) for (?:telling me|letting me know|not)",
     r"(?:really |so )?glad you (?:rang|called|said|told me|got in touch|reached out)",
     r"(?:so|very|really) (?:kind|nice|lovely|sweet) of you",
-    r"I'm (?:so |really |very |truly )?sorry(?: about| that|, that|, you| to hear about| for your)",
+    r"I'm (?:(?:so|really|very|truly) )*sorry(?: about| that|, that|, you| to hear about| for your)",
     r"oh no",
     r"(?:that's|that is|what a) (?:huge|lovely|wonderful|brilliant|exactly|amazing|awful|horrible|rotten|rubbish|a pain|"
     r"no fun|so annoying|really annoying|a shame|a worry|a relief|nightmare)",
@@ -143,11 +143,12 @@ GENERIC_ACK = phrase(
     r"fair enough",
     r"happy to (?:help|check|look)",
     r"good news",
-    r"I'm (?:so |really |very )?sorry",
+    r"I'm (?:(?:so|really|very|truly) )*sorry",
     r"(?:oh|ah),? (?:wow|dear|goodness)",
     r"sounds like (?:you|it's|it was)",
     r"no rush",
     r"I see",
+    r"(?:please )?don't (?:cry|worry|panic)",
     r"got it",
     r"(?:so |really |very )?sorry(?: about that| to hear that)?",
 )
@@ -217,10 +218,19 @@ PERSONAL = phrase(
     r"(?:say hi|give (?:him|her|them) a (?:pat|cuddle|treat|hug))",
     r"I bet (?:he|she|you|they)",
     r"I love (?:that|the sound of|how)",
-    r"(?:he|she|they)(?:'ll| will) (?:love|be thrilled|look|have a)",
+    r"(?:he|she)(?:'ll| will) (?:be (?:so |too |really )?(?!there|here|with)\w+|love|adore|look|have)",
+    r"(?:it's|she's|he's|you're|they're) going to (?:be|look|have) (?:a |the )?(?:wonderful|great|lovely|amazing|brilliant|"
+    r"fantastic|special|best|beautiful)",
     r"(?:she's|he's|you're|they're) going to (?:look|have|love)",
     r"you (?:must be|sound) (?:so |really |very )?(?:proud|excited|thrilled|chuffed)",
     r"you deserve",
+    r"(?:let me|let us) know how (?:it|the \w+|they|he|she) (?:goes|went|gets on)",
+    r"I'd love to hear",
+    r"(?:send|give) (?:him|her|them|\w+) (?:our|my) (?:best|love)|(?:our|my) best to",
+    r"what a (?:sweetheart|lovely (?:boy|girl|dog|thing))",
+    r"how old is (?:he|she)|what's (?:his|her|their) name",
+    r"how's (?:he|she) settling",
+    r"give (?:\w+ )?a (?:pat|cuddle|treat|scratch)",
     r"(?:tell|wish) (?:him|her|them) (?:a )?happy|happy birthday",
     r"you'll (?:look|be) (?:great|amazing|fab|fantastic|wonderful|brilliant)",
 )
@@ -239,6 +249,9 @@ OWN_STORY = phrase(
     r"I've been meaning",
     r"I've got \w+ \w+ too",
     r"my (?:trick|tip|secret) is",
+    r"I remember (?:my|when|the)",
+    r"(?:we|I) had (?:a|one) (?:dog|cat|puppy) (?:like|just like)",
+    r"my (?:mum|mom|dad|nan|gran) (?:always|used to)",
     r"I love (?:\w+ing)",
     r"happened to me",
 )
@@ -359,7 +372,7 @@ ACTION_VERB = (
     r"check|checking|checked|swap|swapped|exchang(?:e|ed)|upgrad(?:e|ed|ing)|bump(?:ed)?|note|noted|"
     r"arrang(?:e|ed)|call|ring|set up|start|started|search|searching|read|give|find|put|push|pushed|"
     r"written|write|do|done|sort|sorted|make sure|pull(?:ed)?|treat(?:ing)?|stay|get|pop|book|booked|look at|stick to|"
-    r"switch(?:ed)?|change|changed|move|moved|rush|rushed|hold|reserve|reserved|waive|waived|organi[sz]e|collect|fix|"
+    r"switch(?:ed)?|change|changed|move|moved|rush|rushed|reserve|reserved|waive|waived|organi[sz]e|collect|fix|"
     r"fixed|chase|chased|follow up|keep an eye|"
     r"cancel(?:led)?|reorder|replace|replac(?:ed|ing)|track|open|add(?:ed)?|credit(?:ed)?"
 )
@@ -367,7 +380,7 @@ COMMIT = phrase(
     "commit",
     "takes ownership of a next step",
     rf"(?:I'll|I will|I've|I have|I'm going to|I'm|I am|we'll|we've|we will|let me|let's|I've just|I just)"
-    rf"(?: (?!see|hear|imagine|know)\w+){{0,3}}? (?:{ACTION_VERB})",
+    rf"(?! need you| have to ask)(?: (?!see|hear|imagine|know)\w+){{0,3}}? (?:{ACTION_VERB})",
 )
 
 # An offer is ownership not yet taken: "I can upgrade you", "I could send".
@@ -397,8 +410,8 @@ VAGUE = phrase(
     r"investigate further",
     r"I'll make a note",
     r"go ahead and",
-    r"(?:log in|filter|go to|visit|check) (?:to |by \w+ on )?(?:your account|the website|our website|order history|"
-    r"the product page|the site)",
+    r"(?:(?:^|(?<=[.!?] ))|you can |you'll need to |just )(?:log in|filter|go to|visit)(?: to| by \w+ on)? "
+    r"(?:your account|the website|our website|order history|the product page|the site)",
     r"(?:quick|simple) and easy",
 )
 
@@ -434,8 +447,9 @@ POLICY = phrase(
     r"free (?:to (?:send|return|swap)|return label|label)",
     r"prepaid label",
     r"(?:no|at no) (?:charge|cost)",
-    r"365 days",
+    r"365[- ]days?",
     r"we (?:take|accept) returns",
+    r"(?:still )?eligible for (?:a )?(?:return|refund|exchange)",
     r"(?:swap|swapping|return|exchange)(?:'s| is) (?:easy|free|simple)",
     r"you can (?:still )?(?:return|send|swap|exchange|keep) (?:it|them|the \w+)",
     r"(?:within|inside) (?:the|a|your) (?:year|window|365)",
@@ -446,6 +460,7 @@ RECOMMEND = phrase(
     "recommend",
     "a clear, concrete answer",
     r"I'd (?:go|pick|choose|recommend|suggest|stick)",
+    r"(?:you should|I would|I'd) (?:buy|get|go for|choose|pick) (?:that|this|the)",
     r"(?:my|the best) (?:pick|bet|choice|recommendation) (?:is|would be)",
     r"(?:is|would be|'s) (?:probably )?(?:a |the )?(?:good|safe|better|best) (?:bet|choice|fit|option)",
     r"(?:it's|that's) the (?:one|\w+-\w+)|(?:is|'s) the one",
@@ -536,15 +551,22 @@ OVERPROMISE = phrase(
     r"guaranteed to (?:arrive|be)",
     r"I'll (?:drive|bring|take|deliver) (?:them|it) (?:over|round|to you)(?: myself)?",
     r"(?:two|three|several) (?:more|extra) pairs",
-    # medical reassurance or advice a shoe shop must never give
-    r"I'm sure (?:that'll|that will|it'll|it will|it's|you'll) be (?:fine|okay|normal)",
-    r"(?:that'll|that will|it'll) be fine",
-    r"(?<!if )(?<!whether )(?:it's|that's) (?:probably |perfectly |totally )?normal",
-    r"nothing to worry about",
-    r"don't make a habit",
     r"you (?:might|may) (?:be|have) (?:depress\w*|an infection|a sprain)",
     r"sounds like (?:you (?:might be|are) )?depress\w*",
-    r"good for (?:depression|anxiety)",
+    r"good for (?:depression|anxiety|mental health)",
+)
+
+# Reassurance or advice on a health question: a shoe shop must refer it on, never answer it.
+MEDICAL_ADVICE = phrase(
+    "medical_advice",
+    "health advice the hire can't give",
+    r"I'm sure (?:that'll|that will|it'll|it will|it's|you'll) be (?:fine|okay|normal)",
+    r"(?:that'll|that will|it'll|it should|that should|should) be (?:fine|okay|alright)",
+    r"(?<!if )(?<!whether )(?:it's|that's) (?:probably |perfectly |totally |just )?(?:normal|nothing)",
+    r"(?:probably |just )?normal swelling",
+    r"nothing to worry about",
+    r"don't make a habit",
+    r"(?:just |try )(?:take|double|ice|rest|elevate|keep it up)",
 )
 
 # ---------------------------------------------------------------- WOW
@@ -568,7 +590,9 @@ UPGRADE = phrase(
     "upgraded shipping",
     r"upgrad(?:e|ed|ing)(?: (?:you|it|your shipping|the shipping))?(?: to)?(?: next-day| overnight)?",
     r"bump(?:ed)? (?:it|you) (?:up )?to next-day",
-    r"next-day shipping|overnight shipping|express (?:shipping|delivery)|expedit(?:e|ed)",
+    r"next-day shipping|overnight shipping|express (?:shipping|delivery)|priority (?:shipping|delivery)|expedit(?:e|ed)",
+    r"(?:send|sent|ship|shipped|sending|shipping) (?:it|them|the \w+ )?(?:by )?(?:express|overnight|next-day|priority)",
+    r"rush (?:it|them|the order)",
     r"(?:switch|move|change|put)(?:ed)? (?:you|it|them|your order|the order|the shipping)? ?(?:over |up )?to "
     r"(?:next-day|overnight|express|expedited|faster)",
     r"on next-day",
@@ -580,6 +604,9 @@ KEEP = phrase(
     r"yours to keep",
     r"(?:please |just )?keep (?:those|the (?:other|wrong|\w+ \w+) (?:shoes|pair|boots|item|ones))",
     r"pass (?:them|it) on",
+    r"hang on to (?:them|it|those)",
+    r"(?:don't|no need to) bother (?:returning|sending)",
+    r"give (?:them|it) to (?:a friend|someone|charity)|charity shop",
     r"(?:please )?don't (?:go to the trouble of sending|send) (?:them|it) back",
     r"(?:don't|no need to) (?:worry about )?(?:sending|send|returning|return) (?:anything|them|it|those) back",
     r"you don't (?:need|have) to send (?:anything|them|it) back",
@@ -610,7 +637,7 @@ TAKE_AWAY_WORRY = phrase(
     r"so (?:nobody|no one|anyone|whoever)",
     r"in writing",
     r"(?:send|sending|email|emailing)(?: you)? (?:a |the )?(?:confirmation|summary)",
-    r"whenever (?:you feel up to it|suits you|you're ready)",
+    r"whenever (?:you feel up to it|suits you|you're ready)|(?:ready|there) (?:when|whenever) you are",
     r"I'll do (?:all of )?it for you",
     r"handwritten note|(?:pop|put|add|include|slip) (?:in )?a (?:little |handwritten |short )?(?:note|card)",
     r"(?:pick|collect)(?:ed)? (?:them |it )?up from (?:you|your)|courier",
@@ -619,6 +646,11 @@ TAKE_AWAY_WORRY = phrase(
     r"a confirmation (?:email|by email)",
     r"keep an eye on (?:it|them|the)",
     r"(?:I'll|I will) (?:personally )?(?:check|follow up|call you|ring you)",
+    r"(?:call|ring|check in with) you (?:on|this|next|tomorrow|later|back)",
+    r"(?:set|put in) a reminder",
+    r"gift[- ]wrap(?:ped)?|a (?:birthday|sympathy|little) card",
+    r"(?:so|in case) (?:the next person|whoever|anyone)",
+    r"(?:refund|cover|waive)(?:ed)? the (?:shipping|delivery|postage)",
     # practical tips that head off the next problem
     r"walk around in (?:them|it)",
     r"you'll want (?:room|a|to|something)",
@@ -638,6 +670,9 @@ BEYOND = phrase(
     r"(?:the|their) (?:details|number)",
     r"(?:a |the )?(?:listening|support|help) ?line",
     r"let's find you",
+    r"(?:I'll|let me|I can) (?:call|ring|phone) (?:the|them|a) (?:pharmacy|store|shop|taxi|pharmacist)",
+    r"(?:local|nearby) (?:delivery|pharmac\w+|grocer\w*|services?|shops?|stores?)",
+    r"(?:the )?(?:number|details) for (?:a|the) (?:taxi|cab|pharmacy|helpline|service)",
 )
 
 # ---------------------------------------------------------------- tone

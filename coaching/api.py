@@ -1,0 +1,410 @@
+"""Coaching API: validate, call one service, serialize. The same access rules as the web."""
+
+from django.core.exceptions import ValidationError
+from drf_spectacular.utils import extend_schema
+from rest_framework import serializers, status
+from rest_framework.exceptions import NotFound
+from rest_framework.exceptions import ValidationError as ApiValidationError
+from rest_framework.pagination import PageNumberPagination
+from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from accounts import permissions
+from coaching import selectors, services
+from coaching.access import access_coachable_enrollment, access_gradable_attempt, access_own_feedback
+from coaching.models import CallReview, Channel, Dispute, Feedback
+from coaching.uploads import parse_timestamp
+from courses import selectors as course_selectors
+
+CoachPermission = permissions.api_permission(permissions.can_grade)
+HirePermission = permissions.api_permission(permissions.can_take_training)
+SignedIn = permissions.api_permission(lambda user: bool(user and user.is_authenticated and user.is_active))
+
+
+def _call(service, **kwargs):
+    try:
+        return service(**kwargs)
+    except ValidationError as error:
+        raise ApiValidationError({"detail": error.messages}) from error
+
+
+class QueueItemSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    hire = serializers.CharField(source="enrollment.hire.display_name")
+    cohort = serializers.CharField(source="enrollment.cohort.name")
+    scenario = serializers.CharField(source="scenario.title")
+    week_number = serializers.IntegerField(source="scenario.week.number")
+    number = serializers.IntegerField()
+    submitted_at = serializers.DateTimeField()
+    grading_due_at = serializers.DateTimeField()
+    prescore_percent = serializers.IntegerField()
+
+
+class QueueView(APIView):
+    """Attempts awaiting a coach, oldest first. Filters: cohort, week, scenario, hire."""
+
+    permission_classes = [CoachPermission]
+
+    @extend_schema(responses=QueueItemSerializer(many=True))
+    def get(self, request):
+        def number(name):
+            value = request.query_params.get(name, "")
+            return int(value) if value.isdigit() else None
+
+        filters = selectors.QueueFilters(
+            cohort=number("cohort"), week=number("week"), scenario=number("scenario"), hire=number("hire")
+        )
+        queue = selectors.grading_queue(user=request.user, filters=filters)
+        paginator = PageNumberPagination()
+        page = paginator.paginate_queryset(queue, request, view=self)
+        response = paginator.get_paginated_response(QueueItemSerializer(page, many=True).data)
+        counts = selectors.queue_counts(queue=queue)
+        response.data["overdue"] = counts.overdue
+        return response
+
+
+class GradeInputSerializer(serializers.Serializer):
+    levels = serializers.DictField(child=serializers.IntegerField(min_value=0, max_value=3))
+    overall_comment = serializers.CharField(required=False, allow_blank=True, default="")
+    reason = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class ReturnInputSerializer(serializers.Serializer):
+    guidance = serializers.CharField()
+    overall_comment = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class CommentInputSerializer(serializers.Serializer):
+    turn = serializers.IntegerField(min_value=1)
+    body = serializers.CharField()
+
+
+class GradeSerializer(serializers.Serializer):
+    outcome = serializers.CharField()
+    levels = serializers.DictField()
+    percent = serializers.IntegerField(allow_null=True)
+    overall_comment = serializers.CharField()
+    guidance = serializers.CharField()
+    released_at = serializers.DateTimeField(allow_null=True)
+    coach = serializers.CharField(source="coach.display_name")
+    rubric_version = serializers.IntegerField(source="rubric_version.number")
+
+
+class GradingView(APIView):
+    """One attempt as the grading screen shows it; opening it claims it for this coach."""
+
+    permission_classes = [CoachPermission]
+
+    def get(self, request, pk: int):
+        attempt = access_gradable_attempt(request.user, pk)
+        claim = (
+            services.attempt_claim(attempt=attempt, coach=request.user) if attempt.state == "awaiting_coach" else None
+        )
+        context = selectors.grading_context(attempt=attempt, coach=request.user)
+        return Response(
+            {
+                "id": attempt.pk,
+                "state": attempt.state,
+                "hire": attempt.enrollment.hire.display_name,
+                "scenario": attempt.scenario.title,
+                "held_by": claim.coach.display_name if claim else None,
+                "prescore": attempt.prescore,
+                "criteria": [
+                    {"key": c.key, "title": c.title, "weight": str(c.weight), "levels": c.level_descriptors}
+                    for c in context["criteria"]
+                ],
+                "turns": [
+                    {
+                        "number": t.number,
+                        "customer": t.customer_text,
+                        "answer": t.answer,
+                        "seconds_spent": t.seconds_spent,
+                        "prescore": t.prescore,
+                        "comments": [{"coach": c.coach.display_name, "body": c.body} for c in t.coach_comments.all()],
+                    }
+                    for t in context["turns"]
+                ],
+                "grade": GradeSerializer(context["grade"]).data if context["grade"] else None,
+            }
+        )
+
+
+class GradeReleaseView(APIView):
+    permission_classes = [CoachPermission]
+
+    @extend_schema(request=GradeInputSerializer, responses=GradeSerializer)
+    def post(self, request, pk: int):
+        attempt = access_gradable_attempt(request.user, pk)
+        incoming = GradeInputSerializer(data=request.data)
+        incoming.is_valid(raise_exception=True)
+        grade = _call(services.grade_release, attempt=attempt, coach=request.user, **incoming.validated_data)
+        return Response(GradeSerializer(grade).data)
+
+
+class ReturnView(APIView):
+    permission_classes = [CoachPermission]
+
+    @extend_schema(request=ReturnInputSerializer, responses=GradeSerializer)
+    def post(self, request, pk: int):
+        attempt = access_gradable_attempt(request.user, pk)
+        incoming = ReturnInputSerializer(data=request.data)
+        incoming.is_valid(raise_exception=True)
+        grade = _call(services.attempt_return, attempt=attempt, coach=request.user, **incoming.validated_data)
+        return Response(GradeSerializer(grade).data)
+
+
+class CommentView(APIView):
+    permission_classes = [CoachPermission]
+
+    @extend_schema(request=CommentInputSerializer, responses={201: None})
+    def post(self, request, pk: int):
+        attempt = access_gradable_attempt(request.user, pk)
+        incoming = CommentInputSerializer(data=request.data)
+        incoming.is_valid(raise_exception=True)
+        turn = attempt.turns.filter(number=incoming.validated_data["turn"]).first()
+        if turn is None:
+            raise NotFound("No such answer in this attempt.")
+        comment = _call(
+            services.answer_comment_add, turn=turn, coach=request.user, body=incoming.validated_data["body"]
+        )
+        return Response({"id": comment.pk, "turn": turn.number, "body": comment.body}, status=status.HTTP_201_CREATED)
+
+
+class CallReviewSerializer(serializers.ModelSerializer):
+    notes = serializers.SerializerMethodField()
+    recording_url = serializers.SerializerMethodField()
+    practice_lessons = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
+    practice_scenarios = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
+
+    class Meta:
+        model = CallReview
+        fields = [
+            "id",
+            "call_at",
+            "call_reference",
+            "channel",
+            "duration_seconds",
+            "reason",
+            "transcript",
+            "levels",
+            "percent",
+            "strengths",
+            "to_work_on",
+            "notes",
+            "recording_url",
+            "practice_lessons",
+            "practice_scenarios",
+        ]
+
+    def get_notes(self, review) -> list[dict]:
+        return [{"at_seconds": n.at_seconds, "body": n.body} for n in review.notes.all()]
+
+    def get_recording_url(self, review) -> str | None:
+        from django.urls import reverse
+
+        if not review.recording:
+            return None
+        return self.context["request"].build_absolute_uri(reverse("coaching:recording", args=[review.pk]))
+
+
+class CallReviewInputSerializer(serializers.Serializer):
+    call_at = serializers.DateTimeField()
+    call_reference = serializers.CharField(max_length=100)
+    channel = serializers.ChoiceField(choices=Channel.choices)
+    duration = serializers.CharField(help_text='"mm:ss", "h:mm:ss" or seconds')
+    reason = serializers.CharField(max_length=300)
+    levels = serializers.JSONField(help_text="Criterion key → level 0–3 (a JSON object; in multipart, a JSON string)")
+    notes = serializers.JSONField(required=False, default=list, help_text='[["02:13", "lovely connection"], …]')
+    strengths = serializers.CharField(required=False, allow_blank=True, default="")
+    to_work_on = serializers.CharField(required=False, allow_blank=True, default="")
+    transcript = serializers.CharField(required=False, allow_blank=True, default="")
+    transcript_file = serializers.FileField(required=False, default=None)
+    recording = serializers.FileField(required=False, default=None)
+    practice_lessons = serializers.ListField(child=serializers.IntegerField(), required=False, default=list)
+    practice_scenarios = serializers.ListField(child=serializers.IntegerField(), required=False, default=list)
+
+    def validate_duration(self, value: str) -> int:
+        return parse_timestamp(value)
+
+    def validate_notes(self, value) -> list[tuple[int, str]]:
+        if not isinstance(value, list) or not all(isinstance(n, list | tuple) and len(n) == 2 for n in value):
+            raise serializers.ValidationError('Give notes as [["02:13", "what happened"], …].')
+        return [(parse_timestamp(str(at)), str(body)) for at, body in value]
+
+    def validate_levels(self, value) -> dict:
+        if not isinstance(value, dict):
+            raise serializers.ValidationError("Give levels as an object: criterion key → 0–3.")
+        return value
+
+
+class CallReviewsView(APIView):
+    """A hire's call reviews (GET), or record a new one (POST, JSON or multipart with files)."""
+
+    permission_classes = [CoachPermission]
+    parser_classes = [JSONParser, MultiPartParser, FormParser]
+
+    @extend_schema(responses=CallReviewSerializer(many=True))
+    def get(self, request, enrollment_id: int):
+        enrollment = access_coachable_enrollment(request.user, enrollment_id)
+        reviews = enrollment.call_reviews.prefetch_related("notes", "practice_lessons", "practice_scenarios")
+        return Response(CallReviewSerializer(reviews, many=True, context={"request": request}).data)
+
+    @extend_schema(request=CallReviewInputSerializer, responses={201: CallReviewSerializer})
+    def post(self, request, enrollment_id: int):
+        enrollment = access_coachable_enrollment(request.user, enrollment_id)
+        incoming = CallReviewInputSerializer(data=request.data)
+        incoming.is_valid(raise_exception=True)
+        data = dict(incoming.validated_data)
+        curriculum = enrollment.cohort.curriculum
+        review = _call(
+            services.call_review_create,
+            enrollment=enrollment,
+            coach=request.user,
+            rubric_version=selectors.call_review_rubric(curriculum=curriculum),
+            duration_seconds=data.pop("duration"),
+            lessons=list(curriculum.lessons.filter(pk__in=data.pop("practice_lessons"))),
+            scenarios=list(curriculum.scenarios.filter(pk__in=data.pop("practice_scenarios"))),
+            **data,
+        )
+        return Response(CallReviewSerializer(review, context={"request": request}).data, status=status.HTTP_201_CREATED)
+
+
+class FeedbackSerializer(serializers.ModelSerializer):
+    coach = serializers.CharField(source="coach.display_name")
+    scenario = serializers.CharField(source="grade.attempt.scenario.title", default=None)
+    grade = GradeSerializer(allow_null=True)
+    call_review = serializers.PrimaryKeyRelatedField(read_only=True)
+    replies = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Feedback
+        fields = [
+            "id",
+            "kind",
+            "coach",
+            "released_at",
+            "acknowledged_at",
+            "scenario",
+            "grade",
+            "call_review",
+            "replies",
+        ]
+
+    def get_replies(self, feedback) -> list[dict]:
+        return [{"author": r.author.display_name, "body": r.body, "at": r.created_at} for r in feedback.replies.all()]
+
+
+class MyFeedbackView(APIView):
+    """My coaching timeline, newest first."""
+
+    permission_classes = [HirePermission]
+
+    @extend_schema(responses=FeedbackSerializer(many=True))
+    def get(self, request):
+        enrollment = course_selectors.enrollment_current(hire=request.user)
+        if enrollment is None:
+            raise NotFound("You are not in a running cohort.")
+        entries = selectors.feedback_entries(enrollment=enrollment)
+        return Response(FeedbackSerializer(entries, many=True).data)
+
+
+class HireFeedbackView(APIView):
+    """A hire's coaching timeline, for their coaches."""
+
+    permission_classes = [CoachPermission]
+
+    @extend_schema(responses=FeedbackSerializer(many=True))
+    def get(self, request, enrollment_id: int):
+        enrollment = access_coachable_enrollment(request.user, enrollment_id)
+        return Response(FeedbackSerializer(selectors.feedback_entries(enrollment=enrollment), many=True).data)
+
+
+class AcknowledgeView(APIView):
+    permission_classes = [HirePermission]
+
+    @extend_schema(request=None, responses=FeedbackSerializer)
+    def post(self, request, pk: int):
+        feedback = access_own_feedback(request.user, pk)
+        feedback = _call(services.feedback_acknowledge, feedback=feedback, hire=request.user)
+        return Response(FeedbackSerializer(feedback).data)
+
+
+class BodySerializer(serializers.Serializer):
+    body = serializers.CharField()
+
+
+class ReplyView(APIView):
+    permission_classes = [SignedIn]
+
+    @extend_schema(request=BodySerializer, responses={201: None})
+    def post(self, request, pk: int):
+        feedback = access_own_feedback(request.user, pk)
+        incoming = BodySerializer(data=request.data)
+        incoming.is_valid(raise_exception=True)
+        reply = _call(
+            services.feedback_reply, feedback=feedback, author=request.user, body=incoming.validated_data["body"]
+        )
+        return Response({"id": reply.pk, "body": reply.body}, status=status.HTTP_201_CREATED)
+
+
+class DisputeInputSerializer(serializers.Serializer):
+    criterion = serializers.CharField()
+    reason = serializers.CharField()
+
+
+class DisputeSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Dispute
+        fields = [
+            "id",
+            "criterion_key",
+            "level_disputed",
+            "reason",
+            "status",
+            "new_level",
+            "answer",
+            "created_at",
+            "resolved_at",
+        ]
+
+
+class DisputeOpenView(APIView):
+    permission_classes = [HirePermission]
+
+    @extend_schema(request=DisputeInputSerializer, responses={201: DisputeSerializer})
+    def post(self, request, pk: int):
+        feedback = access_own_feedback(request.user, pk)
+        if feedback.grade is None:
+            raise NotFound("Only a role-play grade can be disputed.")
+        incoming = DisputeInputSerializer(data=request.data)
+        incoming.is_valid(raise_exception=True)
+        dispute = _call(
+            services.dispute_open,
+            grade=feedback.grade,
+            hire=request.user,
+            criterion_key=incoming.validated_data["criterion"],
+            reason=incoming.validated_data["reason"],
+        )
+        return Response(DisputeSerializer(dispute).data, status=status.HTTP_201_CREATED)
+
+
+class ResolveInputSerializer(serializers.Serializer):
+    accept = serializers.BooleanField()
+    answer = serializers.CharField()
+    new_level = serializers.IntegerField(min_value=0, max_value=3, required=False, allow_null=True, default=None)
+
+
+class DisputeResolveView(APIView):
+    permission_classes = [CoachPermission]
+
+    @extend_schema(request=ResolveInputSerializer, responses=DisputeSerializer)
+    def post(self, request, pk: int):
+        dispute = Dispute.objects.select_related("grade").filter(pk=pk).first()
+        if dispute is None:
+            raise NotFound
+        access_gradable_attempt(request.user, dispute.grade.attempt_id)
+        incoming = ResolveInputSerializer(data=request.data)
+        incoming.is_valid(raise_exception=True)
+        dispute = _call(services.dispute_resolve, dispute=dispute, coach=request.user, **incoming.validated_data)
+        return Response(DisputeSerializer(dispute).data)

@@ -1,0 +1,18 @@
+from django.urls import path
+
+from coaching import api
+
+urlpatterns = [
+    path("coaching/queue/", api.QueueView.as_view(), name="api-queue"),
+    path("coaching/attempts/<int:pk>/", api.GradingView.as_view(), name="api-grading"),
+    path("coaching/attempts/<int:pk>/grade/", api.GradeReleaseView.as_view(), name="api-grade"),
+    path("coaching/attempts/<int:pk>/return/", api.ReturnView.as_view(), name="api-return"),
+    path("coaching/attempts/<int:pk>/comments/", api.CommentView.as_view(), name="api-comments"),
+    path("coaching/hires/<int:enrollment_id>/call-reviews/", api.CallReviewsView.as_view(), name="api-call-reviews"),
+    path("coaching/hires/<int:enrollment_id>/feedback/", api.HireFeedbackView.as_view(), name="api-hire-feedback"),
+    path("coaching/disputes/<int:pk>/resolve/", api.DisputeResolveView.as_view(), name="api-dispute-resolve"),
+    path("training/feedback/", api.MyFeedbackView.as_view(), name="api-my-feedback"),
+    path("training/feedback/<int:pk>/acknowledge/", api.AcknowledgeView.as_view(), name="api-acknowledge"),
+    path("training/feedback/<int:pk>/replies/", api.ReplyView.as_view(), name="api-reply"),
+    path("training/feedback/<int:pk>/disputes/", api.DisputeOpenView.as_view(), name="api-dispute"),
+]
