@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import lru_cache
 
 from courses.scoring import phrases as P
 from courses.scoring.base import CriterionScore, Evidence, ScenarioContext, ScoreResult
@@ -50,7 +51,7 @@ _TAG_QUESTION = re.compile(
     r",\s*(?:isn't|aren't|wasn't|don't|doesn't|won't|right|eh|huh)(?:\s+(?:it|they|you|there|he|she))?\s*\?['’\")]*$",
     re.IGNORECASE,
 )
-_APOSTROPHE_WORD = re.compile(r"[A-Za-z]['’](?:s|t|re|ve|ll|d|m)\b")
+_CONTRACTION = re.compile(r"\b[A-Za-z]+['’](?:s|t|re|ve|ll|d|m)\b")
 _CAPS_WORD = re.compile(r"\b[A-Z]{4,}\b")
 
 
@@ -62,7 +63,8 @@ class _Reading:
     customer: str
     sentences: tuple[Span, ...]
     questions: tuple[Span, ...]
-    words: int
+    asks: tuple[Span, ...]  # questions and "tell me..." invitations
+    tokens: tuple[Token, ...]
     hits: dict[str, tuple[tuple[int, int], ...]]
     echoes: tuple[Token, ...]  # answer words that repeat the customer's own concrete words
     detail_refs: tuple[Token, ...]  # answer words that pick up a human detail the customer gave
@@ -72,7 +74,18 @@ class _Reading:
     medical: bool
     request: bool  # the customer asks for something, so an answer can miss it
     name_spans: tuple[tuple[int, int], ...]
-    contractions: int
+    contraction_spans: tuple[tuple[int, int], ...]
+
+    @property
+    def contractions(self) -> int:
+        return len(self.contraction_spans)
+
+    @property
+    def words(self) -> int:
+        return len(self.tokens)
+
+    def word_count(self, span: Span) -> int:
+        return sum(1 for token in self.tokens if span.start <= token.start < span.end)
 
     def spans(self, name: str) -> tuple[tuple[int, int], ...]:
         return self.hits[name]
@@ -92,6 +105,7 @@ _TIME = re.compile(rf"{P.WEEKDAY}|today|tomorrow|tonight|yesterday|weeks?|months
 # A sentence about someone in the customer's life, not about the call itself.
 _PERSONAL_ANCHORS = frozenset({"he", "she", "he's", "she's", "his", "her", "him", "we", "we're", "our", "us", "my"})
 _CLASSES = tuple(value for value in vars(P).values() if isinstance(value, P.PhraseClass))
+_ASKING_CLASSES = frozenset({"open_question", "closed_question", "stock_question", "goal"})
 
 
 _SELF_INTRODUCTION = re.compile(r"\b(?i:it's|this is|i'm|my name is|name's)\s+(?:[A-Z][a-z]+\s+)?$")
@@ -149,11 +163,49 @@ def _inside(span: tuple[int, int], others: Iterable[tuple[int, int]]) -> bool:
     return any(start <= span[0] and span[1] <= end for start, end in others)
 
 
+@dataclass(frozen=True)
+class _CustomerView:
+    """What the rules need from the customer's message; the same message is answered many times."""
+
+    content: frozenset[str]
+    details: frozenset[str]
+    known_names: tuple[str, ...]
+    timing_concern: bool
+    medical: bool
+    request: bool
+
+
+@lru_cache(maxsize=1024)
+def _view_customer(customer: str, context: ScenarioContext | None) -> _CustomerView:
+    customer_tokens = tokens(customer)
+    known = [token.lower for token in customer_tokens if token.text[:1].isupper()]
+    if context and context.persona_name:
+        known += context.persona_name.lower().split()
+    return _CustomerView(
+        content=content_stems(customer),
+        details=_human_details(customer, context),
+        known_names=tuple(known),
+        timing_concern=bool(_TIMING_CONCERN.search(customer)),
+        medical=bool(_MEDICAL.search(customer)),
+        request=not _NO_REQUEST.search(customer)
+        and bool(_REQUEST.search(customer) or any(token.stem in _TASK_WORDS for token in customer_tokens)),
+    )
+
+
 def read(customer: str, answer: str, context: ScenarioContext | None = None) -> _Reading:
-    hits = {phrase_class.name: tuple(phrase_class.spans(answer)) for phrase_class in _CLASSES}
-    medical = bool(_MEDICAL.search(customer))
-    if medical:
+    view = _view_customer(customer, context)
+    lowered = answer.lower()
+    if len(lowered) != len(answer):
+        lowered = None  # a character whose lower case is longer: match case-insensitively instead
+    hits = {
+        phrase_class.name: tuple(phrase_class.spans(answer, lowered))
+        for phrase_class in _CLASSES
+        if phrase_class.name not in _ASKING_CLASSES and phrase_class is not P.MEDICAL_ADVICE
+    }
+    hits["medical_advice"] = ()
+    if view.medical:
         # Reassurance about a health question is a promise nobody at a shoe shop can keep.
+        hits["medical_advice"] = tuple(P.MEDICAL_ADVICE.spans(answer, lowered))
         hits["overpromise"] = tuple(sorted(set(hits["overpromise"] + hits["medical_advice"])))
     spans = tuple(sentences(answer))
     questions = tuple(
@@ -162,22 +214,28 @@ def read(customer: str, answer: str, context: ScenarioContext | None = None) -> 
         if answer[span.start : span.end].rstrip("'’\")").endswith("?")
         and not _TAG_QUESTION.search(answer, span.start, span.end)
     )
+    # Classes about asking only matter inside questions and "tell me..." sentences.
+    invitations = tuple(span for span in spans if any(span.start <= hit[0] < span.end for hit in hits["tell_me"]))
+    asks = tuple(sorted(set(questions + invitations)))
+    for phrase_class in _CLASSES:
+        if phrase_class.name in _ASKING_CLASSES:
+            hits[phrase_class.name] = tuple(
+                hit for span in asks for hit in phrase_class.spans(answer, lowered, span.start, span.end)
+            )
     answer_tokens = tokens(answer)
-    customer_stems = content_stems(customer)
-    details = _human_details(customer, context)
     stock = hits["stock_ack"] + hits["stuffing"]
     echoes = tuple(
         token
         for token in answer_tokens
-        if is_content(token) and token.stem in customer_stems and not _inside((token.start, token.end), stock)
+        if token.stem in view.content and is_content(token) and not _inside((token.start, token.end), stock)
     )
-    detail_refs = tuple(token for token in answer_tokens if token.stem in details)
+    detail_refs = tuple(token for token in answer_tokens if token.stem in view.details)
     # "your son", "the wedding": a human detail that must come from earlier in the call
     earlier_refs = tuple(
         token
         for index, token in enumerate(answer_tokens)
         if token.stem in P.HUMAN_DETAIL
-        and token.stem not in details
+        and token.stem not in view.details
         and index
         and answer_tokens[index - 1].lower in _POSSESSIVES
     )
@@ -188,12 +246,9 @@ def read(customer: str, answer: str, context: ScenarioContext | None = None) -> 
         if match.group(group).lower() not in P.NOT_NAMES:
             names.append((match.start(group), match.end(group)))
     # A bare leading word is a name only if the customer's side carries it ("Walt" for "Walter").
-    known = [token.lower for token in tokens(customer) if token.text[:1].isupper()]
-    if context and context.persona_name:
-        known += context.persona_name.lower().split()
     for match in _LEADING_NAME.finditer(answer):
         word = match.group(1).lower()
-        if word not in P.NOT_NAMES and word not in STOPWORDS and any(k.startswith(word) for k in known):
+        if word not in P.NOT_NAMES and word not in STOPWORDS and any(k.startswith(word) for k in view.known_names):
             names.append((match.start(1), match.end(1)))
     names.sort()
     return _Reading(
@@ -201,18 +256,18 @@ def read(customer: str, answer: str, context: ScenarioContext | None = None) -> 
         customer=customer,
         sentences=spans,
         questions=questions,
-        words=len(answer_tokens),
+        asks=asks,
+        tokens=tuple(answer_tokens),
         hits=hits,
         echoes=echoes,
         detail_refs=detail_refs,
         earlier_refs=earlier_refs,
         stuffing=stuffing,
-        timing_concern=bool(_TIMING_CONCERN.search(customer)),
-        request=not _NO_REQUEST.search(customer)
-        and bool(_REQUEST.search(customer) or any(token.stem in _TASK_WORDS for token in tokens(customer))),
-        medical=medical,
+        timing_concern=view.timing_concern,
+        request=view.request,
+        medical=view.medical,
         name_spans=tuple(names),
-        contractions=len(_APOSTROPHE_WORD.findall(answer)),
+        contraction_spans=tuple(match.span() for match in _CONTRACTION.finditer(answer)),
     )
 
 
@@ -256,8 +311,7 @@ _ADDRESSES_THEM = re.compile(r"\byou|^(?:that's|what)\b", re.IGNORECASE)
 
 def _reflects_opening(reading: _Reading, opening: Span) -> tuple[Token, ...]:
     """The customer's own words handed back in a short opening: "Three weeks!", "A garden wedding, lovely!"."""
-    text = reading.answer[opening.start : opening.end]
-    words = len(tokens(text))
+    words = reading.word_count(opening)
     if reading.within("commit", opening) or reading.within("offer", opening) or words > 12:
         return ()
     echoed = tuple(t for t in reading.echoes if opening.start <= t.start < opening.end and t.stem not in _TASK_WORDS)
@@ -273,7 +327,7 @@ def acknowledge(reading: _Reading, resolution: _Resolution) -> CriterionScore:
         return judged.result(1, "Lots of sympathy words, but none of them names what actually happened to this customer.")
 
     opening = _first_sentences(reading, 1)
-    if len(tokens(reading.answer[opening.start : opening.end])) <= 3:
+    if reading.word_count(opening) <= 3:
         opening = _first_sentences(reading, 2)  # "Completely sure. A church clothes bank is perfect."
     # A personal response in the opening validates too, when it speaks to them or to what they shared:
     # "what a lovely way to carry him on", "your dad sounds like he was a legend".
@@ -305,6 +359,7 @@ def acknowledge(reading: _Reading, resolution: _Resolution) -> CriterionScore:
     )
     if resolution.off_topic:
         judged.add(reading.spans("own_story"), COST, "turns to small talk instead of the customer's problem")
+        judged.add(validation + stock + generic + feeling, EARNED, "a reaction, but not to the problem")
         level = 1 if (validation or stock or generic or feeling) else 0
         return judged.result(level, "Reacts to what the customer said, then drifts into small talk.")
 
@@ -407,6 +462,13 @@ def own_resolve(reading: _Reading) -> tuple[CriterionScore, _Resolution]:
     level = 3 if points >= 5 else 2 if points >= 2 else 1 if (points or vague or repeats_request) else 0
     if not points and reading.spans("stock_extra"):
         level = 1  # a code instead of a fix is the scripted version of ownership
+        judged.add(reading.spans("stock_extra"), COST, "a code instead of a fix")
+    if level and not points and not vague and repeats_request:
+        judged.add(
+            [span for span in reading.spans("specific") if any(span[0] <= s < span[1] for s, _ in echoed)],
+            EARNED,
+            "confirms what the customer asked for",
+        )
     judged.add(concrete, EARNED, "a concrete next step the hire owns")
     judged.add(plain, EARNED, "takes on the next step")
     judged.add(offers, EARNED, P.OFFER.note)
@@ -511,6 +573,9 @@ def connect(reading: _Reading, resolution: _Resolution) -> CriterionScore:
         return judged.result(min(1, moves), "Warm words, but the promise or advice that comes with them lets the customer down.")
     if resolution.off_topic:
         judged.add(story, COST, "the chat takes the focus off what the customer needs")
+        judged.add(
+            [(q.start, q.end) for q in reading.questions if _is_small_talk(reading, q)], COST, "small talk"
+        )
         return judged.result(1, "Friendly chat, but it takes the focus off the customer and what they need.")
     if (moves >= 2 and (refs or story or personal)) or (moves >= 1 and distinct_refs >= 3):
         return judged.result(3, "A warm, personal moment built on what the customer shared.")
@@ -518,6 +583,8 @@ def connect(reading: _Reading, resolution: _Resolution) -> CriterionScore:
         return judged.result(2, "Picks up a human detail and responds to it as one person to another.")
     if moves or pleasantry or refs or reading.earlier_refs or reading.name_spans or reading.spans("appraisal"):
         judged.add(pleasantry, EARNED, P.PLEASANTRY.note)
+        judged.add_tokens(reading.earlier_refs, EARNED, "mentions someone from the customer's life")
+        judged.add(reading.spans("appraisal"), EARNED, P.APPRAISAL.note)
         return judged.result(1, "A friendly touch, but one that would fit any caller.")
     return judged.result(0, "Purely transactional; no personal connection.")
 
@@ -527,11 +594,10 @@ def explore(reading: _Reading, resolution: _Resolution) -> CriterionScore:
     judged = _Judgement(reading, "explore")
     answer = reading.answer
     reason = reading.spans("explore_reason")
-    asks = list(reading.questions)
-    asks += [reading.sentence_of(start) for start, _ in reading.spans("tell_me")]
+    asks = reading.asks
     best, best_summary = 0, "No question about what the customer is trying to do."
     personal = set(_personal_questions(reading))
-    for span in dict.fromkeys(span for span in asks if span):
+    for span in asks:
         whole = (span.start, span.end)
         text = answer[span.start : span.end]
         stock = reading.within("stock_question", span)
@@ -572,8 +638,13 @@ def wow(reading: _Reading) -> CriterionScore:
     judged = _Judgement(reading, "wow")
     level, summary = 0, "No extra step beyond the basics."
     candidates = []
-    if reading.spans("stock_extra"):
-        candidates.append((1, reading.spans("stock_extra"), P.STOCK_EXTRA.note, "A generic extra, not tied to this customer."))
+    for span in reading.spans("stock_extra"):
+        sentence = reading.sentence_of(span[0]) or Span(*span)
+        if any(sentence.start <= token.start < sentence.end for token in reading.detail_refs):
+            # A small extra chosen for what this customer shared is no longer generic.
+            candidates.append((2, (span,), "an extra chosen for this customer", "A small extra, tied to what the customer shared."))
+        else:
+            candidates.append((1, (span,), P.STOCK_EXTRA.note, "A generic extra, not tied to this customer."))
     if reading.spans("take_away_worry"):
         candidates.append((2, reading.spans("take_away_worry"), P.TAKE_AWAY_WORRY.note, "A thoughtful extra that takes a worry off the customer's mind."))
     beyond = reading.spans("beyond")
@@ -623,7 +694,9 @@ _FRUSTRATED = re.compile(
 )
 
 
-def tone(reading: _Reading, resolution: _Resolution, acknowledged: int, connected: int) -> CriterionScore:
+def tone(
+    reading: _Reading, resolution: _Resolution, acknowledged: CriterionScore, connected: CriterionScore
+) -> CriterionScore:
     judged = _Judgement(reading, "tone")
     cold = reading.spans("blame") + reading.spans("curt")
     stiff = reading.spans("jargon") + reading.spans("refusal")
@@ -647,6 +720,8 @@ def tone(reading: _Reading, resolution: _Resolution, acknowledged: int, connecte
     judged.add(scripted, COST, P.SCRIPTED.note)
     judged.add(warm_spans, EARNED, P.WARM.note)
     judged.add(reading.name_spans, EARNED, "uses the customer's name")
+    # A few contractions show it is spoken, not recited; three are enough to make the point.
+    judged.add(reading.contraction_spans[:3], EARNED, "natural, spoken wording")
     warmth = len({reading.answer[s:e].lower() for s, e in warm_spans}) + (1 if reading.contractions >= 2 else 0)
     if len(stiff) >= 2 and not scripted and not warmth:
         return judged.result(0, "Full of jargon and rules; the customer would feel brushed off.")
@@ -656,13 +731,26 @@ def tone(reading: _Reading, resolution: _Resolution, acknowledged: int, connecte
         judged.add(reading.spans("own_story"), COST, "the talk turns to the hire")
         return judged.result(1, "Friendly, but the talk turns to the hire instead of staying with the customer.")
     if scripted or caps or reading.spans("overpromise") or resolution.off_topic:
+        judged.add(reading.spans("overpromise"), COST, "a careless promise")
+        judged.add(
+            [(q.start, q.end) for q in reading.questions if resolution.off_topic and _is_small_talk(reading, q)],
+            COST,
+            "small talk when the customer needs help",
+        )
         return judged.result(2, "Mostly natural, with a stiff or careless phrase in it.")
     calm = _FRUSTRATED.search(reading.customer) and reading.spans("validation")
     if calm:
         judged.add(reading.spans("validation"), EARNED, "stays calm and fair with a frustrated customer")
         return judged.result(3, "Calm, fair and natural with a frustrated customer: pitched just right.")
-    if acknowledged + connected + min(warmth, 2) >= 4 and reading.contractions >= 1:
+    if acknowledged.level + connected.level + min(warmth, 2) >= 4 and reading.contractions >= 1:
+        for criterion in (acknowledged, connected):
+            judged.add(
+                [(e.start, e.end) for e in criterion.evidence if e.effect == EARNED][:2], EARNED, "meets this moment"
+            )
         return judged.result(3, "Warm and natural, and pitched for this customer and this moment.")
+    if not judged.items and reading.sentences:
+        opening = reading.sentences[0]
+        judged.add([(opening.start, opening.end)], EARNED, "plain words, no script")
     return judged.result(2, "Warm and natural; sounds like a person talking.")
 
 
@@ -682,6 +770,6 @@ class PhraseRulesScorer:
             explore(reading, resolution),
             resolved,
             wow(reading),
-            tone(reading, resolution, acknowledged.level, connected.level),
+            tone(reading, resolution, acknowledged, connected),
         )
         return ScoreResult(scorer=self.name, criteria=criteria)

@@ -6,7 +6,8 @@ Offsets always index the original string, so evidence can point at exact phrases
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from functools import lru_cache
+from typing import NamedTuple
 
 # A sentence runs to . ! ? (or an ellipsis) and the closing quote or bracket after it.
 _SENTENCE = re.compile(r"[^.!?…]+(?:[.!?…]+['’\")]*|$)")
@@ -57,8 +58,7 @@ _IRREGULAR = {
 }
 
 
-@dataclass(frozen=True)
-class Token:
+class Token(NamedTuple):
     start: int
     end: int
     text: str
@@ -66,8 +66,7 @@ class Token:
     stem: str
 
 
-@dataclass(frozen=True)
-class Span:
+class Span(NamedTuple):
     start: int
     end: int
 
@@ -76,6 +75,7 @@ def normalise_apostrophes(text: str) -> str:
     return text.replace("’", "'")
 
 
+@lru_cache(maxsize=16384)
 def stem(word: str) -> str:
     """A light suffix stripper: enough to match 'pinch'/'pinches', 'slipped'/'slip', 'weddings'."""
     word = normalise_apostrophes(word.lower())
@@ -108,7 +108,7 @@ def tokens(text: str) -> list[Token]:
     out = []
     for match in _WORD.finditer(text):
         raw = match.group(0)
-        out.append(Token(match.start(), match.end(), raw, normalise_apostrophes(raw.lower()), stem(raw)))
+        out.append(Token(match.start(), match.end(), raw, raw.lower().replace("’", "'"), stem(raw)))
     return out
 
 
