@@ -1,6 +1,7 @@
 """Coaching API: validate, call one service, serialize. The same access rules as the web."""
 
 from django.core.exceptions import ValidationError
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
 from rest_framework.exceptions import NotFound
@@ -96,6 +97,7 @@ class GradingView(APIView):
 
     permission_classes = [CoachPermission]
 
+    @extend_schema(responses=OpenApiTypes.OBJECT)
     def get(self, request, pk: int):
         attempt = access_gradable_attempt(request.user, pk)
         claim = (

@@ -1,6 +1,6 @@
 """Automatic empathy pre-scoring of role-play answers against the default rubric."""
 
-from functools import cache, lru_cache
+from functools import cache
 
 from courses.scoring.base import CRITERIA, CriterionScore, Evidence, ScenarioContext, Scorer, ScoreResult
 

@@ -14,7 +14,7 @@ from functools import lru_cache
 
 from courses.scoring import phrases as P
 from courses.scoring.base import CriterionScore, Evidence, ScenarioContext, ScoreResult
-from courses.scoring.text import STOPWORDS, Span, Token, content_stems, is_content, sentences, stem, tokens
+from courses.scoring.text import STOPWORDS, Span, Token, content_stems, is_content, sentences, stem, tokens, words
 
 EARNED = "earned"
 COST = "cost"
@@ -31,14 +31,15 @@ _MEDICAL = re.compile(
     r"what (?:should|do|can) I take)\b",
     re.IGNORECASE,
 )
+_DUE = re.compile(rf"\b(?:due|{P.WEEKDAY}|tomorrow)\b", re.IGNORECASE)
 # The answer itself measures the date against the customer's event.
 _DEADLINE = re.compile(
     rf"\b(?:(?:a day |well |just |two days |days )?before (?:you|the|it|{P.WEEKDAY})|in time|(?:by|for) {P.WEEKDAY})\b",
     re.IGNORECASE,
 )
-_REQUEST = re.compile(
-    r"\?|\b(?:I need|I want|I'd like|I would like|can you|could you|please|help)\b", re.IGNORECASE
-)
+_REQUEST = re.compile(r"\?|\b(?:I need|I want|I'd like|I would like|can you|could you|please|help)\b", re.IGNORECASE)
+# Sending two sizes is the customer's own idea when they ask for it; agreeing is not a gesture.
+_TWO_SIZES = re.compile(r"\b(?:two|both|second) (?:sizes?|pairs?)\b", re.IGNORECASE)
 _NO_REQUEST = re.compile(r"\bnot (?:really )?calling about (?:anything|an order)\b", re.IGNORECASE)
 # "Hi Jordan", "Thank you, Walt." and "Walt, hello!": the customer addressed by name.
 _GREETING_NAME = re.compile(
@@ -48,7 +49,7 @@ _GREETING_NAME = re.compile(
 _LEADING_NAME = re.compile(r"(?:^|(?<=[.!?] ))([A-Z][a-z]+)(?=, )")
 # "..., isn't it?": agreement sought, not a question asked.
 _TAG_QUESTION = re.compile(
-    r",\s*(?:isn't|aren't|wasn't|don't|doesn't|won't|right|eh|huh)(?:\s+(?:it|they|you|there|he|she))?\s*\?['’\")]*$",
+    r",\s*(?:isn['’]t|aren['’]t|wasn['’]t|don['’]t|doesn['’]t|won['’]t|right|eh|huh)(?:\s+(?:it|they|you|there|he|she))?\s*\?['’\")]*$",
     re.IGNORECASE,
 )
 _CONTRACTION = re.compile(r"\b[A-Za-z]+['’](?:s|t|re|ve|ll|d|m)\b")
@@ -71,6 +72,8 @@ class _Reading:
     earlier_refs: tuple[Token, ...]  # "your son": a human detail from earlier in the call
     stuffing: tuple[tuple[int, int], ...]
     timing_concern: bool
+    frustrated: bool  # the customer is short with the hire
+    own_idea: bool  # the customer proposed trying two sizes themselves
     medical: bool
     request: bool  # the customer asks for something, so an answer can miss it
     name_spans: tuple[tuple[int, int], ...]
@@ -103,7 +106,9 @@ class _Reading:
 _POSSESSIVES = frozenset({"your", "his", "her", "their", "the"})
 _TIME = re.compile(rf"{P.WEEKDAY}|today|tomorrow|tonight|yesterday|weeks?|months?|years?|days?|morning|afternoon", re.I)
 # A sentence about someone in the customer's life, not about the call itself.
-_PERSONAL_ANCHORS = frozenset({"he", "she", "he's", "she's", "his", "her", "him", "we", "we're", "our", "us", "my"})
+_PERSONAL_ANCHORS = frozenset(
+    words("he she he's she's he'll she'll he'd she'd his her hers him we we're we've our us my")
+)
 _CLASSES = tuple(value for value in vars(P).values() if isinstance(value, P.PhraseClass))
 _ASKING_CLASSES = frozenset({"open_question", "closed_question", "stock_question", "goal"})
 
@@ -114,12 +119,15 @@ _SELF_INTRODUCTION = re.compile(r"\b(?i:it's|this is|i'm|my name is|name's)\s+(?
 # Words that make a customer's sentence about the order rather than about their life.
 _TASK_WORDS = frozenset(
     stem(word)
-    for word in """
-    order ordered shoe shoes boot boots sandal sandals heel heels pump pumps slipper slippers trainer trainers
-    cardigan grill burner size sizes fit fits return returns refund refunds deliver delivery delivered ship
-    shipping shipped arrive arrived swap exchange label track tracking parcel package box price pair width
-    narrow wide stock colour color website site account manager tablets pharmacy grocer grocers post office
-    """.split()
+    for word in words(
+        """
+        order ordered shoe shoes boot boots sandal sandals heel heels pump pumps slipper slippers trainer
+        trainers cardigan grill burner size sizes fit fits return returns refund refunds deliver delivery
+        delivered ship shipping shipped arrive arrived swap exchange label track tracking parcel package box
+        price pair width narrow wide stock colour color website site account manager tablets pharmacy grocer
+        grocers post office
+        """
+    )
 )
 
 
@@ -136,7 +144,9 @@ def _human_details(customer: str, context: ScenarioContext | None) -> frozenset[
             and not text.rstrip().endswith("?")
             and not any(token.stem in _TASK_WORDS for token in sentence_tokens)
         ):
-            found.update(token.stem for token in sentence_tokens if is_content(token) and not _TIME.fullmatch(token.lower))
+            found.update(
+                token.stem for token in sentence_tokens if is_content(token) and not _TIME.fullmatch(token.lower)
+            )
         for index, token in enumerate(sentence_tokens):
             if token.text[:1].isupper() and _SELF_INTRODUCTION.search(text[: token.start]):
                 continue  # the caller's own name is not a detail they shared
@@ -173,11 +183,14 @@ class _CustomerView:
     timing_concern: bool
     medical: bool
     request: bool
+    frustrated: bool
+    own_idea: bool
 
 
 @lru_cache(maxsize=1024)
 def _view_customer(customer: str, context: ScenarioContext | None) -> _CustomerView:
     customer_tokens = tokens(customer)
+    plain = customer.replace("’", "'")  # the patterns below are written with a plain apostrophe
     known = [token.lower for token in customer_tokens if token.text[:1].isupper()]
     if context and context.persona_name:
         known += context.persona_name.lower().split()
@@ -185,10 +198,12 @@ def _view_customer(customer: str, context: ScenarioContext | None) -> _CustomerV
         content=content_stems(customer),
         details=_human_details(customer, context),
         known_names=tuple(known),
-        timing_concern=bool(_TIMING_CONCERN.search(customer)),
-        medical=bool(_MEDICAL.search(customer)),
-        request=not _NO_REQUEST.search(customer)
-        and bool(_REQUEST.search(customer) or any(token.stem in _TASK_WORDS for token in customer_tokens)),
+        timing_concern=bool(_TIMING_CONCERN.search(plain)),
+        medical=bool(_MEDICAL.search(plain)),
+        request=not _NO_REQUEST.search(plain)
+        and bool(_REQUEST.search(plain) or any(token.stem in _TASK_WORDS for token in customer_tokens)),
+        frustrated=bool(_FRUSTRATED.search(plain)),
+        own_idea=bool(_TWO_SIZES.search(plain)),
     )
 
 
@@ -264,6 +279,8 @@ def read(customer: str, answer: str, context: ScenarioContext | None = None) -> 
         earlier_refs=earlier_refs,
         stuffing=stuffing,
         timing_concern=view.timing_concern,
+        frustrated=view.frustrated,
+        own_idea=view.own_idea,
         request=view.request,
         medical=view.medical,
         name_spans=tuple(names),
@@ -324,7 +341,9 @@ def acknowledge(reading: _Reading, resolution: _Resolution) -> CriterionScore:
     judged = _Judgement(reading, "acknowledge")
     if reading.stuffing:
         judged.add(reading.stuffing, COST, "empathy words piled up, not tied to what happened")
-        return judged.result(1, "Lots of sympathy words, but none of them names what actually happened to this customer.")
+        return judged.result(
+            1, "Lots of sympathy words, but none of them names what actually happened to this customer."
+        )
 
     opening = _first_sentences(reading, 1)
     if reading.word_count(opening) <= 3:
@@ -343,7 +362,9 @@ def acknowledge(reading: _Reading, resolution: _Resolution) -> CriterionScore:
     zone = [opening] + [reading.sentence_of(start) for start, _ in validation + feeling]
     if len(reading.sentences) > 1:
         second = reading.sentences[1]
-        if not (reading.within("commit", second) or reading.within("offer", second) or reading.within("done_state", second)):
+        if not (
+            reading.within("commit", second) or reading.within("offer", second) or reading.within("done_state", second)
+        ):
             zone.append(second)
     echoes = tuple(
         token for token in reading.echoes if any(span and span.start <= token.start < span.end for span in zone)
@@ -369,8 +390,7 @@ def acknowledge(reading: _Reading, resolution: _Resolution) -> CriterionScore:
         judged.add(validation + feeling, EARNED, "names how this feels")
         judged.add_tokens(echoes, EARNED, "uses the customer's own details")
         return judged.result(3, "Reflects both what happened and how it feels, in this customer's own terms.")
-    # Handing the customer's words back only counts when the answer goes on to help;
-    # otherwise it is the start of small talk.
+    # Handing the customer's words back is acknowledgement, unless the answer is pushing back.
     reflected = _reflects_opening(reading, opening) if not cold else ()
     if validation or (feeling and distinct >= 1) or named_feeling or reflected:
         judged.add_tokens(reflected, EARNED, "hands the customer's own words back")
@@ -412,7 +432,6 @@ def _is_small_talk(reading: _Reading, question: Span) -> bool:
         or reading.within("closed_question", question)
         or _CLOSED_START.match(text)
     )
-
 
 
 @dataclass(frozen=True)
@@ -544,6 +563,8 @@ def connect(reading: _Reading, resolution: _Resolution) -> CriterionScore:
         reading.sentence_of(start)
         for start, _ in reading.spans("validation") + reading.spans("feeling") + personal + reading.spans("appraisal")
     ]
+    # An exclamation about something they shared ("A salsa night!") is a reaction to them.
+    warm_sentences += [span for span in reading.sentences if reading.answer[span.start : span.end].endswith("!")]
     detail_ack = [
         t for t in refs + reading.earlier_refs if any(s and s.start <= t.start < s.end for s in warm_sentences)
     ]
@@ -570,12 +591,12 @@ def connect(reading: _Reading, resolution: _Resolution) -> CriterionScore:
     overpromise = reading.spans("overpromise")
     if overpromise:
         judged.add(overpromise, COST, "the promise or advice undercuts the moment")
-        return judged.result(min(1, moves), "Warm words, but the promise or advice that comes with them lets the customer down.")
+        return judged.result(
+            min(1, moves), "Warm words, but the promise or advice that comes with them lets the customer down."
+        )
     if resolution.off_topic:
         judged.add(story, COST, "the chat takes the focus off what the customer needs")
-        judged.add(
-            [(q.start, q.end) for q in reading.questions if _is_small_talk(reading, q)], COST, "small talk"
-        )
+        judged.add([(q.start, q.end) for q in reading.questions if _is_small_talk(reading, q)], COST, "small talk")
         return judged.result(1, "Friendly chat, but it takes the focus off the customer and what they need.")
     if (moves >= 2 and (refs or story or personal)) or (moves >= 1 and distinct_refs >= 3):
         return judged.result(3, "A warm, personal moment built on what the customer shared.")
@@ -616,7 +637,9 @@ def explore(reading: _Reading, resolution: _Resolution) -> CriterionScore:
         elif whole in personal:
             level, note, effect = 1, "a friendly question about them, not about what they need", EARNED
             summary = "A friendly question, but not about what the customer is trying to do."
-        elif (goal or echo) and (is_open or (alternatives and not closed)) and (reason or alternatives or len(asks) > 1):
+        elif (
+            (goal or echo) and (is_open or (alternatives and not closed)) and (reason or alternatives or len(asks) > 1)
+        ):
             level, note, effect = 3, "an open question about the real goal", EARNED
             summary = "An open question that builds on what the customer said and gets at the real goal."
         elif (is_open and (goal or echo)) or (goal and not closed):
@@ -634,47 +657,62 @@ def explore(reading: _Reading, resolution: _Resolution) -> CriterionScore:
 
 
 # ---------------------------------------------------------------- WOW
-def wow(reading: _Reading) -> CriterionScore:
-    judged = _Judgement(reading, "wow")
-    level, summary = 0, "No extra step beyond the basics."
-    candidates = []
+@dataclass(frozen=True)
+class _Gesture:
+    level: int
+    spans: tuple[tuple[int, int], ...]
+    note: str  # shown on the phrase
+    summary: str  # shown for the criterion, if this gesture sets the level
+
+
+def _gestures(reading: _Reading) -> list[_Gesture]:
+    found = []
     for span in reading.spans("stock_extra"):
         sentence = reading.sentence_of(span[0]) or Span(*span)
         if any(sentence.start <= token.start < sentence.end for token in reading.detail_refs):
             # A small extra chosen for what this customer shared is no longer generic.
-            candidates.append((2, (span,), "an extra chosen for this customer", "A small extra, tied to what the customer shared."))
+            found.append(_Gesture(2, (span,), "an extra chosen for this customer", "A small extra, tied to them."))
         else:
-            candidates.append((1, (span,), P.STOCK_EXTRA.note, "A generic extra, not tied to this customer."))
+            found.append(_Gesture(1, (span,), P.STOCK_EXTRA.note, "A generic extra, not tied to this customer."))
     if reading.spans("take_away_worry"):
-        candidates.append((2, reading.spans("take_away_worry"), P.TAKE_AWAY_WORRY.note, "A thoughtful extra that takes a worry off the customer's mind."))
-    beyond = reading.spans("beyond")
-    if beyond:
-        specific = reading.spans("done_state") or reading.spans("policy")
-        candidates.append((3 if specific else 2, beyond, P.BEYOND.note, "Goes out of the way to help with what the customer really needed."))
+        summary = "A thoughtful extra that takes a worry off the customer's mind."
+        found.append(_Gesture(2, reading.spans("take_away_worry"), P.TAKE_AWAY_WORRY.note, summary))
+    if reading.spans("beyond"):
+        settled = reading.spans("done_state") or reading.spans("policy")
+        summary = "Goes out of the way to help with what the customer really needed."
+        found.append(_Gesture(3 if settled else 2, reading.spans("beyond"), P.BEYOND.note, summary))
+    for name in ("keep", "ahead"):
+        if reading.spans(name) and not (name == "ahead" and reading.own_idea):
+            note = P.KEEP.note if name == "keep" else P.AHEAD.note
+            summary = "A gesture that fits the situation and saves the customer real hassle."
+            found.append(_Gesture(3, reading.spans(name), note, summary))
+    return found
+
+
+def wow(reading: _Reading) -> CriterionScore:
+    judged = _Judgement(reading, "wow")
+    gestures = _gestures(reading)
     # Only an upgrade the hire makes counts; "you should have picked expedited" is not a gesture.
     upgrade = tuple(
         span
         for span in reading.spans("upgrade")
-        if not reading.within("blame", reading.sentence_of(span[0]) or Span(0, 0))
+        if not reading.within("blame", reading.sentence_of(span[0]) or Span(*span))
     )
     if upgrade and (reading.spans("commit") or reading.spans("done_state")):
-        dated = bool(re.search(rf"\bdue\b|{P.WEEKDAY}|tomorrow", reading.answer, re.I))
-        deadline = reading.timing_concern or _DEADLINE.search(reading.answer)
-        if dated and deadline:
-            candidates.append((3, upgrade, "upgraded shipping to meet the customer's date", "A proportionate gesture that solves the real problem: it arrives in time."))
+        dated = bool(_DUE.search(reading.answer))
+        if dated and (reading.timing_concern or _DEADLINE.search(reading.answer)):
+            summary = "A proportionate gesture that solves the real problem: it arrives in time."
+            gestures.append(_Gesture(3, upgrade, "faster shipping to meet the customer's date", summary))
         elif dated:
-            candidates.append((2, upgrade, "upgraded shipping, with a firm date", "A fitting extra: faster shipping with a clear date."))
+            summary = "A fitting extra: faster shipping with a clear date."
+            gestures.append(_Gesture(2, upgrade, "faster shipping, with a firm date", summary))
         else:
             judged.add(upgrade, COST, "a costly gesture with no deadline behind it")
-    for name, value in (("keep", 3), ("ahead", 3)):
-        spans = reading.spans(name)
-        if spans:
-            note = P.KEEP.note if name == "keep" else P.AHEAD.note
-            candidates.append((value, spans, note, "A gesture that fits the situation and saves the customer real hassle."))
-    for value, spans, note, text in candidates:
-        judged.add(spans, EARNED, note)
-        if value > level:
-            level, summary = value, text
+    level, summary = 0, "No extra step beyond the basics."
+    for gesture in gestures:
+        judged.add(gesture.spans, EARNED, gesture.note)
+        if gesture.level > level:
+            level, summary = gesture.level, gesture.summary
     overpromise = reading.spans("overpromise")
     if overpromise and level >= 1:
         judged.add(overpromise, COST, "over the top or can't be kept")
@@ -687,8 +725,9 @@ def wow(reading: _Reading) -> CriterionScore:
 # ---------------------------------------------------------------- tone
 # A customer who is short with the hire: the moment that calls for calm, not more polish.
 _FRUSTRATED = re.compile(
-    r"(?:^|[.!?] )(?:fine|look|whatever)\b|\bjust (?:tell|make sure|need|put)\b|\bI don't (?:need|really see|want to be)\b"
-    r"|\bdoes it matter\b|\bI've (?:heard|already)\b|\ba joke\b|\breading a script\b|\bbelieve it when\b"
+    r"(?:^|[.!?] )(?:fine|look|whatever)\b|\bjust (?:tell|make sure|need|put)\b"
+    r"|\bI don't (?:need|really see|want to be)\b|\bdoes it matter\b|\bI've (?:heard|already)\b|\ba joke\b"
+    r"|\breading a script\b|\bbelieve it when\b"
     r"|\bcan we just\b|\bget on with it\b|\bwasted\b|\bI want to speak\b|\bget me a manager\b",
     re.IGNORECASE,
 )
@@ -738,7 +777,7 @@ def tone(
             "small talk when the customer needs help",
         )
         return judged.result(2, "Mostly natural, with a stiff or careless phrase in it.")
-    calm = _FRUSTRATED.search(reading.customer) and reading.spans("validation")
+    calm = reading.frustrated and reading.spans("validation")
     if calm:
         judged.add(reading.spans("validation"), EARNED, "stays calm and fair with a frustrated customer")
         return judged.result(3, "Calm, fair and natural with a frustrated customer: pitched just right.")

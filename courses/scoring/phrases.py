@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from courses.scoring.text import stem
+from courses.scoring.text import stem, words
 
 WEEKDAY = r"(?:mon|tues|wednes|thurs|fri|satur|sun)day"
 
@@ -48,7 +48,8 @@ def phrase(name: str, note: str, *alternatives: str) -> PhraseClass:
 STOCK_ACK = phrase(
     "stock_ack",
     "stock phrase that could be said to anyone",
-    r"I (?:completely |totally |fully |really |truly )?understand(?: your (?:frustration|concern)s?| how (?:you feel|frustrating))?",
+    r"I (?:completely |totally |fully |really |truly )?understand(?: your (?:frustration|concern)s?| how (?:you feel|"
+    r"frustrating))?",
     r"I(?: do|'d like to)? apologi[sz]e for (?:any|the) (?:inconvenience|trouble|delay)",
     r"(?:sorry|apologies) for (?:any|the) (?:inconvenience|trouble|delay|confusion)",
     r"(?:any|the) inconvenience(?: (?:this|that) (?:may have|has) caused)?",
@@ -56,7 +57,8 @@ STOCK_ACK = phrase(
     r"I hear you",
     r"I (?:truly |totally |completely |really )?empathi[sz]e",
     r"I can only imagine",
-    r"(?:that|this) must be (?:so |really |very )?(?:incredibly )?(?:frustrating|stressful|upsetting|annoying|difficult)",
+    r"(?:that|this) must be (?:so |really |very )?(?:incredibly )?(?:frustrating|stressful|upsetting|annoying|"
+    r"difficult)",
     r"(?:your feelings|that) (?:are|is|'s) (?:so |totally |completely )?valid",
     r"I (?:totally )?get it",
     r"I feel you",
@@ -104,7 +106,8 @@ VALIDATION = phrase(
     r"anyone would (?:be|feel)",
     r"(?:very |completely |perfectly )?normal (?:thing|to feel|to worry|question)",
     # owning what went wrong
-    r"(?:that's|it's|was|which is|that was|this is) (?:entirely |completely |totally )?(?:our|my) (?:mistake|mix-up|fault|error)",
+    r"(?:that's|it's|was|which is|that was|this is) (?:entirely |completely |totally )?(?:our|my) (?:mistake|mix-up|"
+    r"fault|error)",
     r"(?:that's|it's) on us",
     r"we (?:got it wrong|let you down|dropped the ball|messed (?:it )?up)",
     r"(?:should|shouldn't) (?:never )?have (?:happened|had to)",
@@ -125,7 +128,8 @@ VALIDATION = phrase(
     r"(?:it's )?no trouble|not a bother|(?:you're )?not bothering",
     r"(?:no need to|please don't|don't) apologi[sz]e|nothing to apologi[sz]e for|no apolog(?:y|ies) needed",
     r"(?:it's )?not your fault|you did (?:everything|nothing) (?:right|wrong)|you've done nothing wrong",
-    r"you're not (?:too late|a bother|silly|an idiot|being (?:silly|difficult|a pain)|\w+ing(?: me)?(?: at all| one bit)?)",
+    r"you're not (?:too late|a bother|silly|an idiot|being (?:silly|difficult|a pain)|\w+ing(?: me)?(?: at all|"
+    r" one bit)?)",
     r"(?:I've|I have|I) (?:really )?enjoyed (?:our|talking|chatting|hearing)",
     r"(?:it's |I'm )?not (?:reading )?(?:a|from a) script",
     r"(?:I'm )?not (?:prying|being nosy)",
@@ -138,7 +142,8 @@ VALIDATION = phrase(
     r"(?:so|very|really) (?:kind|nice|lovely|sweet) of you",
     r"I'm (?:(?:so|really|very|truly) )*sorry(?: about| that|, that|, you| to hear about| for your)",
     r"oh no",
-    r"(?:that's|that is|what a) (?:huge|lovely|wonderful|brilliant|exactly|amazing|awful|horrible|rotten|rubbish|a pain|"
+    r"(?:that's|that is|what a) (?:huge|lovely|wonderful|brilliant|exactly|amazing|awful|horrible|rotten|rubbish|"
+    r"a pain|"
     r"no fun|so annoying|really annoying|a shame|a worry|a relief|nightmare)",
     r"that sounds (?:awful|horrible|rough|hard|tough|stressful|worrying|lovely|exciting|amazing|wonderful|miserable)",
     r"good for you",
@@ -225,7 +230,10 @@ PERSONAL = phrase(
     r"(?:I'd|I would|you'd|you would|he'd|she'd|he would|she would) (?:have done|do) the same|I would have too|"
     r"same here|me too|I'm the same",
     r"(?:he|she)'s (?:just |only )?doing (?:his|her) job",
-    r"enjoy (?:the|your) (?:trip|day|wedding|party|match|walk|cookout|run|hike|holiday|dinner|date|evening)",
+    r"enjoy (?:the|your) (?:trip|wedding|party|match|walk|cookout|run|hike|holiday|dinner|date|graduation|reunion)",
+    r"you(?: two| both| all)?(?:'ll| will) (?:smash|nail|ace|love|rock) it",
+    r"I know (?:that|the) feeling|(?:I've|we've all) been there",
+    r"you (?:took|take|took such|take such) (?:such )?good care of",
     r"sounds like (?:she|he|they)(?:'s|'re| is| are| has| have)?",
     r"(?:she|he|they) sounds? like",
     r"must (?:love|adore) (?:you|her|him|it)",
@@ -233,7 +241,8 @@ PERSONAL = phrase(
     r"I bet (?:he|she|you|they)",
     r"I love (?:that|the sound of|how)",
     r"(?:he|she)(?:'ll| will) (?:be (?:so |too |really )?(?!there|here|with)\w+|love|adore|look|have)",
-    r"(?:it's|she's|he's|you're|they're) going to (?:be|look|have) (?:a |the )?(?:wonderful|great|lovely|amazing|brilliant|"
+    r"(?:it's|she's|he's|you're|they're) going to (?:be|look|have) (?:a |the )?(?:wonderful|great|lovely|amazing|"
+    r"brilliant|"
     r"fantastic|special|best|beautiful)",
     r"(?:she's|he's|you're|they're) going to (?:look|have|love)",
     r"you (?:must be|sound) (?:so |really |very )?(?:proud|excited|thrilled|chuffed)",
@@ -252,8 +261,10 @@ PERSONAL = phrase(
 OWN_STORY = phrase(
     "own_story",
     "a short story of your own",
-    r"my (?:aunt|uncle|mum|mom|dad|nan|gran|grandad|grandma|grandpa|granny|sister|brother|cousin|cat|dog|kids?|son"
-    r"|daughter|husband|wife|partner|knees|friend|mother|father|family|partner|boyfriend|girlfriend|puppy|nephew|niece)",
+    r"my (?:(?:big|little|older|younger|old|late) )?"
+    r"(?:aunt|uncle|mum|mom|dad|nan|gran|grandad|grandma|grandpa|granny|sister|brother|cousin|cat|dog|kids?|son"
+    r"|daughter|husband|wife|partner|knees|friend|mother|father|family|partner|boyfriend|girlfriend|puppy|nephew|"
+    r"niece)",
     r"I've got an? (?:dog|cat|son|daughter|puppy|kid|boy|girl)",
     r"(?:in|at) my house",
     r"(?:when|after|before) I (?:broke|lost|was|did|had|got|moved|started|ran|tried)",
@@ -278,6 +289,9 @@ PLEASANTRY = phrase(
     r"kids grow so fast",
     r"thank you for choosing",
     r"glad (?:they're|you like|you're happy|they fit|you like)",
+    r"thanks for (?:calling|ringing)",
+    r"that's (?:really |so |very )?kind",
+    r"enjoy your (?:day|evening|weekend)",
     r"(?:such|so much) fun",
     r"enjoy(?: your (?:new )?(?:shoes|purchase|order|boots))?!",
     r"take care",
@@ -287,7 +301,8 @@ PLEASANTRY = phrase(
 APPRAISAL = phrase(
     "appraisal",
     "reacts warmly",
-    r"(?:that's|that is|what a|how|so|such a|sounds) (?:really |so )?(?:brilliant|lovely|wonderful|great|amazing|fantastic|"
+    r"(?:that's|that is|what a|how|so|such a|sounds) (?:really |so )?(?:brilliant|lovely|wonderful|great|amazing|"
+    r"fantastic|"
     r"exciting|sweet|special|huge|fun|perfect|beautiful|gorgeous)",
     r"(?:is|are) the best",
     r"(?:she|he)'s got (?:great|excellent|good) taste",
@@ -307,7 +322,7 @@ HUMAN_DETAIL_WORDS = """
     plan hike hiking camping run running walk dance dancing dinner team ankle wrist knee hip injury crutch
     operation surgery hospital
 """
-HUMAN_DETAIL = frozenset(stem(word) for word in HUMAN_DETAIL_WORDS.split())
+HUMAN_DETAIL = frozenset(stem(word) for word in words(HUMAN_DETAIL_WORDS))
 
 # ---------------------------------------------------------------- explore
 STOCK_QUESTION = phrase(
@@ -432,19 +447,23 @@ VAGUE = phrase(
 DONE_STATE = phrase(
     "done_state",
     "says exactly where things stand",
-    r"(?:it|they|that|the \w+|this|which|\w+ \w+)(?:'s|'re| is| are) (?:now |all )?(?:on (?:its|their) way|out for delivery|"
+    r"(?:it|they|that|the \w+|this|which|\w+ \w+)(?:'s|'re| is| are) (?:now |all )?(?:on (?:its|their) way|"
+    r"out for delivery|"
     r"on the van|released|done|set up|sorted|booked|in your (?:inbox|email)|going out|being sent)",
     r"(?:it|they)(?:'ll| will) (?:ship|arrive|go out|be with you|be there|be here)",
     r"(?:it|they) (?:ships?|arrives?|goes out|go out)",
     r"(?:is|are|'s|'re) (?:now )?on (?:next-day|express|overnight|the (?:van|truck|lorry))",
     r"(?:it's |all )?done(?=[:.!])",
     r"refund (?:in|within) \d+",
-    r"(?:in|within) (?:\d+|one|two|three|four|five|a few)(?: to (?:\d+|two|three|four|five|seven|ten))? (?:working |business )?days",
+    r"(?:in|within) (?:\d+|one|two|three|four|five|a few)(?: to (?:\d+|two|three|four|five|seven|ten))? (?:working |"
+    r"business )?days",
     r"it's done",
-    rf"(?:due|arriving|arrive|here|there|be there|delivered|with you) (?:by |on |this |next )?(?:today|tomorrow|tonight|{WEEKDAY})",
+    rf"(?:due|arriving|arrive|here|there|be there|delivered|with you) (?:by |on |this |next )?(?:today|tomorrow|"
+    rf"tonight|{WEEKDAY})",
     r"yours to keep",
     r"refund (?:goes|will go|'ll go) back",
-    r"(?:tracking|label|confirmation|summary)(?:'s| is| will be| will come)(?: through)? (?:in|on its way|by email|to your)",
+    r"(?:tracking|label|confirmation|summary)(?:'s| is| will be| will come)(?: through)? (?:in|on its way|by email|"
+    r"to your)",
     r"(?:in|to) your (?:inbox|email)",
     r"(?:there's|there is) one (?:listed|about|open)",
     r"listed as open",
@@ -604,7 +623,8 @@ UPGRADE = phrase(
     "upgraded shipping",
     r"upgrad(?:e|ed|ing)(?: (?:you|it|your shipping|the shipping))?(?: to)?(?: next-day| overnight)?",
     r"bump(?:ed)? (?:it|you) (?:up )?to next-day",
-    r"next-day shipping|overnight shipping|express (?:shipping|delivery)|priority (?:shipping|delivery)|expedit(?:e|ed)",
+    r"next-day shipping|overnight shipping|express (?:shipping|delivery)|priority (?:shipping|delivery)|expedit(?:e|"
+    r"ed)",
     r"(?:send|sent|ship|shipped|sending|shipping) (?:it|them|the \w+ )?(?:by )?(?:express|overnight|next-day|priority)",
     r"rush (?:it|them|the order)",
     r"(?:switch|move|change|put)(?:ed)? (?:you|it|them|your order|the order|the shipping)? ?(?:over |up )?to "
@@ -616,7 +636,7 @@ KEEP = phrase(
     "keep",
     "lets them keep it, no trip to return it",
     r"yours to keep",
-    r"(?:please |just )?keep (?:those|the (?:other|wrong|\w+ \w+) (?:shoes|pair|boots|item|ones))",
+    r"(?:please |just )?keep (?:those|the (?:\w+ ){1,2}(?:shoes|pair|boots|item|ones))",
     r"pass (?:them|it) on",
     r"hang on to (?:them|it|those)",
     r"(?:don't|no need to) bother (?:returning|sending)",
@@ -791,10 +811,12 @@ WARM = phrase(
 
 # Capitalised words that are not names.
 NOT_NAMES = frozenset(
-    """
-    i hi hello hey oh ok okay yes no thanks thank sorry sure right well fine look so and but or the a an
-    monday tuesday wednesday thursday friday saturday sunday january february march april may june july
-    august september october november december daddy mummy mum mom dad sir ma'am customer loyalty team
-    fourth college school christmas ha alright great perfect brilliant lovely wow
-    """.split()
+    words(
+        """
+        i hi hello hey oh ok okay yes no thanks thank sorry sure right well fine look so and but or the a an
+        monday tuesday wednesday thursday friday saturday sunday january february march april may june july
+        august september october november december daddy mummy mum mom dad sir ma'am customer loyalty team
+        fourth college school christmas ha alright great perfect brilliant lovely wow
+        """
+    )
 )

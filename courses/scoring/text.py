@@ -9,29 +9,36 @@ import re
 from functools import lru_cache
 from typing import NamedTuple
 
+
+def words(block: str) -> tuple[str, ...]:
+    """The whitespace-separated words of a block of text: how word lists are written here."""
+    return tuple(block.split())
+
+
 # A sentence runs to . ! ? (or an ellipsis) and the closing quote or bracket after it.
 _SENTENCE = re.compile(r"[^.!?…]+(?:[.!?…]+['’\")]*|$)")
 _WORD = re.compile(r"[A-Za-z0-9]+(?:['’][A-Za-z]+)*(?:\.\d+)?")
 
 STOPWORDS = frozenset(
-    """
-    a about above after again against all almost already also am an and any anyone anything are aren't
-    around as at actually back be because been before being below between both but by can can't cannot
-    could couldn't did didn't do does doesn't doing don't done down during each even ever every few for
-    from further get gets getting go goes going gone got had hadn't has hasn't have haven't having he he'd
-    he'll he's her here here's hers herself him himself his how how's i i'd i'll i'm i've if in into is
-    isn't it it'd it'll it's its itself just let let's like lot made make me might mine more most much
-    must my myself no nor not now of off oh ok okay on once one only or other our ours ourselves out over
-    own quite rather really right same say said see seem she she'd she'll she's should shouldn't so some
-    something still such sure than that that's the their theirs them themselves then there there's these
-    they they'd they'll they're they've thing things think this those though through to too under until
-    up upon us very was wasn't way we we'd we'll we're we've well were weren't what what's when where
-    where's whether which while who who's whom why will with won't would wouldn't yeah yes yet you you'd
-    you'll you're you've your yours yourself yourselves hi hello hey dear thanks thank please sorry um uh
-    ha anyway bit kind maybe probably honestly anything else want need know tell ask asked call help
-    everything nothing everyone anyone someone somebody nobody
-    look looking mean tried try trying wonder wondering guess suppose hope
-    """.split()
+    words(
+        """
+        a about above after again against all almost already also am an and any anyone anything are aren't
+        around as at actually back be because been before being below between both but by can can't cannot could
+        couldn't did didn't do does doesn't doing don't done down during each even ever every few for from
+        further get gets getting go goes going gone got had hadn't has hasn't have haven't having he he'd he'll
+        he's her here here's hers herself him himself his how how's i i'd i'll i'm i've if in into is isn't it
+        it'd it'll it's its itself just let let's like lot made make me might mine more most much must my myself
+        no nor not now of off oh ok okay on once one only or other our ours ourselves out over own quite rather
+        really right same say said see seem she she'd she'll she's should shouldn't so some something still such
+        sure than that that's the their theirs them themselves then there there's these they they'd they'll
+        they're they've thing things think this those though through to too under until up upon us very was
+        wasn't way we we'd we'll we're we've well were weren't what what's when where where's whether which
+        while who who's whom why will with won't would wouldn't yeah yes yet you you'd you'll you're you've your
+        yours yourself yourselves hi hello hey dear thanks thank please sorry um uh ha anyway bit kind maybe
+        probably honestly anything else want need know tell ask asked call help everything nothing everyone
+        anyone someone somebody nobody look looking mean tried try trying wonder wondering guess suppose hope
+        """
+    )
 )
 
 # Words every customer in a shoe shop uses; echoing them says nothing about *this* customer.
@@ -101,7 +108,7 @@ def stem(word: str) -> str:
     return word
 
 
-GENERIC_CONTENT = frozenset(stem(word) for word in _GENERIC_WORDS.split())
+GENERIC_CONTENT = frozenset(stem(word) for word in words(_GENERIC_WORDS))
 
 
 def tokens(text: str) -> list[Token]:

@@ -62,5 +62,5 @@ def test_a_hire_plays_a_role_play_and_sees_highlights(page, sign_in, screenshot,
 
     attempt = Attempt.objects.get()
     assert attempt.state == AttemptState.SUBMITTED
-    assert [t.variant for t in attempt.turns.order_by("number")][0] == "opening"
+    assert attempt.turns.order_by("number").first().variant == "opening"
     assert attempt.prescore_percent >= 50

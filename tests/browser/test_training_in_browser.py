@@ -64,6 +64,6 @@ def test_a_hire_completes_a_lesson_and_passes_the_check(page, sign_in, screensho
     screenshot("hire-check-result")
 
     page.get_by_role("link", name="My training").first.click()
-    lessons_in_week = check.week.lessons.count()
-    assert _progress(page, "Week 1 progress") == 2 * 100 // (lessons_in_week + 1)
+    items_in_week = check.week.lessons.count() + 1 + check.week.scenarios.count()  # lessons, the check, role-plays
+    assert _progress(page, "Week 1 progress") == 2 * 100 // items_in_week
     assert _progress(page, "Overall progress") > 0

@@ -2,7 +2,7 @@ import json
 
 from django.test import override_settings
 
-from courses.scoring import CRITERIA, ScoreResult, Scorer, get_scorer
+from courses.scoring import CRITERIA, Scorer, ScoreResult, get_scorer
 from courses.scoring.phrase_rules import PhraseRulesScorer
 
 CUSTOMER = "Hi. I ordered some heels yesterday for my daughter's graduation, which is this Saturday."
