@@ -38,9 +38,11 @@ PAGES = [
     Page("hire: lesson page", "/training/weeks/1/w1-welcome-to-the-team/", "hire"),
     Page("hire: week page", "/training/weeks/2/", "hire"),
     Page("api: training progress", "/api/v1/training/progress/", "hire"),
-    Page("hire: role-play conversation", "/training/roleplays/first-date-shoes/attempts/1/", "hire"),
+    Page("hire: role-play conversation", "{conversation}", "hire"),
     Page("hire: role-play list", "/training/roleplays/", "hire"),
-    Page("coach: grading queue", "/coaching/queue/", "coach"),
+    Page("coach: queue (1,000 waiting)", "/coaching/queue/", "coach"),
+    Page("coach: grading screen", "/coaching/attempts/{oldest_attempt}/grade/", "coach"),
+    Page("hire: my feedback", "/training/feedback/", "hire"),
     Page("admin: cohorts", "/cohorts/", "admin"),
     Page("api: /api/v1/me/", "/api/v1/me/", "hire"),
 ]
@@ -89,6 +91,33 @@ for role, email in people.items():
     session[HASH_SESSION_KEY] = user.get_session_auth_hash()
     session.create()
     keys[role] = session.session_key
+# A thousand submitted role-plays waiting for a coach, made in bulk.
+import datetime
+from django.utils import timezone
+from courses.models import Attempt, AttemptTurn, Enrollment, Scenario
+scenario = Scenario.objects.filter(mode="graded").order_by("week__number", "position").first()
+enrollments = list(Enrollment.objects.filter(cohort__slug="demo-cohort"))
+now = timezone.now()
+if Attempt.objects.filter(state="awaiting_coach").count() < 1000:
+    start = (Attempt.objects.order_by("-number").values_list("number", flat=True).first() or 0) + 100
+    attempts = Attempt.objects.bulk_create(
+        Attempt(enrollment=enrollments[n % len(enrollments)], scenario=scenario, number=start + n,
+                rubric_version=scenario.rubric.current_version, state="awaiting_coach", started_at=now,
+                submitted_at=now - datetime.timedelta(minutes=n), grading_due_at=now + datetime.timedelta(hours=20),
+                prescore_percent=55, prescore={"scorer": "bench", "levels": {}, "percent": 55})
+        for n in range(1000)
+    )
+    AttemptTurn.objects.bulk_create(
+        AttemptTurn(attempt=a, number=t, variant="neutral", customer_text="Hello, I need help with my order.",
+                    answer="I'm on it: let me look at your order right now.", shown_at=now, answered_at=now,
+                    seconds_spent=40)
+        for a in attempts for t in (1, 2, 3)
+    )
+in_progress = Attempt.objects.filter(state="in_progress", enrollment__hire__email=people["hire"]).select_related(
+    "scenario").first()
+keys["conversation"] = f"/training/roleplays/{in_progress.scenario.slug}/attempts/{in_progress.number}/"
+keys["oldest_attempt"] = Attempt.objects.filter(state="awaiting_coach").order_by("submitted_at").values_list(
+    "id", flat=True).first()
 print(json.dumps(keys))
 """
 
@@ -203,6 +232,7 @@ def main() -> int:
         results = []
         floor = None
         for page in pages:
+            page = Page(page.name, page.path.format(**sessions), page.role)
             result = _measure(port, page, sessions.get(page.role or ""), args.requests, args.concurrency)
             floor = floor or result["median_ms"]
             result["ratio_to_floor"] = result["median_ms"] / floor
@@ -212,6 +242,20 @@ def main() -> int:
                 f"{result['requests_per_s']:>9.0f}{result['ratio_to_floor']:>9.2f}{result['non_200']:>9}",
                 flush=True,
             )
+        scorer = json.loads(
+            _manage(
+                {**env, "DJANGO_SETTINGS_MODULE": "config.settings.production"},
+                "shell",
+                "--no-imports",
+                "-c",
+                "import json; from bench.scorer import measure; print(json.dumps(measure(3.0)))",
+            ).splitlines()[-1]
+        )
+        print(
+            f"\nScorer (one core, single thread): {scorer['answers_per_second']:.0f} answers/s "
+            f"({scorer['answers']} answers in {scorer['seconds']} s)"
+        )
+        results.append({"page": "scorer", **scorer})
         (WORK / "results.json").write_text(json.dumps(results, indent=2))
         print(f"\nSaved to {WORK / 'results.json'}")
         return 1 if any(r["non_200"] for r in results) else 0

@@ -39,6 +39,9 @@ def attempt_claim(*, attempt: Attempt, coach, now: datetime.datetime | None = No
     returned unchanged: the caller shows who has it."""
     now = now or timezone.now()
     expires = now + datetime.timedelta(minutes=CLAIM_MINUTES)
+    held = AttemptClaim.objects.select_related("coach").filter(attempt=attempt).first()
+    if held is not None and held.expires_at > now + datetime.timedelta(minutes=CLAIM_MINUTES / 2):
+        return held  # fresh enough, whoever holds it: reopening a page writes nothing
     with transaction.atomic():
         claim = AttemptClaim.objects.select_for_update().select_related("coach").filter(attempt=attempt).first()
         if claim is not None and claim.coach_id != coach.pk and claim.expires_at > now:

@@ -61,7 +61,7 @@ HIRES = [
     DemoHire("hire.kofi@academy.example", "Kofi Mensah", days_behind=13),
     DemoHire("hire.lena@academy.example", "Lena Fischer", days_behind=1, extension_days=10),
 ]
-DEMO_COHORT_AGE_DAYS = 24  # the cohort is in its fourth week
+DEMO_COHORT_AGE_DAYS = 32  # the cohort is in week 5: nesting, and the first graded role-plays
 
 
 @dataclass
@@ -117,7 +117,9 @@ def _seed_progress(enrollment: Enrollment, demo_hire: DemoHire, now: datetime.da
 
 
 PLAIN_ANSWER = "Thanks for telling me. Let me look at your order and sort this out for you now."
-IN_PROGRESS_SCENARIO = "first-date-shoes"  # Ana is halfway through this one
+IN_PROGRESS_SCENARIO = "grill-bought-for-a-reason"  # Ana is halfway through this one (week 4)
+# Hires at most this far behind have already submitted week 5's first graded role-play: the coaches' queue.
+GRADED_WITHIN_DAYS_BEHIND = 2
 
 
 def _play_roleplay(enrollment: Enrollment, scenario: Scenario, when: datetime.datetime, *, turns: int | None = None):
@@ -128,6 +130,18 @@ def _play_roleplay(enrollment: Enrollment, scenario: Scenario, when: datetime.da
         answer = exemplars.get(number, PLAIN_ANSWER)
         attempt = course_services.attempt_answer(attempt=attempt, answer=answer, now=when)
     return attempt
+
+
+def _submit_first_graded(enrollment: Enrollment, now: datetime.datetime) -> None:
+    overview = course_selectors.training_overview(enrollment=enrollment, now=now)
+    graded = Scenario.objects.filter(curriculum=enrollment.cohort.curriculum, mode="graded").order_by(
+        "week__number", "position"
+    )
+    for scenario in graded:
+        item = next(i for i in overview.items if i.kind == "roleplay" and i.id == scenario.pk)
+        if item.unlocked and not item.done:
+            _play_roleplay(enrollment, scenario, now - datetime.timedelta(hours=30 if enrollment.pk % 2 else 3))
+        return
 
 
 @transaction.atomic
@@ -158,6 +172,8 @@ def demo_load(*, now: datetime.datetime | None = None) -> DemoResult:
             cohort=cohort, hire=hire, extension_days=demo_hire.extension_days
         )
         _seed_progress(enrollment, demo_hire, now)
+        if demo_hire.days_behind <= GRADED_WITHIN_DAYS_BEHIND:
+            _submit_first_graded(enrollment, now)
         if demo_hire is HIRES[0]:
             scenario = Scenario.objects.filter(curriculum=curriculum, slug=IN_PROGRESS_SCENARIO).first()
             if scenario is not None:

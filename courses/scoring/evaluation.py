@@ -112,7 +112,7 @@ def load_devset(path: Path | str) -> list[LabelledAnswer]:
     """Every answer in the file, or a DevsetError naming the first bad line and field."""
     path = Path(path)
     try:
-        text = path.read_text(encoding="utf-8")
+        text = path.read_text(encoding="utf-8-sig")  # tolerate a byte-order mark from some editors
     except UnicodeDecodeError as error:
         raise DevsetError(path, text_line_of(path, error.start), "(line)", "not UTF-8") from None
     rows: list[LabelledAnswer] = []

@@ -122,7 +122,8 @@ _TASK_WORDS = frozenset(
     for word in words(
         """
         order ordered shoe shoes boot boots sandal sandals heel heels pump pumps slipper slippers trainer
-        trainers cardigan grill burner size sizes fit fits return returns refund refunds deliver delivery
+        trainers sneaker sneakers cardigan sweater jacket coat dress bag socks grill burner size sizes fit fits
+        return returns refund refunds deliver delivery
         delivered ship shipping shipped arrive arrived swap exchange label track tracking parcel package box
         price pair width narrow wide stock colour color website site account manager tablets pharmacy grocer
         grocers post office
@@ -347,7 +348,7 @@ def acknowledge(reading: _Reading, resolution: _Resolution) -> CriterionScore:
 
     opening = _first_sentences(reading, 1)
     if reading.word_count(opening) <= 3:
-        opening = _first_sentences(reading, 2)  # "Completely sure. A church clothes bank is perfect."
+        opening = _first_sentences(reading, 2)  # "Of course. A garden wedding, how lovely."
     # A personal response in the opening validates too, when it speaks to them or to what they shared:
     # "what a lovely way to carry him on", "your dad sounds like he was a legend".
     shared = any(opening.start <= token.start < opening.end for token in reading.detail_refs + reading.earlier_refs)
