@@ -1,10 +1,10 @@
 from celery import shared_task
 
 from accounts import services
-from config.celery import RETRY_TRANSIENT
+from config.celery import transient_retry_policy
 
 
-@shared_task(**RETRY_TRANSIENT)
+@shared_task(**transient_retry_policy())
 def password_reset_email_send(user_id: int, domain: str, use_https: bool) -> bool:
     return services.password_reset_email_send(user_id=user_id, domain=domain, use_https=use_https)
 

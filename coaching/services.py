@@ -8,6 +8,7 @@ import uuid
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.urls import reverse
 from django.utils import timezone
 
 from coaching import uploads
@@ -27,6 +28,8 @@ from coaching.models import (
 )
 from courses.models import Attempt, AttemptState, AttemptTurn, Enrollment, RubricVersion
 from courses.services import weighted_percent
+from notifications.models import Kind
+from notifications.services import notify
 
 MAX_COMMENT_CHARS = 5000
 
@@ -141,6 +144,11 @@ def grade_release(
         Feedback.objects.create(
             enrollment=attempt.enrollment, kind=Feedback.Kind.GRADE, grade=grade, coach=coach, released_at=now
         )
+        notify(
+            recipient=attempt.enrollment.hire, kind=Kind.FEEDBACK, key=f"grade:{grade.pk}",
+            title=f"{coach} graded your role-play: {attempt.scenario.title}",
+            body=f"{grade.percent}%. {grade.overall_comment}".strip(), url=reverse("coaching:my_feedback"), now=now,
+        )  # fmt: skip
     return grade
 
 
@@ -168,6 +176,11 @@ def attempt_return(
     Feedback.objects.create(
         enrollment=attempt.enrollment, kind=Feedback.Kind.RETURNED, grade=grade, coach=coach, released_at=now
     )
+    notify(
+        recipient=attempt.enrollment.hire, kind=Kind.RETURNED, key=f"attempt:{attempt.pk}",
+        title=f"{coach} returned your role-play for another try: {attempt.scenario.title}",
+        body=grade.guidance, url=reverse("courses:scenario", args=[attempt.scenario.slug]), now=now,
+    )  # fmt: skip
     return grade
 
 
@@ -227,6 +240,11 @@ def call_review_create(
     Feedback.objects.create(
         enrollment=enrollment, kind=Feedback.Kind.CALL_REVIEW, call_review=review, coach=coach, released_at=now
     )
+    notify(
+        recipient=enrollment.hire, kind=Kind.FEEDBACK, key=f"call_review:{review.pk}",
+        title=f"{coach} reviewed your call: {review.reason}", body=review.strengths,
+        url=reverse("coaching:call_review", args=[review.pk]), now=now,
+    )  # fmt: skip
     return review
 
 
@@ -252,7 +270,11 @@ def feedback_reply(*, feedback: Feedback, author, body: str) -> FeedbackReply:
 @transaction.atomic
 def dispute_open(*, grade: Grade, hire, criterion_key: str, reason: str, now: datetime.datetime | None = None):
     now = now or timezone.now()
-    grade = Grade.objects.select_for_update().select_related("attempt__enrollment").get(pk=grade.pk)
+    grade = (
+        Grade.objects.select_for_update(of=("self",))
+        .select_related("attempt__enrollment__cohort", "attempt__scenario", "coach")
+        .get(pk=grade.pk)
+    )
     if grade.attempt.enrollment.hire_id != hire.pk:
         raise ValidationError("Only the hire who was graded can dispute a grade.")
     if grade.outcome != Grade.Outcome.RELEASED:
@@ -265,10 +287,19 @@ def dispute_open(*, grade: Grade, hire, criterion_key: str, reason: str, now: da
         raise ValidationError("Say why you think the level should be different.")
     if Dispute.objects.filter(grade=grade, criterion_key=criterion_key, status=Dispute.Status.OPEN).exists():
         raise ValidationError("This level is already disputed and waiting for an answer.")
-    return Dispute.objects.create(
+    dispute = Dispute.objects.create(
         grade=grade, criterion_key=criterion_key, level_disputed=grade.levels[criterion_key],
         reason=reason.strip()[:MAX_COMMENT_CHARS],
     )  # fmt: skip
+    # The grading coach and the cohort's other coaches: any of them may answer.
+    coaches = {grade.coach, *grade.attempt.enrollment.cohort.coaches.all()}
+    for coach in coaches:
+        notify(
+            recipient=coach, kind=Kind.DISPUTE, key=f"dispute:{dispute.pk}:opened",
+            title=f"{hire} disputes a level: {criterion_key} on {grade.attempt.scenario.title}",
+            body=dispute.reason, url=reverse("coaching:overview"), now=now,
+        )  # fmt: skip
+    return dispute
 
 
 @transaction.atomic
@@ -294,4 +325,11 @@ def dispute_resolve(
     dispute.status = Dispute.Status.ACCEPTED if accept else Dispute.Status.REJECTED
     dispute.resolved_by, dispute.answer, dispute.resolved_at = coach, answer.strip(), now
     dispute.save()
+    attempt = Attempt.objects.select_related("enrollment__hire", "scenario").get(grade=dispute.grade_id)
+    verdict = f"accepted: the level is now {dispute.new_level}" if accept else "not accepted"
+    notify(
+        recipient=attempt.enrollment.hire, kind=Kind.DISPUTE, key=f"dispute:{dispute.pk}:resolved",
+        title=f"Your dispute on {dispute.criterion_key} ({attempt.scenario.title}) was {verdict}",
+        body=dispute.answer, url=reverse("coaching:my_feedback"), now=now,
+    )  # fmt: skip
     return dispute

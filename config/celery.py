@@ -10,13 +10,17 @@ app = Celery("loyalty_academy")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
 
-# For tasks whose failures are transient (mail servers, networks): retried with
-# exponential backoff and jitter, a bounded number of times. Such tasks must be
-# idempotent, since acks_late means a lost worker's message is delivered again.
-RETRY_TRANSIENT = {
-    "autoretry_for": (OSError,),  # smtplib.SMTPException and socket errors are OSErrors
-    "retry_backoff": 30,
-    "retry_backoff_max": 30 * 60,
-    "retry_jitter": True,
-    "max_retries": 5,
-}
+
+def transient_retry_policy() -> dict:
+    """For tasks whose failures are transient (mail servers, networks): retried with exponential
+    backoff and jitter, at most five times. Such tasks must be idempotent: with acks_late, a lost
+    worker's message is delivered again. Read when a task is defined, after settings load."""
+    from django.conf import settings
+
+    return {
+        "autoretry_for": (OSError,),  # smtplib.SMTPException and socket errors are OSErrors
+        "retry_backoff": 30,
+        "retry_backoff_max": settings.CELERY_RETRY_BACKOFF_MAX,
+        "retry_jitter": True,
+        "max_retries": 5,
+    }

@@ -13,6 +13,7 @@ api_v1 = [
     path("auth/token/", obtain_auth_token, name="api-token"),
     path("", include("courses.api_urls")),
     path("", include("coaching.api_urls")),
+    path("", include("notifications.api_urls")),
 ]
 
 urlpatterns = [
@@ -22,6 +23,7 @@ urlpatterns = [
     path("accounts/", include("accounts.urls")),
     path("", include("courses.urls")),
     path("", include("coaching.urls")),
+    path("", include("notifications.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", include(api_v1)),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),

@@ -17,6 +17,7 @@ SECRET_KEY = env("SECRET_KEY")
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["localhost", "127.0.0.1"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 SITE_NAME = "Loyalty Academy"
+SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000")  # for links in emails
 
 INSTALLED_APPS = [
     "config.apps.AcademyAdminConfig",
@@ -35,6 +36,7 @@ INSTALLED_APPS = [
     "accounts",
     "courses",
     "coaching",
+    "notifications",
     "demo",
 ]
 
@@ -66,6 +68,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "accounts.context_processors.navigation",
+                "notifications.context_processors.unread",
             ],
         },
     },
@@ -165,6 +168,7 @@ else:
     # scheduled further ahead than this (far-future work is a database row instead).
     CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 60 * 60}
 CELERY_TASK_MAX_COUNTDOWN = 30 * 60
+CELERY_RETRY_BACKOFF_MAX = env.int("CELERY_RETRY_BACKOFF_MAX", default=30 * 60)
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
@@ -177,6 +181,10 @@ CELERY_TIMEZONE = "UTC"
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 CELERY_BEAT_SCHEDULE = {
+    "notifications-release-scheduled": {
+        "task": "notifications.tasks.notifications_release_scheduled",
+        "schedule": 60.0,
+    },
     "accounts-clear-expired-sessions": {
         "task": "accounts.tasks.sessions_clear_expired",
         "schedule": crontab(hour=3, minute=17),

@@ -16,3 +16,4 @@ STATIC_ROOT = tempfile.mkdtemp(prefix="loyalty-static-")
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 ALLOWED_HOSTS = ["*"]
 REST_FRAMEWORK = {**REST_FRAMEWORK, "DEFAULT_THROTTLE_CLASSES": []}  # noqa: F405
+CELERY_RETRY_BACKOFF_MAX = 1  # retries within a second, so retry tests run quickly

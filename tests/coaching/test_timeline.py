@@ -99,3 +99,23 @@ def test_the_queue_and_timeline_run_constant_queries(client_for, coach, hire_enr
         queue_large, _queries(coach_client, f"/coaching/hires/{large.pk}/"), _queries(client_for(large.hire),
                                                                                     "/training/feedback/"),
     )  # fmt: skip
+
+
+def test_both_sides_are_notified_of_a_dispute(coach, hire, released):
+    from notifications.models import Kind, Notification
+
+    assert Notification.objects.get(recipient=hire, kind=Kind.FEEDBACK).url == "/training/feedback/"
+    dispute = services.dispute_open(grade=released, hire=hire, criterion_key="wow", reason="I offered overnight.")
+    to_coach = Notification.objects.get(recipient=coach, kind=Kind.DISPUTE)
+    assert "disputes a level: wow" in to_coach.title
+    services.dispute_resolve(dispute=dispute, coach=coach, accept=False, answer="It was not offered.")
+    to_hire = Notification.objects.get(recipient=hire, kind=Kind.DISPUTE)
+    assert "was not accepted" in to_hire.title and to_hire.body == "It was not offered."
+
+
+def test_a_returned_attempt_tells_the_hire(coach, hire, waiting_attempt):
+    from notifications.models import Kind, Notification
+
+    services.attempt_return(attempt=waiting_attempt, coach=coach, guidance="Ask about the wedding first.")
+    notice = Notification.objects.get(recipient=hire, kind=Kind.RETURNED)
+    assert notice.body == "Ask about the wedding first." and notice.url.endswith(f"/{waiting_attempt.scenario.slug}/")

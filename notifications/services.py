@@ -1,0 +1,181 @@
+"""Telling people things, once. `notify` is the one way in: it writes the ledger row (which is
+also the in-app notification) and decides, in the same transaction, whether and when to email.
+
+Email is sent by a Celery task enqueued after commit. A notification is claimed for sending
+(committed) before the mail goes out, so a redelivered task never sends it twice.
+"""
+
+import datetime
+import zoneinfo
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
+from django.db import IntegrityError, transaction
+from django.template.loader import render_to_string
+from django.utils import timezone
+
+from notifications.models import (
+    DEFAULT_CHANNEL,
+    REMINDER_KINDS,
+    Channel,
+    EmailStatus,
+    Kind,
+    Notification,
+    Preference,
+    QuietHours,
+)
+
+MAX_EMAIL_ATTEMPTS = 6  # the first try and at most five retries
+
+
+def channel_for(user, kind: str) -> str:
+    preference = Preference.objects.filter(user=user, kind=kind).values_list("channel", flat=True).first()
+    return preference or DEFAULT_CHANNEL
+
+
+def quiet_until(*, user, now: datetime.datetime) -> datetime.datetime | None:
+    """If it is quiet hours for this person now, when they end (their morning); else None."""
+    quiet = QuietHours.objects.filter(user=user, enabled=True).first()
+    if quiet is None or quiet.starts == quiet.ends:
+        return None
+    zone = zoneinfo.ZoneInfo(user.time_zone)
+    local = now.astimezone(zone)
+    moment, starts, ends = local.time(), quiet.starts, quiet.ends
+    if starts < ends:  # e.g. 13:00–14:00, within one day
+        if not starts <= moment < ends:
+            return None
+        end_day = local.date()
+    else:  # e.g. 21:00–08:00, across midnight
+        if ends <= moment < starts:
+            return None
+        end_day = local.date() + datetime.timedelta(days=1) if moment >= starts else local.date()
+    return datetime.datetime.combine(end_day, ends, tzinfo=zone)
+
+
+def notify(
+    *, recipient, kind: str, key: str, title: str, body: str = "", url: str = "", now: datetime.datetime | None = None
+) -> Notification | None:
+    """Tell `recipient` something, unless they were already told (same key). Returns the new
+    notification, or None if it already existed."""
+    from notifications.tasks import notification_email_send
+
+    now = now or timezone.now()
+    with transaction.atomic():
+        try:
+            with transaction.atomic():
+                notification = Notification.objects.create(
+                    recipient=recipient, kind=kind, key=f"{kind}:{key}"[:200], title=title[:200], body=body,
+                    url=url, created_at=now,
+                )  # fmt: skip
+        except IntegrityError:
+            return None  # already told: the ledger row exists
+        channel = channel_for(recipient, kind)
+        if channel == Channel.EMAIL_DIGEST:
+            notification.email_status = EmailStatus.DIGEST
+        elif channel == Channel.EMAIL_NOW and recipient.email:
+            waits_until = quiet_until(user=recipient, now=now) if kind in REMINDER_KINDS else None
+            if waits_until is not None:
+                notification.email_status, notification.email_due_at = EmailStatus.SCHEDULED, waits_until
+            else:
+                notification.email_status, notification.email_due_at = EmailStatus.QUEUED, now
+                notification_email_send.delay_on_commit(notification.pk)
+        notification.save(update_fields=["email_status", "email_due_at"])
+    return notification
+
+
+def notification_claim_for_email(*, notification_id: int) -> Notification | None:
+    """Take a queued notification for sending, in its own committed transaction."""
+    with transaction.atomic():
+        notification = (
+            Notification.objects.select_for_update().select_related("recipient").filter(pk=notification_id).first()
+        )
+        if notification is None or notification.email_status != EmailStatus.QUEUED:
+            return None  # sent, failed, or claimed by another delivery of this task
+        notification.email_attempts += 1
+        notification.save(update_fields=["email_attempts"])
+        return notification
+
+
+def _absolute(url: str) -> str:
+    return f"{settings.SITE_URL.rstrip('/')}{url}" if url.startswith("/") else url
+
+
+def _send(notification: Notification) -> None:
+    context = {"notification": notification, "link": _absolute(notification.url), "site_name": settings.SITE_NAME}
+    message = EmailMultiAlternatives(
+        subject=notification.title,
+        body=render_to_string("notifications/email.txt", context),
+        to=[notification.recipient.email],
+    )
+    message.attach_alternative(render_to_string("notifications/email.html", context), "text/html")
+    message.send()
+
+
+def notification_email_send(*, notification_id: int, final_attempt: bool) -> bool:
+    """Send one notification's email. A failure is recorded; on the final attempt the
+    notification is marked failed (visible to admins) instead of being retried again."""
+    notification = notification_claim_for_email(notification_id=notification_id)
+    if notification is None:
+        return False
+    try:
+        _send(notification)
+    except OSError as error:  # SMTP and network errors
+        failed = final_attempt or notification.email_attempts >= MAX_EMAIL_ATTEMPTS
+        Notification.objects.filter(pk=notification.pk).update(
+            email_error=f"{type(error).__name__}: {error}"[:2000],
+            email_status=EmailStatus.FAILED if failed else EmailStatus.QUEUED,
+        )
+        if failed:
+            return False
+        raise
+    Notification.objects.filter(pk=notification.pk).update(
+        email_status=EmailStatus.SENT, email_sent_at=timezone.now(), email_error=""
+    )
+    return True
+
+
+def notifications_release_scheduled(*, now: datetime.datetime | None = None) -> int:
+    """Queue the emails whose quiet hours are over. Run by beat; far-future sends are rows, not ETAs."""
+    from notifications.tasks import notification_email_send
+
+    now = now or timezone.now()
+    released = 0
+    with transaction.atomic():
+        due = list(
+            Notification.objects.select_for_update(skip_locked=True)
+            .filter(email_status=EmailStatus.SCHEDULED, email_due_at__lte=now)
+            .values_list("pk", flat=True)[:1000]
+        )
+        Notification.objects.filter(pk__in=due).update(email_status=EmailStatus.QUEUED)
+        for notification_id in due:
+            notification_email_send.delay_on_commit(notification_id)
+            released += 1
+    return released
+
+
+def notification_mark_read(*, notification: Notification, now: datetime.datetime | None = None) -> None:
+    Notification.objects.filter(pk=notification.pk, read_at__isnull=True).update(read_at=now or timezone.now())
+
+
+def notifications_mark_all_read(*, user, now: datetime.datetime | None = None) -> int:
+    return Notification.objects.filter(recipient=user, read_at__isnull=True).update(read_at=now or timezone.now())
+
+
+def preferences_save(*, user, channels: dict[str, str], quiet_starts=None, quiet_ends=None, quiet_enabled=None):
+    valid_kinds = {k for k in Kind.values if k != Kind.TEST}
+    with transaction.atomic():
+        for kind, channel in channels.items():
+            if kind in valid_kinds and channel in Channel.values:
+                Preference.objects.update_or_create(user=user, kind=kind, defaults={"channel": channel})
+        if quiet_starts is not None or quiet_enabled is not None:
+            quiet, _ = QuietHours.objects.get_or_create(user=user)
+            if quiet_starts is not None:
+                quiet.starts, quiet.ends = quiet_starts, quiet_ends
+            if quiet_enabled is not None:
+                quiet.enabled = quiet_enabled
+            quiet.save()
+
+
+def preferences_for(*, user) -> dict[str, str]:
+    chosen = dict(Preference.objects.filter(user=user).values_list("kind", "channel"))
+    return {kind: chosen.get(kind, DEFAULT_CHANNEL) for kind in Kind.values if kind != Kind.TEST}
