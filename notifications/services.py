@@ -33,10 +33,9 @@ def channel_for(user, kind: str) -> str:
     return preference or DEFAULT_CHANNEL
 
 
-def quiet_until(*, user, now: datetime.datetime) -> datetime.datetime | None:
-    """If it is quiet hours for this person now, when they end (their morning); else None."""
-    quiet = QuietHours.objects.filter(user=user, enabled=True).first()
-    if quiet is None or quiet.starts == quiet.ends:
+def quiet_until_for(user, quiet: QuietHours | None, now: datetime.datetime) -> datetime.datetime | None:
+    """If `now` falls in this person's quiet hours, when they end (their morning); else None."""
+    if quiet is None or not quiet.enabled or quiet.starts == quiet.ends:
         return None
     zone = zoneinfo.ZoneInfo(user.time_zone)
     local = now.astimezone(zone)
@@ -50,6 +49,10 @@ def quiet_until(*, user, now: datetime.datetime) -> datetime.datetime | None:
             return None
         end_day = local.date() + datetime.timedelta(days=1) if moment >= starts else local.date()
     return datetime.datetime.combine(end_day, ends, tzinfo=zone)
+
+
+def quiet_until(*, user, now: datetime.datetime) -> datetime.datetime | None:
+    return quiet_until_for(user, QuietHours.objects.filter(user=user, enabled=True).first(), now)
 
 
 def notify(

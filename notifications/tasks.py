@@ -13,3 +13,10 @@ def notification_email_send(self, notification_id: int) -> bool:
 @shared_task
 def notifications_release_scheduled() -> int:
     return services.notifications_release_scheduled()
+
+
+@shared_task
+def reminders_sweep() -> int:
+    from notifications.reminders import reminders_sweep as sweep
+
+    return sweep().created

@@ -181,6 +181,12 @@ CELERY_TIMEZONE = "UTC"
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 CELERY_BEAT_SCHEDULE = {
+    # Hourly, so every time zone gets its reminders soon after its own midnight; the ledger
+    # makes the repeats harmless.
+    "notifications-reminders-sweep": {
+        "task": "notifications.tasks.reminders_sweep",
+        "schedule": crontab(minute=5),
+    },
     "notifications-release-scheduled": {
         "task": "notifications.tasks.notifications_release_scheduled",
         "schedule": 60.0,

@@ -1,0 +1,201 @@
+"""The daily reminder sweep: due tomorrow, overdue, a new week unlocked.
+
+Active enrollments are read in batches by primary key. Each batch costs a fixed number of
+queries whatever its size (no query per hire): the hires' progress is read in bulk, each
+curriculum's items once per sweep, and the notifications written with one bulk insert that
+skips keys already in the ledger. Running the sweep twice, or two beats at once, tells
+nobody anything twice: the ledger's unique key decides.
+"""
+
+import datetime
+import zoneinfo
+from collections import defaultdict
+from dataclasses import dataclass
+
+from django.db import transaction
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+
+from courses.models import (
+    Attempt,
+    AttemptState,
+    CheckAttempt,
+    Enrollment,
+    EnrollmentStatus,
+    KnowledgeCheck,
+    Lesson,
+    LessonCompletion,
+    Scenario,
+)
+from courses.pacing import Schedule
+from notifications.models import (
+    DEFAULT_CHANNEL,
+    REMINDER_KINDS,
+    Channel,
+    EmailStatus,
+    Kind,
+    Notification,
+    Preference,
+    QuietHours,
+)
+from notifications.services import quiet_until_for
+
+BATCH_SIZE = 500
+DAY = datetime.timedelta(days=1)
+
+
+@dataclass(frozen=True)
+class DueItem:
+    kind: str  # lesson | check | roleplay
+    id: int
+    week: int
+    due_day: int
+    title: str
+    url: str
+
+
+def _curriculum_items(curriculum_id: int) -> list[DueItem]:
+    items = [
+        DueItem("lesson", row["id"], row["week__number"], row["due_day"], row["title"],
+                reverse("courses:lesson", args=[row["week__number"], row["slug"]]))
+        for row in Lesson.objects.filter(curriculum_id=curriculum_id).values(
+            "id", "week__number", "due_day", "title", "slug")
+    ]  # fmt: skip
+    items += [
+        DueItem("check", row["id"], row["week__number"], row["due_day"], row["title"],
+                reverse("courses:check", args=[row["week__number"]]))
+        for row in KnowledgeCheck.objects.filter(week__curriculum_id=curriculum_id).values(
+            "id", "week__number", "due_day", "title")
+    ]  # fmt: skip
+    items += [
+        DueItem("roleplay", row["id"], row["week__number"], row["due_day"], f"Role-play: {row['title']}",
+                reverse("courses:scenario", args=[row["slug"]]))
+        for row in Scenario.objects.filter(curriculum_id=curriculum_id).values(
+            "id", "week__number", "due_day", "title", "slug")
+    ]  # fmt: skip
+    return items
+
+
+@dataclass
+class SweepResult:
+    enrollments: int = 0
+    batches: int = 0
+    created: int = 0
+
+
+def reminders_sweep(*, now: datetime.datetime | None = None, batch_size: int = BATCH_SIZE) -> SweepResult:
+    now = now or timezone.now()
+    result = SweepResult()
+    items_by_curriculum: dict[int, list[DueItem]] = {}
+    last_pk = 0
+    while True:
+        batch = list(
+            Enrollment.objects.filter(status=EnrollmentStatus.ACTIVE, pk__gt=last_pk)
+            .select_related("cohort", "hire")
+            .order_by("pk")[:batch_size]
+        )
+        if not batch:
+            return result
+        last_pk = batch[-1].pk
+        for curriculum_id in {e.cohort.curriculum_id for e in batch} - set(items_by_curriculum):
+            items_by_curriculum[curriculum_id] = _curriculum_items(curriculum_id)
+        result.created += _sweep_batch(batch, items_by_curriculum, now)
+        result.enrollments += len(batch)
+        result.batches += 1
+
+
+def _done_sets(batch: list[Enrollment]) -> dict[str, set[tuple[int, int]]]:
+    ids = [e.pk for e in batch]
+    return {
+        "lesson": set(LessonCompletion.objects.filter(enrollment_id__in=ids).values_list("enrollment_id", "lesson_id")),
+        "check": set(
+            CheckAttempt.objects.filter(enrollment_id__in=ids, passed=True).values_list(
+                "enrollment_id", "knowledge_check_id"
+            )
+        ),
+        "roleplay": set(
+            Attempt.objects.filter(enrollment_id__in=ids)
+            .exclude(state__in=[AttemptState.IN_PROGRESS, AttemptState.RETURNED])
+            .values_list("enrollment_id", "scenario_id")
+        ),
+    }
+
+
+def _sweep_batch(batch: list[Enrollment], items_by_curriculum: dict, now: datetime.datetime) -> int:
+    done = _done_sets(batch)
+    candidates: list[Notification] = []
+    for enrollment in batch:
+        cohort = enrollment.cohort
+        # Active hires only: a paused hire's schedule is not moving, so nothing is due.
+        schedule = Schedule(cohort.start_date, zoneinfo.ZoneInfo(cohort.time_zone), enrollment.extension_days)
+        hire = enrollment.hire
+        for week in range(1, 7):
+            unlocks_at = schedule.week_unlocks_at(week)
+            if now - DAY < unlocks_at <= now:
+                candidates.append(_candidate(hire, Kind.WEEK_UNLOCKED, f"{enrollment.pk}:week:{week}",
+                                             f"Week {week} is open", "Its lessons, check and role-plays are ready.",
+                                             reverse("courses:week", args=[week]), now))  # fmt: skip
+        for item in items_by_curriculum[cohort.curriculum_id]:
+            if (enrollment.pk, item.id) in done[item.kind]:
+                continue
+            due_at = schedule.due_at(item.week, item.due_day)
+            if due_at <= now and schedule.is_unlocked(item.week, now):
+                candidates.append(_candidate(hire, Kind.OVERDUE, f"{enrollment.pk}:{item.kind}:{item.id}",
+                                             f"Overdue: {item.title}", f"It was due {due_at:%a %d %b}.", item.url,
+                                             now))  # fmt: skip
+            elif now < due_at <= now + DAY:
+                candidates.append(_candidate(hire, Kind.DUE_TOMORROW, f"{enrollment.pk}:{item.kind}:{item.id}",
+                                             f"Due soon: {item.title}", f"Due {due_at:%a %d %b, %H:%M}.", item.url,
+                                             now))  # fmt: skip
+    return notifications_record(candidates, now=now)
+
+
+def _candidate(hire, kind, key, title, body, url, now) -> Notification:
+    return Notification(recipient=hire, kind=kind, key=f"{kind}:{key}"[:200], title=title[:200], body=body, url=url,
+                        created_at=now)  # fmt: skip
+
+
+def notifications_record(candidates: list[Notification], *, now: datetime.datetime) -> int:
+    """Write many notifications at once, skipping any already in the ledger, then queue their
+    emails by each person's preference and quiet hours. A fixed number of queries."""
+    from notifications.tasks import notification_email_send
+
+    if not candidates:
+        return 0
+    recipients = {c.recipient_id for c in candidates}
+    keys = {c.key for c in candidates}
+    with transaction.atomic():
+        existing = set(
+            Notification.objects.filter(recipient_id__in=recipients, key__in=keys).values_list("recipient_id", "key")
+        )
+        fresh = [c for c in candidates if (c.recipient_id, c.key) not in existing]
+        if not fresh:
+            return 0
+        preferences = defaultdict(dict)
+        for user_id, kind, channel in Preference.objects.filter(user_id__in=recipients).values_list(
+            "user_id", "kind", "channel"
+        ):
+            preferences[user_id][kind] = channel
+        quiet = {q.user_id: q for q in QuietHours.objects.filter(user_id__in=recipients, enabled=True)}
+        for notification in fresh:
+            channel = preferences[notification.recipient_id].get(notification.kind, DEFAULT_CHANNEL)
+            if channel == Channel.EMAIL_DIGEST:
+                notification.email_status = EmailStatus.DIGEST
+            elif channel == Channel.EMAIL_NOW:
+                waits = None
+                if notification.kind in REMINDER_KINDS:
+                    waits = quiet_until_for(notification.recipient, quiet.get(notification.recipient_id), now)
+                notification.email_status = EmailStatus.SCHEDULED if waits else EmailStatus.QUEUED
+                notification.email_due_at = waits or now
+        # A concurrent sweep may have written some of these since: ignore_conflicts keeps one.
+        Notification.objects.bulk_create(fresh, ignore_conflicts=True, batch_size=1000)
+        queued = list(
+            Notification.objects.filter(
+                Q(recipient_id__in=recipients, key__in=[n.key for n in fresh]), email_status=EmailStatus.QUEUED,
+                email_attempts=0, created_at=now,
+            ).values_list("pk", flat=True)
+        )  # fmt: skip
+        for notification_id in queued:
+            notification_email_send.delay_on_commit(notification_id)
+    return len(fresh)
