@@ -258,7 +258,7 @@ def main() -> int:
         results.append({"page": "scorer", **scorer})
         (WORK / "results.json").write_text(json.dumps(results, indent=2))
         print(f"\nSaved to {WORK / 'results.json'}")
-        return 1 if any(r["non_200"] for r in results) else 0
+        return 1 if any(r.get("non_200") for r in results) else 0
     finally:
         server.terminate()
         server.wait(timeout=10)
