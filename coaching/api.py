@@ -1,11 +1,9 @@
 """Coaching API: validate, call one service, serialize. The same access rules as the web."""
 
-from django.core.exceptions import ValidationError
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
 from rest_framework.exceptions import NotFound
-from rest_framework.exceptions import ValidationError as ApiValidationError
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
@@ -16,18 +14,12 @@ from coaching import selectors, services
 from coaching.access import access_coachable_enrollment, access_gradable_attempt, access_own_feedback
 from coaching.models import CallReview, Channel, Dispute, Feedback
 from coaching.uploads import parse_timestamp
+from common.api import call_service
 from courses import selectors as course_selectors
 
 CoachPermission = permissions.api_permission(permissions.can_grade)
 HirePermission = permissions.api_permission(permissions.can_take_training)
 SignedIn = permissions.api_permission(lambda user: bool(user and user.is_authenticated and user.is_active))
-
-
-def _call(service, **kwargs):
-    try:
-        return service(**kwargs)
-    except ValidationError as error:
-        raise ApiValidationError({"detail": error.messages}) from error
 
 
 class QueueItemSerializer(serializers.Serializer):
@@ -140,7 +132,7 @@ class GradeReleaseView(APIView):
         attempt = access_gradable_attempt(request.user, pk)
         incoming = GradeInputSerializer(data=request.data)
         incoming.is_valid(raise_exception=True)
-        grade = _call(services.grade_release, attempt=attempt, coach=request.user, **incoming.validated_data)
+        grade = call_service(services.grade_release, attempt=attempt, coach=request.user, **incoming.validated_data)
         return Response(GradeSerializer(grade).data)
 
 
@@ -152,7 +144,7 @@ class ReturnView(APIView):
         attempt = access_gradable_attempt(request.user, pk)
         incoming = ReturnInputSerializer(data=request.data)
         incoming.is_valid(raise_exception=True)
-        grade = _call(services.attempt_return, attempt=attempt, coach=request.user, **incoming.validated_data)
+        grade = call_service(services.attempt_return, attempt=attempt, coach=request.user, **incoming.validated_data)
         return Response(GradeSerializer(grade).data)
 
 
@@ -167,7 +159,7 @@ class CommentView(APIView):
         turn = attempt.turns.filter(number=incoming.validated_data["turn"]).first()
         if turn is None:
             raise NotFound("No such answer in this attempt.")
-        comment = _call(
+        comment = call_service(
             services.answer_comment_add, turn=turn, coach=request.user, body=incoming.validated_data["body"]
         )
         return Response({"id": comment.pk, "turn": turn.number, "body": comment.body}, status=status.HTTP_201_CREATED)
@@ -259,7 +251,7 @@ class CallReviewsView(APIView):
         incoming.is_valid(raise_exception=True)
         data = dict(incoming.validated_data)
         curriculum = enrollment.cohort.curriculum
-        review = _call(
+        review = call_service(
             services.call_review_create,
             enrollment=enrollment,
             coach=request.user,
@@ -328,7 +320,7 @@ class AcknowledgeView(APIView):
     @extend_schema(request=None, responses=FeedbackSerializer)
     def post(self, request, pk: int):
         feedback = access_own_feedback(request.user, pk)
-        feedback = _call(services.feedback_acknowledge, feedback=feedback, hire=request.user)
+        feedback = call_service(services.feedback_acknowledge, feedback=feedback, hire=request.user)
         return Response(FeedbackSerializer(feedback).data)
 
 
@@ -344,7 +336,7 @@ class ReplyView(APIView):
         feedback = access_own_feedback(request.user, pk)
         incoming = BodySerializer(data=request.data)
         incoming.is_valid(raise_exception=True)
-        reply = _call(
+        reply = call_service(
             services.feedback_reply, feedback=feedback, author=request.user, body=incoming.validated_data["body"]
         )
         return Response({"id": reply.pk, "body": reply.body}, status=status.HTTP_201_CREATED)
@@ -381,7 +373,7 @@ class DisputeOpenView(APIView):
             raise NotFound("Only a role-play grade can be disputed.")
         incoming = DisputeInputSerializer(data=request.data)
         incoming.is_valid(raise_exception=True)
-        dispute = _call(
+        dispute = call_service(
             services.dispute_open,
             grade=feedback.grade,
             hire=request.user,
@@ -408,5 +400,5 @@ class DisputeResolveView(APIView):
         access_gradable_attempt(request.user, dispute.grade.attempt_id)
         incoming = ResolveInputSerializer(data=request.data)
         incoming.is_valid(raise_exception=True)
-        dispute = _call(services.dispute_resolve, dispute=dispute, coach=request.user, **incoming.validated_data)
+        dispute = call_service(services.dispute_resolve, dispute=dispute, coach=request.user, **incoming.validated_data)
         return Response(DisputeSerializer(dispute).data)

@@ -4,16 +4,14 @@ Access goes through courses.access, the same helpers as the web pages, so a lock
 week is 403 and another curriculum's content 404 here too.
 """
 
-from django.core.exceptions import ValidationError
 from drf_spectacular.utils import extend_schema
 from rest_framework import generics, serializers, status
-from rest_framework.exceptions import APIException
 from rest_framework.exceptions import PermissionDenied as ApiPermissionDenied
-from rest_framework.exceptions import ValidationError as ApiValidationError
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts import permissions
+from common.api import call_service
 from courses import selectors, services
 from courses.access import (
     WeekLocked,
@@ -217,12 +215,13 @@ class KnowledgeCheckAttemptsView(TrainingAPIView):
         enrollment, check, _ = access_knowledge_check(request.user, check_id=pk)
         submission = CheckSubmissionSerializer(data=request.data)
         submission.is_valid(raise_exception=True)
-        try:
-            attempt = services.check_attempt_submit(
-                enrollment=enrollment, knowledge_check=check, answers=submission.validated_data["answers"]
-            )
-        except ValidationError as error:
-            raise ApiValidationError({"answers": error.messages}) from error
+        attempt = call_service(
+            services.check_attempt_submit,
+            field="answers",
+            enrollment=enrollment,
+            knowledge_check=check,
+            answers=submission.validated_data["answers"],
+        )
         standing = selectors.check_standing(enrollment=enrollment, knowledge_check=check)
         attempt.best_score = standing.best_score
         attempt.attempts_left = standing.attempts_left
@@ -313,20 +312,6 @@ def _attempt_response(attempt, status_code=200):
     return Response(AttemptSerializer(attempt).data, status=status_code)
 
 
-def _service_call(call, **kwargs):
-    try:
-        return call(**kwargs)
-    except ValidationError as error:
-        if error.code == "frozen":
-            raise ApiConflict(error.messages[0]) from error
-        raise ApiValidationError({"answer": error.messages}) from error
-
-
-class ApiConflict(APIException):
-    status_code = 409
-    default_code = "conflict"
-
-
 class ScenarioListView(TrainingAPIView):
     """My role-plays, with status, attempts and best automatic estimate."""
 
@@ -349,7 +334,9 @@ class ScenarioAttemptsView(TrainingAPIView):
     @extend_schema(request=None, responses={201: AttemptSerializer, 200: AttemptSerializer})
     def post(self, request, pk: int):
         enrollment, scenario = access_scenario(request.user, scenario_id=pk)
-        attempt, created = _service_call(services.attempt_start, enrollment=enrollment, scenario=scenario)
+        attempt, created = call_service(
+            services.attempt_start, field="answer", conflict_codes=("frozen",), enrollment=enrollment, scenario=scenario
+        )
         return _attempt_response(attempt, 201 if created else 200)
 
 
@@ -367,7 +354,13 @@ class AttemptDraftView(TrainingAPIView):
         attempt = access_attempt(request.user, attempt_id=pk)
         incoming = AnswerSerializer(data=request.data)
         incoming.is_valid(raise_exception=True)
-        _service_call(services.attempt_draft_save, attempt=attempt, answer=incoming.validated_data["answer"])
+        call_service(
+            services.attempt_draft_save,
+            field="answer",
+            conflict_codes=("frozen",),
+            attempt=attempt,
+            answer=incoming.validated_data["answer"],
+        )
         return _attempt_response(attempt)
 
 
@@ -379,5 +372,11 @@ class AttemptAnswerView(TrainingAPIView):
         attempt = access_attempt(request.user, attempt_id=pk)
         incoming = AnswerSerializer(data=request.data)
         incoming.is_valid(raise_exception=True)
-        attempt = _service_call(services.attempt_answer, attempt=attempt, answer=incoming.validated_data["answer"])
+        attempt = call_service(
+            services.attempt_answer,
+            field="answer",
+            conflict_codes=("frozen",),
+            attempt=attempt,
+            answer=incoming.validated_data["answer"],
+        )
         return _attempt_response(attempt)
