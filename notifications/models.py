@@ -99,3 +99,17 @@ class QuietHours(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user}: {self.starts:%H:%M}–{self.ends:%H:%M}"
+
+
+class DigestDelivery(models.Model):
+    """One row per person per day a digest email went out: the ledger for digests."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    day = models.DateField()
+    sent_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user", "day"], name="one_digest_per_day")]
+
+    def __str__(self) -> str:
+        return f"Digest for {self.user} on {self.day}"

@@ -20,3 +20,31 @@ def reminders_sweep() -> int:
     from notifications.reminders import reminders_sweep as sweep
 
     return sweep().created
+
+
+@shared_task
+def grading_overdue_notify() -> int:
+    from notifications import digests
+
+    return digests.grading_overdue_notify()
+
+
+@shared_task
+def coach_queue_digest() -> int:
+    from notifications import digests
+
+    return digests.coach_queue_digest()
+
+
+@shared_task
+def cohort_weekly_digest() -> int:
+    from notifications import digests
+
+    return digests.cohort_weekly_digest()
+
+
+@shared_task(**transient_retry_policy())
+def digest_emails_send() -> int:
+    from notifications import digests
+
+    return digests.digest_emails_send()

@@ -187,6 +187,17 @@ CELERY_BEAT_SCHEDULE = {
         "task": "notifications.tasks.reminders_sweep",
         "schedule": crontab(minute=5),
     },
+    "notifications-grading-overdue": {"task": "notifications.tasks.grading_overdue_notify", "schedule": 15 * 60.0},
+    "notifications-coach-queue-digest": {
+        "task": "notifications.tasks.coach_queue_digest",
+        "schedule": crontab(hour=14, minute=0),  # morning in the Americas
+    },
+    "notifications-cohort-weekly-digest": {
+        "task": "notifications.tasks.cohort_weekly_digest",
+        "schedule": crontab(day_of_week="mon", hour=14, minute=30),
+    },
+    # Hourly: each person's digest goes out once, after 07:00 in their own time zone.
+    "notifications-digest-emails": {"task": "notifications.tasks.digest_emails_send", "schedule": crontab(minute=20)},
     "notifications-release-scheduled": {
         "task": "notifications.tasks.notifications_release_scheduled",
         "schedule": 60.0,

@@ -1,0 +1,145 @@
+"""Coach and admin notices, and the daily digest email.
+
+All of it goes through the ledger: the key carries the period (an attempt, a day, a
+week), so running a task twice tells nobody twice.
+"""
+
+import datetime
+import zoneinfo
+from collections import defaultdict
+
+from django.core.mail import EmailMultiAlternatives
+from django.db import transaction
+from django.db.models import Count, Min, Q
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+
+from accounts.models import Role, User
+from courses.models import Attempt, AttemptState, Cohort, EnrollmentStatus, LessonCompletion
+from notifications.models import DigestDelivery, EmailStatus, Kind, Notification
+from notifications.reminders import notifications_record
+
+
+def grading_overdue_notify(*, now: datetime.datetime | None = None) -> int:
+    """Tell a cohort's coaches about each attempt waiting past its grading target (once per attempt)."""
+    now = now or timezone.now()
+    overdue = (
+        Attempt.objects.filter(state=AttemptState.AWAITING_COACH, grading_due_at__lt=now)
+        .select_related("enrollment__hire", "enrollment__cohort", "scenario")
+        .prefetch_related("enrollment__cohort__coaches")
+    )
+    candidates = []
+    for attempt in overdue:
+        for coach in attempt.enrollment.cohort.coaches.all():
+            candidates.append(Notification(
+                recipient=coach, kind=Kind.GRADING_OVERDUE, key=f"{Kind.GRADING_OVERDUE}:attempt:{attempt.pk}",
+                title=f"Waiting past the grading target: {attempt.enrollment.hire}, {attempt.scenario.title}",
+                body=f"Submitted {attempt.submitted_at:%a %d %b %H:%M}.",
+                url=reverse("coaching:grade", args=[attempt.pk]), created_at=now,
+            ))  # fmt: skip
+    return notifications_record(candidates, now=now)
+
+
+def coach_queue_digest(*, now: datetime.datetime | None = None) -> int:
+    """Once a day, each coach's queue in one notice."""
+    now = now or timezone.now()
+    coaches = list(User.objects.filter(role=Role.COACH, is_active=True, coached_cohorts__isnull=False).distinct())
+    rows = (
+        Attempt.objects.filter(state=AttemptState.AWAITING_COACH, enrollment__cohort__coaches__in=coaches)
+        .values("enrollment__cohort__coaches")
+        .annotate(waiting=Count("id", distinct=True), overdue=Count("id", filter=Q(grading_due_at__lt=now),
+                  distinct=True), oldest=Min("submitted_at"))
+    )  # fmt: skip
+    by_coach = {row["enrollment__cohort__coaches"]: row for row in rows}
+    candidates = []
+    for coach in coaches:
+        row = by_coach.get(coach.pk, {"waiting": 0, "overdue": 0, "oldest": None})
+        day = now.astimezone(zoneinfo.ZoneInfo(coach.time_zone)).date()
+        body = (f"{row['waiting']} waiting, {row['overdue']} past the grading target."
+                if row["waiting"] else "Nothing is waiting. Well done.")  # fmt: skip
+        candidates.append(Notification(
+            recipient=coach, kind=Kind.QUEUE_DIGEST, key=f"{Kind.QUEUE_DIGEST}:{day.isoformat()}",
+            title=f"Your grading queue today: {row['waiting']} waiting", body=body,
+            url=reverse("coaching:queue"), created_at=now,
+        ))  # fmt: skip
+    return notifications_record(candidates, now=now)
+
+
+def cohort_weekly_digest(*, now: datetime.datetime | None = None) -> int:
+    """Once a week, each admin gets each running cohort's progress, overdue work and grading backlog."""
+    now = now or timezone.now()
+    year, week, _ = now.isocalendar()
+    cohorts = list(
+        Cohort.objects.annotate(
+            hires=Count("enrollments", filter=Q(enrollments__status=EnrollmentStatus.ACTIVE), distinct=True),
+            backlog=Count("enrollments__roleplay_attempts",
+                          filter=Q(enrollments__roleplay_attempts__state=AttemptState.AWAITING_COACH), distinct=True),
+        ).filter(hires__gt=0)
+    )  # fmt: skip
+    completions = dict(
+        LessonCompletion.objects.filter(enrollment__cohort__in=cohorts)
+        .values("enrollment__cohort")
+        .annotate(n=Count("id"))
+        .values_list("enrollment__cohort", "n")
+    )
+    overdue = dict(
+        Notification.objects.filter(kind=Kind.OVERDUE, created_at__gte=now - datetime.timedelta(days=7))
+        .filter(recipient__enrollments__cohort__in=cohorts)
+        .values("recipient__enrollments__cohort")
+        .annotate(n=Count("id"))
+        .values_list("recipient__enrollments__cohort", "n")
+    )
+    admins = list(User.objects.filter(Q(role=Role.ADMIN) | Q(is_superuser=True), is_active=True))
+    candidates = [
+        Notification(
+            recipient=admin, kind=Kind.COHORT_DIGEST, key=f"{Kind.COHORT_DIGEST}:{cohort.pk}:{year}-W{week:02d}",
+            title=f"{cohort.name}: the week in brief",
+            body=(f"{cohort.hires} active hires; {completions.get(cohort.pk, 0)} lessons completed in all; "
+                  f"{overdue.get(cohort.pk, 0)} overdue reminders this week; {cohort.backlog} role-plays "
+                  f"waiting for a coach."),
+            url=reverse("courses:cohort_list"), created_at=now,
+        )
+        for admin in admins
+        for cohort in cohorts
+    ]  # fmt: skip
+    return notifications_record(candidates, now=now)
+
+
+def digest_emails_send(*, now: datetime.datetime | None = None) -> int:
+    """Email each person, once a day in their own morning, what they chose to get as a digest."""
+    now = now or timezone.now()
+    waiting = defaultdict(list)
+    for notification in (
+        Notification.objects.filter(email_status=EmailStatus.DIGEST).select_related("recipient").order_by("created_at")
+    ):
+        waiting[notification.recipient].append(notification)
+    sent = 0
+    for person, items in waiting.items():
+        local = now.astimezone(zoneinfo.ZoneInfo(person.time_zone))
+        if local.hour < 7:  # the digest goes out from 07:00 their time
+            continue
+        with transaction.atomic():
+            _, created = DigestDelivery.objects.get_or_create(user=person, day=local.date())
+            if not created:
+                continue  # today's digest already went
+            _send_digest(person, items)
+            Notification.objects.filter(pk__in=[n.pk for n in items]).update(
+                email_status=EmailStatus.SENT, email_sent_at=now
+            )
+            sent += 1
+    return sent
+
+
+def _send_digest(person, items) -> None:
+    from django.conf import settings
+
+    context = {"person": person, "items": items, "site_url": settings.SITE_URL.rstrip("/"),
+               "site_name": settings.SITE_NAME}  # fmt: skip
+    message = EmailMultiAlternatives(
+        subject=f"Your day at {settings.SITE_NAME}: {len(items)} thing{'s' if len(items) != 1 else ''}",
+        body=render_to_string("notifications/digest.txt", context),
+        to=[person.email],
+    )
+    message.attach_alternative(render_to_string("notifications/digest.html", context), "text/html")
+    message.send()
