@@ -37,6 +37,7 @@ lint: $(VENV)/.installed-dev
 ## bench: serve with gunicorn under production settings and measure pages under loopback load
 bench: $(VENV)/.installed-dev
 	$(BIN)/python -m bench.run $(BENCH_ARGS)
+	$(BIN)/python -m bench.sweep $(SWEEP_ARGS)
 
 ## screenshots: regenerate docs/screenshots/ from the browser tests (needs chromium)
 screenshots: $(VENV)/.installed-dev
