@@ -46,7 +46,7 @@ def _population(count: int):
         defaults={
             "name": "Sweep bench",
             "curriculum": curriculum,
-            "time_zone": "America/New_York",
+            "time_zone": "UTC",
             "start_date": timezone.localdate(),  # day one: the week opens and the first lessons fall due
         },
     )
