@@ -5,7 +5,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
 from accounts import permissions
-from coaching.models import Feedback
+from coaching.models import CallReview, Dispute, Feedback
 from courses.models import Attempt, Enrollment
 
 
@@ -55,3 +55,25 @@ def access_own_feedback(user, feedback_id: int) -> Feedback:
     if found is None:
         raise Http404
     return found
+
+
+def access_call_review(user, review_id: int) -> CallReview:
+    """A call review, for the hire it is about and their coaches (the same rule as the timeline)."""
+    review = (
+        CallReview.objects.select_related("enrollment__hire", "enrollment__cohort", "coach", "feedback")
+        .filter(pk=review_id)
+        .first()
+    )
+    if review is None or not hasattr(review, "feedback"):
+        raise Http404
+    access_own_feedback(user, review.feedback.pk)
+    return review
+
+
+def access_dispute(user, dispute_id: int) -> Dispute:
+    """A dispute, for the coaches who may grade the attempt it is about."""
+    dispute = Dispute.objects.select_related("grade").filter(pk=dispute_id).first()
+    if dispute is None:
+        raise Http404
+    access_gradable_attempt(user, dispute.grade.attempt_id)
+    return dispute

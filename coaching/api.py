@@ -11,7 +11,7 @@ from rest_framework.views import APIView
 
 from accounts import permissions
 from coaching import selectors, services
-from coaching.access import access_coachable_enrollment, access_gradable_attempt, access_own_feedback
+from coaching.access import access_coachable_enrollment, access_dispute, access_gradable_attempt, access_own_feedback
 from coaching.models import CallReview, Channel, Dispute, Feedback
 from coaching.uploads import parse_timestamp
 from common.api import call_service
@@ -394,10 +394,7 @@ class DisputeResolveView(APIView):
 
     @extend_schema(request=ResolveInputSerializer, responses=DisputeSerializer)
     def post(self, request, pk: int):
-        dispute = Dispute.objects.select_related("grade").filter(pk=pk).first()
-        if dispute is None:
-            raise NotFound
-        access_gradable_attempt(request.user, dispute.grade.attempt_id)
+        dispute = access_dispute(request.user, pk)
         incoming = ResolveInputSerializer(data=request.data)
         incoming.is_valid(raise_exception=True)
         dispute = call_service(services.dispute_resolve, dispute=dispute, coach=request.user, **incoming.validated_data)

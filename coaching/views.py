@@ -12,10 +12,16 @@ from django.views.decorators.http import require_POST
 
 from accounts import permissions
 from coaching import selectors, services
-from coaching.access import access_coachable_enrollment, access_gradable_attempt, access_own_feedback
+from coaching.access import (
+    access_call_review,
+    access_coachable_enrollment,
+    access_dispute,
+    access_gradable_attempt,
+    access_own_feedback,
+)
 from coaching.charts import trend_svg
 from coaching.forms import CallReviewForm
-from coaching.models import AttemptClaim, CallReview, Dispute
+from coaching.models import AttemptClaim
 from courses import selectors as course_selectors
 
 QUEUE_PAGE_SIZE = 50
@@ -209,19 +215,10 @@ def call_review_new(request, enrollment_id: int):
     return render(request, "coaching/call_review_form.html", {"form": form, "enrollment": enrollment}, status=status)
 
 
-def _access_review(user, review_id: int) -> CallReview:
-    review = CallReview.objects.select_related("enrollment__hire", "enrollment__cohort", "coach").filter(pk=review_id)
-    review = review.first()
-    if review is None or not hasattr(review, "feedback"):
-        raise Http404
-    access_own_feedback(user, review.feedback.pk)  # the same rule as the timeline
-    return review
-
-
 def call_review_detail(request, review_id: int):
     if not request.user.is_authenticated:
         return redirect(f"{reverse('login')}?next={request.path}")
-    review = _access_review(request.user, review_id)
+    review = access_call_review(request.user, review_id)
     return render(
         request,
         "coaching/call_review.html",
@@ -241,7 +238,7 @@ def recording(request, review_id: int):
     """The recording, to the people allowed to hear it. Supports byte ranges so the player can seek."""
     if not request.user.is_authenticated:
         raise Http404
-    review = _access_review(request.user, review_id)
+    review = access_call_review(request.user, review_id)
     if not review.recording:
         raise Http404
     content_type = mimetypes.guess_type(review.recording.name)[0] or "application/octet-stream"
@@ -267,10 +264,7 @@ def recording(request, review_id: int):
 @permissions.require(permissions.can_grade)
 @require_POST
 def dispute_resolve(request, dispute_id: int):
-    dispute = Dispute.objects.select_related("grade__attempt").filter(pk=dispute_id).first()
-    if dispute is None:
-        raise Http404
-    access_gradable_attempt(request.user, dispute.grade.attempt_id)
+    dispute = access_dispute(request.user, dispute_id)
     accept = request.POST.get("decision") == "accept"
     new_level = request.POST.get("new_level")
     try:
