@@ -34,6 +34,7 @@ class EmailStatus(models.TextChoices):
     NONE = "none", "Not emailed"
     SCHEDULED = "scheduled", "Waiting (quiet hours)"
     QUEUED = "queued", "Queued"
+    SENDING = "sending", "Being sent"
     DIGEST = "digest", "Waiting for the digest"
     SENT = "sent", "Sent"
     FAILED = "failed", "Failed"

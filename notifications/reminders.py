@@ -159,7 +159,7 @@ def _candidate(hire, kind, key, title, body, url, now) -> Notification:
 def notifications_record(candidates: list[Notification], *, now: datetime.datetime) -> int:
     """Write many notifications at once, skipping any already in the ledger, then queue their
     emails by each person's preference and quiet hours. A fixed number of queries."""
-    from notifications.tasks import notification_email_send
+    from notifications.tasks import notification_emails_send
 
     if not candidates:
         return 0
@@ -196,6 +196,6 @@ def notifications_record(candidates: list[Notification], *, now: datetime.dateti
                 email_attempts=0, created_at=now,
             ).values_list("pk", flat=True)
         )  # fmt: skip
-        for notification_id in queued:
-            notification_email_send.delay_on_commit(notification_id)
+        if queued:  # one message per batch: publishing thousands of messages costs more than the sweep
+            notification_emails_send.delay_on_commit(queued)
     return len(fresh)

@@ -11,6 +11,7 @@ import zoneinfo
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.template.loader import render_to_string
 from django.utils import timezone
 
@@ -87,15 +88,18 @@ def notify(
 
 
 def notification_claim_for_email(*, notification_id: int) -> Notification | None:
-    """Take a queued notification for sending, in its own committed transaction."""
+    """Take a queued notification for sending: it becomes "sending" in its own committed
+    transaction, so a second delivery of the same task finds nothing to do."""
     with transaction.atomic():
         notification = (
             Notification.objects.select_for_update().select_related("recipient").filter(pk=notification_id).first()
         )
         if notification is None or notification.email_status != EmailStatus.QUEUED:
-            return None  # sent, failed, or claimed by another delivery of this task
+            return None  # sent, failed, or being sent by another delivery of this task
         notification.email_attempts += 1
-        notification.save(update_fields=["email_attempts"])
+        notification.email_status = EmailStatus.SENDING
+        notification.email_due_at = timezone.now()  # when the claim was taken, for recovery
+        notification.save(update_fields=["email_attempts", "email_status", "email_due_at"])
         return notification
 
 
@@ -137,23 +141,28 @@ def notification_email_send(*, notification_id: int, final_attempt: bool) -> boo
     return True
 
 
+STALE_SENDING = datetime.timedelta(minutes=15)
+
+
 def notifications_release_scheduled(*, now: datetime.datetime | None = None) -> int:
-    """Queue the emails whose quiet hours are over. Run by beat; far-future sends are rows, not ETAs."""
+    """Queue the emails whose quiet hours are over, and those whose sender died mid-send
+    (claimed long ago, never finished). Run by beat; far-future sends are rows, not ETAs."""
     from notifications.tasks import notification_email_send
 
     now = now or timezone.now()
-    released = 0
     with transaction.atomic():
         due = list(
             Notification.objects.select_for_update(skip_locked=True)
-            .filter(email_status=EmailStatus.SCHEDULED, email_due_at__lte=now)
+            .filter(
+                Q(email_status=EmailStatus.SCHEDULED, email_due_at__lte=now)
+                | Q(email_status=EmailStatus.SENDING, email_due_at__lte=now - STALE_SENDING)
+            )
             .values_list("pk", flat=True)[:1000]
         )
         Notification.objects.filter(pk__in=due).update(email_status=EmailStatus.QUEUED)
         for notification_id in due:
             notification_email_send.delay_on_commit(notification_id)
-            released += 1
-    return released
+    return len(due)
 
 
 def notification_mark_read(*, notification: Notification, now: datetime.datetime | None = None) -> None:

@@ -11,6 +11,18 @@ def notification_email_send(self, notification_id: int) -> bool:
 
 
 @shared_task
+def notification_emails_send(notification_ids: list[int]) -> int:
+    """Send a batch's emails one by one; one that fails goes to the retrying single task."""
+    sent = 0
+    for notification_id in notification_ids:
+        try:
+            sent += services.notification_email_send(notification_id=notification_id, final_attempt=False)
+        except OSError:
+            notification_email_send.apply_async((notification_id,), countdown=30)
+    return sent
+
+
+@shared_task
 def notifications_release_scheduled() -> int:
     return services.notifications_release_scheduled()
 

@@ -149,3 +149,22 @@ def test_another_persons_notification_cannot_be_opened(hire, hire_client):
     api = APIClient()
     api.force_authenticate(hire)
     assert api.post(f"/api/v1/notifications/{theirs.pk}/read/").status_code == 404
+
+
+@pytest.mark.django_db
+def test_a_claim_is_exclusive_and_an_abandoned_one_is_recovered(hire, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks():
+        notification = _notify(hire)
+    claimed = services.notification_claim_for_email(notification_id=notification.pk)
+    assert claimed.email_status == EmailStatus.SENDING
+    assert services.notification_claim_for_email(notification_id=notification.pk) is None  # a duplicate delivery
+
+    # The sender died before finishing: after a while the email is queued again.
+    soon = claimed.email_due_at + datetime.timedelta(minutes=5)
+    assert services.notifications_release_scheduled(now=soon) == 0
+    later = claimed.email_due_at + datetime.timedelta(minutes=16)
+    with django_capture_on_commit_callbacks() as callbacks:
+        assert services.notifications_release_scheduled(now=later) == 1
+    assert len(callbacks) == 1
+    notification.refresh_from_db()
+    assert notification.email_status == EmailStatus.QUEUED
