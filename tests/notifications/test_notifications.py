@@ -168,3 +168,40 @@ def test_a_claim_is_exclusive_and_an_abandoned_one_is_recovered(hire, django_cap
     assert len(callbacks) == 1
     notification.refresh_from_db()
     assert notification.email_status == EmailStatus.QUEUED
+
+
+@pytest.mark.celery_worker
+def test_through_the_worker_preferences_quiet_hours_and_digests(celery_worker):
+    """Preferences per kind, quiet hours and the digest, each delivered by the real worker."""
+    from notifications.tasks import digest_emails_send, notifications_release_scheduled
+
+    in_app_only, emailed, night_owl = (HireFactory(time_zone="UTC") for _ in range(3))
+    # The digest goes out from 07:00 in the reader's own time zone: pick one where it is daytime now.
+    daytime = next(
+        zone
+        for zone in ("UTC", "Asia/Tokyo", "America/Los_Angeles", "Asia/Kolkata", "America/New_York")
+        if 7 <= timezone.now().astimezone(zoneinfo.ZoneInfo(zone)).hour < 23
+    )
+    digest_reader = HireFactory(time_zone=daytime)
+    Preference.objects.create(user=in_app_only, kind=Kind.FEEDBACK, channel=Channel.IN_APP)
+    Preference.objects.create(user=digest_reader, kind=Kind.FEEDBACK, channel=Channel.EMAIL_DIGEST)
+    QuietHours.objects.create(user=night_owl, starts=datetime.time(0), ends=datetime.time(23, 59))
+
+    for person in (in_app_only, emailed, digest_reader):
+        _notify(person, key="grade:1")
+        _notify(person, key="grade:2")
+    held = _notify(night_owl, key="lesson:1", kind=Kind.OVERDUE)
+    wait_for(lambda: len(mail.outbox) == 2)  # only `emailed`, once per notification
+    assert {m.to[0] for m in mail.outbox} == {emailed.email}
+    assert Notification.objects.get(pk=held.pk).email_status == EmailStatus.SCHEDULED
+
+    # The quiet hours end: beat's task releases the held email, and the worker sends it.
+    Notification.objects.filter(pk=held.pk).update(email_due_at=timezone.now() - datetime.timedelta(minutes=1))
+    notifications_release_scheduled.delay()
+    wait_for(lambda: any(m.to == [night_owl.email] for m in mail.outbox))
+
+    # The digest: one email with both of the day's items, sent by the worker.
+    before = len(mail.outbox)
+    digest_emails_send.delay()
+    digest = wait_for(lambda: next((m for m in mail.outbox[before:] if m.to == [digest_reader.email]), None))
+    assert digest.body.count("Maya graded your role-play") == 2
