@@ -145,8 +145,10 @@ STALE_SENDING = datetime.timedelta(minutes=15)
 
 
 def notifications_release_scheduled(*, now: datetime.datetime | None = None) -> int:
-    """Queue the emails whose quiet hours are over, and those whose sender died mid-send
-    (claimed long ago, never finished). Run by beat; far-future sends are rows, not ETAs."""
+    """Queue the emails whose quiet hours are over, and recover the ones a dead worker left
+    behind: claimed long ago and never finished, or queued long ago with no task (a worker
+    killed between a commit and its publish). Sending claims the row exclusively, so an extra
+    task for a live one sends nothing twice. Run by beat; far-future sends are rows, not ETAs."""
     from notifications.tasks import notification_email_send
 
     now = now or timezone.now()
@@ -155,7 +157,7 @@ def notifications_release_scheduled(*, now: datetime.datetime | None = None) -> 
             Notification.objects.select_for_update(skip_locked=True)
             .filter(
                 Q(email_status=EmailStatus.SCHEDULED, email_due_at__lte=now)
-                | Q(email_status=EmailStatus.SENDING, email_due_at__lte=now - STALE_SENDING)
+                | Q(email_status__in=[EmailStatus.SENDING, EmailStatus.QUEUED], email_due_at__lte=now - STALE_SENDING)
             )
             .values_list("pk", flat=True)[:1000]
         )

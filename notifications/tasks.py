@@ -28,10 +28,11 @@ def notifications_release_scheduled() -> int:
 
 
 @shared_task
-def reminders_sweep() -> int:
+def reminders_sweep(batch_size: int | None = None) -> int:
+    from notifications.reminders import BATCH_SIZE
     from notifications.reminders import reminders_sweep as sweep
 
-    return sweep().created
+    return sweep(batch_size=batch_size or BATCH_SIZE).created
 
 
 @shared_task

@@ -166,7 +166,14 @@ if CELERY_BROKER_URL.startswith("filesystem://"):
 else:
     # Redis re-delivers an unacknowledged message after this long; no task may be
     # scheduled further ahead than this (far-future work is a database row instead).
-    CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 60 * 60}
+    CELERY_BROKER_TRANSPORT_OPTIONS = {
+        "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=60 * 60),
+        # How often a worker looks for messages a dead worker took and never acknowledged.
+        "unacked_restore_interval": env.int("CELERY_UNACKED_RESTORE_INTERVAL", default=10),
+        "unacked_restore_throttle": env.int("CELERY_UNACKED_RESTORE_THROTTLE", default=10),
+        # A worker killed while restoring holds this lock until it expires.
+        "unacked_mutex_expire": env.int("CELERY_UNACKED_MUTEX_EXPIRE", default=300),
+    }
 CELERY_TASK_MAX_COUNTDOWN = 30 * 60
 CELERY_RETRY_BACKOFF_MAX = env.int("CELERY_RETRY_BACKOFF_MAX", default=30 * 60)
 CELERY_TASK_IGNORE_RESULT = True
