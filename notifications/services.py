@@ -159,6 +159,7 @@ def notifications_release_scheduled(*, now: datetime.datetime | None = None) -> 
                 Q(email_status=EmailStatus.SCHEDULED, email_due_at__lte=now)
                 | Q(email_status__in=[EmailStatus.SENDING, EmailStatus.QUEUED], email_due_at__lte=now - STALE_SENDING)
             )
+            .order_by("email_due_at")  # the longest waiting first
             .values_list("pk", flat=True)[:1000]
         )
         Notification.objects.filter(pk__in=due).update(email_status=EmailStatus.QUEUED)

@@ -41,7 +41,8 @@ def _start_worker(mail_dir: Path) -> subprocess.Popen:
         "DATABASE_URL": f"postgres://{database['USER']}@{database['HOST'] or '127.0.0.1'}:{database['PORT'] or 5432}"
         f"/{database['NAME']}",
         "CELERY_BROKER_URL": settings.CELERY_BROKER_URL,
-        "CELERY_VISIBILITY_TIMEOUT": "3",
+        # Longer than any task here runs, so only the dead worker's message is taken back.
+        "CELERY_VISIBILITY_TIMEOUT": "20",
         "CELERY_UNACKED_RESTORE_INTERVAL": "1",
         "CELERY_UNACKED_RESTORE_THROTTLE": "1",
         "CELERY_UNACKED_MUTEX_EXPIRE": "2",
