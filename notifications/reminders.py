@@ -31,15 +31,13 @@ from courses.models import (
 from courses.pacing import Schedule
 from notifications.models import (
     DEFAULT_CHANNEL,
-    REMINDER_KINDS,
-    Channel,
     EmailStatus,
     Kind,
     Notification,
     Preference,
     QuietHours,
 )
-from notifications.services import quiet_until_for
+from notifications.services import email_plan
 
 BATCH_SIZE = 500
 DAY = datetime.timedelta(days=1)
@@ -180,14 +178,7 @@ def notifications_record(candidates: list[Notification], *, now: datetime.dateti
         quiet = {q.user_id: q for q in QuietHours.objects.filter(user_id__in=recipients, enabled=True)}
         for notification in fresh:
             channel = preferences[notification.recipient_id].get(notification.kind, DEFAULT_CHANNEL)
-            if channel == Channel.EMAIL_DIGEST:
-                notification.email_status = EmailStatus.DIGEST
-            elif channel == Channel.EMAIL_NOW:
-                waits = None
-                if notification.kind in REMINDER_KINDS:
-                    waits = quiet_until_for(notification.recipient, quiet.get(notification.recipient_id), now)
-                notification.email_status = EmailStatus.SCHEDULED if waits else EmailStatus.QUEUED
-                notification.email_due_at = waits or now
+            email_plan(notification, channel=channel, quiet=quiet.get(notification.recipient_id), now=now)
         # A concurrent sweep may have written some of these since: ignore_conflicts keeps one.
         Notification.objects.bulk_create(fresh, ignore_conflicts=True, batch_size=1000)
         queued = list(

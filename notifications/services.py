@@ -52,8 +52,16 @@ def quiet_until_for(user, quiet: QuietHours | None, now: datetime.datetime) -> d
     return datetime.datetime.combine(end_day, ends, tzinfo=zone)
 
 
-def quiet_until(*, user, now: datetime.datetime) -> datetime.datetime | None:
-    return quiet_until_for(user, QuietHours.objects.filter(user=user, enabled=True).first(), now)
+def email_plan(notification: Notification, *, channel: str, quiet: QuietHours | None, now) -> None:
+    """Decide whether and when a notification is emailed: by the person's channel for its kind,
+    and for reminders, their quiet hours. Sets the email status and due time; saves nothing."""
+    recipient = notification.recipient
+    if channel == Channel.EMAIL_DIGEST:
+        notification.email_status = EmailStatus.DIGEST
+    elif channel == Channel.EMAIL_NOW and recipient.email:
+        waits = quiet_until_for(recipient, quiet, now) if notification.kind in REMINDER_KINDS else None
+        notification.email_status = EmailStatus.SCHEDULED if waits else EmailStatus.QUEUED
+        notification.email_due_at = waits or now
 
 
 def notify(
@@ -73,17 +81,11 @@ def notify(
                 )  # fmt: skip
         except IntegrityError:
             return None  # already told: the ledger row exists
-        channel = channel_for(recipient, kind)
-        if channel == Channel.EMAIL_DIGEST:
-            notification.email_status = EmailStatus.DIGEST
-        elif channel == Channel.EMAIL_NOW and recipient.email:
-            waits_until = quiet_until(user=recipient, now=now) if kind in REMINDER_KINDS else None
-            if waits_until is not None:
-                notification.email_status, notification.email_due_at = EmailStatus.SCHEDULED, waits_until
-            else:
-                notification.email_status, notification.email_due_at = EmailStatus.QUEUED, now
-                notification_email_send.delay_on_commit(notification.pk)
+        quiet = QuietHours.objects.filter(user=recipient, enabled=True).first()
+        email_plan(notification, channel=channel_for(recipient, kind), quiet=quiet, now=now)
         notification.save(update_fields=["email_status", "email_due_at"])
+        if notification.email_status == EmailStatus.QUEUED:
+            notification_email_send.delay_on_commit(notification.pk)
     return notification
 
 
