@@ -1,3 +1,4 @@
+from django.urls import reverse
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
 from rest_framework.response import Response
@@ -36,8 +37,6 @@ class MeSerializer(serializers.ModelSerializer):
         return self._file_url(user.avatar_thumbnail)
 
     def get_landing_page(self, user: User) -> str:
-        from django.urls import reverse
-
         return reverse(permissions.landing_url_name(user))
 
 

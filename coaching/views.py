@@ -313,10 +313,9 @@ def feedback_reply(request, feedback_id: int):
         services.feedback_reply(feedback=feedback, author=request.user, body=request.POST.get("body", ""))
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
-    target = "coaching:my_feedback" if permissions.is_hire(request.user) else "coaching:overview"
-    if not permissions.is_hire(request.user):
-        return redirect("coaching:hire_timeline", enrollment_id=feedback.enrollment_id)
-    return redirect(f"{reverse(target)}#feedback-{feedback.pk}")
+    if permissions.is_hire(request.user):
+        return redirect(f"{reverse('coaching:my_feedback')}#feedback-{feedback.pk}")
+    return redirect(f"{reverse('coaching:hire_timeline', args=[feedback.enrollment_id])}#feedback-{feedback.pk}")
 
 
 @require_POST
