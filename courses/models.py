@@ -1,5 +1,7 @@
+from decimal import Decimal
+
 from django.conf import settings
-from django.core.validators import MaxValueValidator, MinValueValidator
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 
 from accounts.models import Role, time_zone_choices, validate_time_zone
@@ -151,6 +153,29 @@ class Cohort(models.Model):
     grading_target_hours = models.PositiveSmallIntegerField(
         default=24, help_text="How soon a submitted role-play should be graded."
     )
+    # The commitment checkpoint (see the checkpoint app).
+    checkpoint_opens_on = models.DateField(
+        null=True,
+        blank=True,
+        help_text="The day the checkpoint opens (00:00, cohort time zone). Empty: the end of week six. "
+        "A hire's extension and pause move it for that hire.",
+    )
+    checkpoint_window_days = models.PositiveSmallIntegerField(
+        default=7,
+        validators=[MinValueValidator(1), MaxValueValidator(60)],
+        help_text="Days a hire has to decide once the checkpoint opens.",
+    )
+    offer_salary_months = models.DecimalField(
+        max_digits=4,
+        decimal_places=2,
+        default=Decimal("1.00"),
+        validators=[MinValueValidator(Decimal("0"))],
+        help_text="The offer, in months of the hire's salary.",
+    )
+    currency = models.CharField(
+        max_length=3, default="USD", validators=[RegexValidator(r"^[A-Z]{3}$", "Use an ISO 4217 code.")]
+    )
+    archived_at = models.DateTimeField(null=True, blank=True, db_index=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -184,6 +209,14 @@ class Enrollment(models.Model):
         default=0, help_text="Days this hire's schedule is moved back, on top of the cohort's."
     )
     paused_on = models.DateField(null=True, blank=True)
+    monthly_salary = models.DecimalField(
+        max_digits=10,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(Decimal("0"))],
+        help_text="Monthly salary in the cohort's currency; the default offer is a multiple of it.",
+    )
     enrolled_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
