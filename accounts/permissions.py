@@ -45,6 +45,11 @@ def can_manage_cohorts(user) -> bool:
     return is_admin(user)
 
 
+def can_follow_cohorts(user) -> bool:
+    """Coaches follow the cohorts they coach (read-only); admins follow all of them."""
+    return is_coach(user) or is_admin(user)
+
+
 def can_use_admin_site(user) -> bool:
     return is_admin(user)
 

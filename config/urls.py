@@ -14,6 +14,7 @@ api_v1 = [
     path("", include("courses.api_urls")),
     path("", include("coaching.api_urls")),
     path("", include("notifications.api_urls")),
+    path("", include("checkpoint.api_urls")),
 ]
 
 urlpatterns = [
@@ -24,6 +25,7 @@ urlpatterns = [
     path("", include("courses.urls")),
     path("", include("coaching.urls")),
     path("", include("notifications.urls")),
+    path("", include("checkpoint.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", include(api_v1)),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),

@@ -2,7 +2,8 @@
 
 `courses` must not import `coaching`; instead coaching registers panel providers here
 when it loads (see coaching/apps.py), and the pages render whatever is registered.
-Slots: "dashboard" (My training) and "attempt_result" (a role-play's result page,
+Slots: "dashboard" (My training), "finished" (My training once the hire's enrollment has
+ended: graduated, left, withdrawn) and "attempt_result" (a role-play's result page,
 called with attempt=…).
 """
 

@@ -55,6 +55,11 @@ def enrollment_current(*, hire) -> Enrollment | None:
     )
 
 
+def enrollment_latest(*, hire) -> Enrollment | None:
+    """The hire's newest enrollment whatever its status (e.g. after graduating or leaving)."""
+    return Enrollment.objects.select_related("cohort").filter(hire=hire).order_by("-cohort__start_date", "-pk").first()
+
+
 # --- The hire's view of their training ------------------------------------------------
 
 

@@ -39,7 +39,9 @@ def handles_locked_weeks(view):
 def my_training(request):
     enrollment = selectors.enrollment_current(hire=request.user)
     if enrollment is None:
-        return render(request, "courses/not_enrolled.html")
+        latest = selectors.enrollment_latest(hire=request.user)
+        panels = panels_for(latest, slot="finished") if latest else []
+        return render(request, "courses/not_enrolled.html", {"enrollment": latest, "panels": panels})
     overview = selectors.training_overview(enrollment=enrollment)
     return render(request, "courses/my_training.html", {"overview": overview, "panels": panels_for(enrollment)})
 

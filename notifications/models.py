@@ -14,6 +14,8 @@ class Kind(models.TextChoices):
     GRADING_OVERDUE = "grading_overdue", "Role-plays waiting past the grading target"
     QUEUE_DIGEST = "queue_digest", "Daily digest of my grading queue"
     COHORT_DIGEST = "cohort_digest", "Weekly digest of my cohorts"
+    CHECKPOINT = "checkpoint", "My commitment checkpoint: opening, reminders, decision"
+    CHECKPOINT_OUTCOME = "checkpoint_outcome", "Hires' checkpoint decisions and escalations"
     TEST = "test", "Test notification"
 
 

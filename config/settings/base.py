@@ -37,6 +37,7 @@ INSTALLED_APPS = [
     "courses",
     "coaching",
     "notifications",
+    "checkpoint",
     "demo",
 ]
 
@@ -209,6 +210,8 @@ CELERY_BEAT_SCHEDULE = {
         "task": "notifications.tasks.notifications_release_scheduled",
         "schedule": 60.0,
     },
+    # Opens each hire's checkpoint soon after local midnight, reminds, escalates; repeats are harmless.
+    "checkpoint-sweep": {"task": "checkpoint.tasks.checkpoints_sweep", "schedule": crontab(minute="*/15")},
     "accounts-clear-expired-sessions": {
         "task": "accounts.tasks.sessions_clear_expired",
         "schedule": crontab(hour=3, minute=17),
