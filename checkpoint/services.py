@@ -8,7 +8,7 @@ from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
 from django.utils import timezone
 
@@ -163,7 +163,7 @@ def checkpoints_open_due(*, now: datetime.datetime | None = None) -> int:
 def _undecided_open(now: datetime.datetime):
     return (
         Checkpoint.objects.filter(enrollment__status=EnrollmentStatus.ACTIVE, opened_at__lte=now)
-        .exclude(decisions__annulled_at__isnull=True)
+        .filter(~Exists(Decision.objects.filter(checkpoint=OuterRef("pk"), annulled_at__isnull=True)))
         .select_related("enrollment__cohort", "enrollment__hire")
     )
 

@@ -27,7 +27,7 @@ class Window:
     def last_morning(self) -> datetime.datetime:
         """08:00 on the last day before the deadline."""
         last_day = (self.deadline - datetime.timedelta(seconds=1)).astimezone(self.time_zone).date()
-        return datetime.datetime.combine(last_day, LAST_MORNING, tzinfo=self.time_zone)
+        return datetime.datetime.combine(last_day, LAST_MORNING, tzinfo=self.time_zone).astimezone(datetime.UTC)
 
     @property
     def reminder_at(self) -> datetime.datetime:
@@ -35,7 +35,9 @@ class Window:
 
 
 def _local_midnight(day: datetime.date, zone: zoneinfo.ZoneInfo) -> datetime.datetime:
-    return datetime.datetime.combine(day, datetime.time.min, tzinfo=zone)
+    # In UTC: arithmetic on an aware datetime in its own zone is wall-clock time, which is
+    # wrong across a daylight-saving change ("48 hours before" must be 48 real hours).
+    return datetime.datetime.combine(day, datetime.time.min, tzinfo=zone).astimezone(datetime.UTC)
 
 
 def opening_day(enrollment: Enrollment, now: datetime.datetime) -> datetime.date:

@@ -7,14 +7,9 @@ the first never acknowledged.
 
 import os
 import signal
-import subprocess
-import sys
 import time
-from pathlib import Path
 
 import pytest
-from django.conf import settings
-from django.db import connection
 
 from accounts.models import User
 from courses.models import Enrollment
@@ -24,49 +19,13 @@ from notifications.reminders import reminders_sweep
 from notifications.tasks import reminders_sweep as reminders_sweep_task
 from tests.conftest import wait_for
 from tests.factories import CohortFactory, curriculum_with
+from tests.real_services import emails_in, real_services, start_worker
 
-PROJECT = Path(__file__).resolve().parents[2]
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
-def _real_services() -> bool:
-    return settings.CELERY_BROKER_URL.startswith("redis://") and connection.vendor == "postgresql"
-
-
-def _start_worker(mail_dir: Path) -> subprocess.Popen:
-    database = connection.settings_dict
-    env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "config.settings.local",
-        "DATABASE_URL": f"postgres://{database['USER']}@{database['HOST'] or '127.0.0.1'}:{database['PORT'] or 5432}"
-        f"/{database['NAME']}",
-        "CELERY_BROKER_URL": settings.CELERY_BROKER_URL,
-        # Longer than any task here runs, so only the dead worker's message is taken back.
-        "CELERY_VISIBILITY_TIMEOUT": "20",
-        "CELERY_UNACKED_RESTORE_INTERVAL": "1",
-        "CELERY_UNACKED_RESTORE_THROTTLE": "1",
-        "CELERY_UNACKED_MUTEX_EXPIRE": "2",
-        "EMAIL_BACKEND": "django.core.mail.backends.filebased.EmailBackend",
-        "EMAIL_FILE_PATH": str(mail_dir),
-    }
-    return subprocess.Popen(
-        [sys.executable, "-m", "celery", "--app", "config", "worker", "--pool", "solo", "--loglevel", "WARNING",
-         "--without-gossip", "--without-mingle", "--without-heartbeat"],
-        cwd=PROJECT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-    )  # fmt: skip
-
-
-def _emails_in(mail_dir: Path) -> list[str]:
-    recipients = []
-    for path in mail_dir.glob("*.log"):
-        recipients += [
-            line.split(":", 1)[1].strip() for line in path.read_text().splitlines() if line.startswith("To:")
-        ]
-    return recipients
-
-
 def test_a_worker_killed_mid_sweep_delivers_every_reminder_exactly_once(tmp_path):
-    if not _real_services():
+    if not real_services():
         pytest.skip("needs Redis and PostgreSQL: runs in CI's second pass")
     from config.celery import app
 
@@ -83,7 +42,7 @@ def test_a_worker_killed_mid_sweep_delivers_every_reminder_exactly_once(tmp_path
     )
     Enrollment.objects.bulk_create(Enrollment(cohort=cohort, hire=user) for user in users)
 
-    worker = _start_worker(tmp_path)
+    worker = start_worker(tmp_path)
     try:
         reminders_sweep_task.delay(batch_size=10)  # sixty small batches: a sweep that takes a while
         wait_for(lambda: Notification.objects.exists(), timeout=60)
@@ -92,7 +51,7 @@ def test_a_worker_killed_mid_sweep_delivers_every_reminder_exactly_once(tmp_path
         worker.wait(timeout=10)
         assert partial < 600 * 2, "the sweep finished before the worker was killed"
 
-        worker = _start_worker(tmp_path)  # the unacknowledged sweep is delivered again
+        worker = start_worker(tmp_path)  # the unacknowledged sweep is delivered again
         expected = 600 * 2  # each hire: week 1 open, and its first lesson due within a day
 
         wait_for(lambda: Notification.objects.count() >= expected, timeout=120)
@@ -106,7 +65,7 @@ def test_a_worker_killed_mid_sweep_delivers_every_reminder_exactly_once(tmp_path
 
     assert Notification.objects.count() == expected
     assert reminders_sweep(now=timezone.now() + datetime.timedelta(seconds=1)).created == 0  # nothing was lost
-    emails = _emails_in(tmp_path)
+    emails = emails_in(tmp_path)
     assert len(emails) == expected
     per_person = {email: emails.count(email) for email in set(emails)}
     assert set(per_person.values()) == {2}  # nobody was told anything twice
