@@ -11,7 +11,7 @@ class Migration(migrations.Migration):
     initial = True
 
     dependencies = [
-        ('courses', '0005_enrollment_event_kinds'),
+        ('courses', '0004_cohort_checkpoint_settings_enrollment_salary'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
