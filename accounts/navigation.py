@@ -20,7 +20,8 @@ NAV_ITEMS = [
     NavItem("My feedback", "coaching:my_feedback", permissions.can_take_training),
     NavItem("Grading queue", "coaching:queue", permissions.can_grade),
     NavItem("Coaching overview", "coaching:overview", permissions.can_grade),
-    NavItem("Cohorts", "courses:cohort_list", permissions.can_manage_cohorts),
+    NavItem("Cohorts", "cohorts:list", permissions.can_manage_cohorts),
+    NavItem("Checkpoints", "checkpoint:cohorts", permissions.can_follow_cohorts),
     NavItem("Site admin", "admin:index", permissions.can_use_admin_site),
     NavItem("API", "api-docs", permissions.can_manage_cohorts),
 ]
