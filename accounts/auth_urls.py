@@ -18,4 +18,5 @@ urlpatterns = [
         name="password_reset_confirm",
     ),
     path("password/reset/done/", auth_views.PasswordResetCompleteView.as_view(), name="password_reset_complete"),
+    path("invitation/<uidb64>/<token>/", views.InvitationConfirmView.as_view(), name="invitation_confirm"),
 ]

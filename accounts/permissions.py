@@ -55,7 +55,7 @@ def can_use_admin_site(user) -> bool:
 
 
 LANDING_PAGES: list[tuple[Predicate, str]] = [
-    (is_admin, "courses:cohort_list"),
+    (is_admin, "cohorts:list"),
     (is_coach, "coaching:queue"),
     (is_hire, "courses:my_training"),
 ]

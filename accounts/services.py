@@ -1,5 +1,7 @@
 """Writes to accounts. Views, API views, admin actions and tasks all come through here."""
 
+from urllib.parse import urlsplit
+
 from django.conf import settings
 from django.contrib.auth.forms import PasswordResetForm
 from django.contrib.auth.tokens import default_token_generator
@@ -113,6 +115,45 @@ def password_reset_email_send(*, user_id: int, domain: str, use_https: bool) -> 
         from_email=None,
         to_email=user.email,
         html_email_template_name="registration/password_reset_email.html",
+    )
+    return True
+
+
+def invitation_request(*, user: User) -> None:
+    """Queue the "choose your password" email for a new account, sent once the transaction commits."""
+    from accounts.tasks import invitation_email_send
+
+    invitation_email_send.delay_on_commit(user.pk)
+
+
+def invitation_email_send(*, user_id: int) -> bool:
+    """Send one invitation. The token is made here, so it never travels through the broker.
+
+    Nothing is sent to an account that already chose a password: the link would be of no use.
+    """
+    from accounts.invitations import invitation_token_generator
+
+    user = User.objects.filter(pk=user_id, is_active=True).first()
+    if user is None or user.has_usable_password():
+        return False
+    site = urlsplit(settings.SITE_URL)
+    context = {
+        "email": user.email,
+        "domain": site.netloc,
+        "protocol": site.scheme or "https",
+        "site_name": settings.SITE_NAME,
+        "uid": urlsafe_base64_encode(force_bytes(user.pk)),
+        "user": user,
+        "token": invitation_token_generator.make_token(user),
+        "valid_days": settings.INVITATION_TIMEOUT // (60 * 60 * 24),
+    }
+    PasswordResetForm().send_mail(
+        subject_template_name="registration/invitation_subject.txt",
+        email_template_name="registration/invitation_email.txt",
+        context=context,
+        from_email=None,
+        to_email=user.email,
+        html_email_template_name="registration/invitation_email.html",
     )
     return True
 

@@ -9,6 +9,11 @@ def password_reset_email_send(user_id: int, domain: str, use_https: bool) -> boo
     return services.password_reset_email_send(user_id=user_id, domain=domain, use_https=use_https)
 
 
+@shared_task(**transient_retry_policy())
+def invitation_email_send(user_id: int) -> bool:
+    return services.invitation_email_send(user_id=user_id)
+
+
 @shared_task
 def sessions_clear_expired() -> int:
     return services.sessions_clear_expired()

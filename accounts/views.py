@@ -8,6 +8,7 @@ from django.views.decorators.http import require_POST
 
 from accounts import permissions, services
 from accounts.forms import AvatarForm, EmailAuthenticationForm, ProfileForm, QueuedPasswordResetForm
+from accounts.invitations import invitation_token_generator
 
 
 @login_required
@@ -19,6 +20,17 @@ def home(request):
 class LoginView(auth_views.LoginView):
     authentication_form = EmailAuthenticationForm
     redirect_authenticated_user = True
+
+
+class InvitationConfirmView(auth_views.PasswordResetConfirmView):
+    """A new hire's invitation link: choose a password, and be signed in. The link works once."""
+
+    token_generator = invitation_token_generator
+    template_name = "registration/invitation_confirm.html"
+    post_reset_login = True
+    post_reset_login_backend = "django.contrib.auth.backends.ModelBackend"
+    success_url = reverse_lazy("home")
+    title = "Choose your password"
 
 
 class PasswordResetView(auth_views.PasswordResetView):

@@ -15,6 +15,7 @@ api_v1 = [
     path("", include("coaching.api_urls")),
     path("", include("notifications.api_urls")),
     path("", include("checkpoint.api_urls")),
+    path("", include("cohorts.api_urls")),
 ]
 
 urlpatterns = [
@@ -26,6 +27,7 @@ urlpatterns = [
     path("", include("coaching.urls")),
     path("", include("notifications.urls")),
     path("", include("checkpoint.urls")),
+    path("", include("cohorts.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", include(api_v1)),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),

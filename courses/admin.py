@@ -1,5 +1,6 @@
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
+from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404, render
 from django.urls import path, reverse
 from django.utils.html import format_html
@@ -189,19 +190,91 @@ class KnowledgeCheckAdmin(VersionLockMixin, admin.ModelAdmin):
 
 
 class EnrollmentInline(AdminSitePermissionMixin, admin.TabularInline):
+    """The cohort's hires, read-only: enrolling, moving and status changes are actions with an audit row."""
+
     model = Enrollment
     extra = 0
-    autocomplete_fields = ["hire"]
-    fields = ["hire", "status", "extension_days"]
+    fields = ["hire", "status", "monthly_salary", "extension_days", "paused_on"]
+    readonly_fields = fields
+    show_change_link = True
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+
+class ArchivedFilter(admin.SimpleListFilter):
+    title = "archive"
+    parameter_name = "archived"
+
+    def lookups(self, request, model_admin):
+        return [("no", "Current"), ("yes", "Archived")]
+
+    def queryset(self, request, queryset):
+        if self.value() in ("no", "yes"):
+            return queryset.filter(**{self.field: self.value() == "no"})
+        return queryset
+
+    field = "archived_at__isnull"
+
+
+class CohortArchivedFilter(ArchivedFilter):
+    title = "cohort archive"
+    parameter_name = "cohort_archived"
+    field = "cohort__archived_at__isnull"
 
 
 @admin.register(Cohort)
 class CohortAdmin(AdminSitePermissionMixin, admin.ModelAdmin):
-    list_display = ["name", "start_date", "time_zone", "curriculum"]
-    search_fields = ["name"]
+    list_display = ["name", "start_date", "time_zone", "curriculum", "hire_count", "active_count", "coach_count",
+                    "is_archived"]  # fmt: skip
+    list_filter = [ArchivedFilter, "curriculum", "time_zone", "start_date"]
+    list_select_related = ["curriculum"]
+    search_fields = ["name", "slug", "coaches__email", "coaches__display_name"]
+    date_hierarchy = "start_date"
     prepopulated_fields = {"slug": ["name"]}
     filter_horizontal = ["coaches"]
+    readonly_fields = ["archived_at", "created_at"]
+    fieldsets = [
+        (None, {"fields": ["name", "slug", "curriculum", "start_date", "time_zone", "grading_target_hours",
+                           "coaches"]}),
+        ("Commitment checkpoint", {"fields": ["checkpoint_opens_on", "checkpoint_window_days", "offer_salary_months",
+                                              "currency"]}),
+        ("Record", {"fields": ["archived_at", "created_at"]}),
+    ]  # fmt: skip
     inlines = [EnrollmentInline]
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(
+                hires=Count("enrollments", distinct=True),
+                active_hires=Count("enrollments", filter=Q(enrollments__status="active"), distinct=True),
+                coach_total=Count("coaches", distinct=True),
+            )
+        )
+
+    @admin.display(description="hires", ordering="hires")
+    def hire_count(self, cohort) -> int:
+        return cohort.hires
+
+    @admin.display(description="active", ordering="active_hires")
+    def active_count(self, cohort) -> int:
+        return cohort.active_hires
+
+    @admin.display(description="coaches", ordering="coach_total")
+    def coach_count(self, cohort) -> int:
+        return cohort.coach_total
+
+    @admin.display(description="archived", boolean=True, ordering="archived_at")
+    def is_archived(self, cohort) -> bool:
+        return cohort.archived_at is not None
 
 
 class EnrollmentEventInline(AdminSitePermissionMixin, admin.TabularInline):
@@ -219,12 +292,14 @@ class EnrollmentEventInline(AdminSitePermissionMixin, admin.TabularInline):
 
 @admin.register(Enrollment)
 class EnrollmentAdmin(AdminSitePermissionMixin, admin.ModelAdmin):
-    list_display = ["hire", "cohort", "status", "extension_days", "paused_on"]
-    list_filter = ["status", "cohort"]
-    search_fields = ["hire__email", "hire__display_name"]
+    list_display = ["hire", "hire_email", "cohort", "status", "monthly_salary", "extension_days", "paused_on",
+                    "enrolled_at"]  # fmt: skip
+    list_filter = ["status", CohortArchivedFilter, "cohort"]
+    search_fields = ["hire__email", "hire__display_name", "cohort__name"]
     list_select_related = ["hire", "cohort"]
     autocomplete_fields = ["hire", "cohort"]
-    readonly_fields = ["extension_days", "paused_on"]
+    readonly_fields = ["status", "extension_days", "paused_on", "enrolled_at"]
+    date_hierarchy = "enrolled_at"
     inlines = [EnrollmentEventInline]
     actions = ["pause", "resume", "extend_by_a_week"]
 
@@ -236,6 +311,14 @@ class EnrollmentAdmin(AdminSitePermissionMixin, admin.ModelAdmin):
                 self.message_user(request, error.messages[0], messages.WARNING)
             else:
                 self.message_user(request, f"{enrollment.hire}: {done}.", messages.SUCCESS)
+
+    @admin.display(description="email", ordering="hire__email")
+    def hire_email(self, enrollment) -> str:
+        return enrollment.hire.email
+
+    def get_readonly_fields(self, request, obj=None):
+        # Once enrolled, a hire changes cohort only by moving, which keeps an audit row.
+        return [*self.readonly_fields, "hire", "cohort"] if obj is not None else self.readonly_fields
 
     @admin.action(description="Pause the selected hires")
     def pause(self, request, queryset):

@@ -5,7 +5,7 @@ week is 403 and another curriculum's content 404 here too.
 """
 
 from drf_spectacular.utils import extend_schema
-from rest_framework import generics, serializers, status
+from rest_framework import serializers, status
 from rest_framework.exceptions import PermissionDenied as ApiPermissionDenied
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -22,31 +22,8 @@ from courses.access import (
     access_scenario,
     access_week,
 )
-from courses.models import Cohort
 
 TrainingPermission = permissions.api_permission(permissions.can_take_training)
-
-
-class CohortSerializer(serializers.ModelSerializer):
-    hire_count = serializers.IntegerField(read_only=True)
-    active_count = serializers.IntegerField(read_only=True)
-    coach_count = serializers.IntegerField(read_only=True)
-    curriculum = serializers.StringRelatedField()
-
-    class Meta:
-        model = Cohort
-        fields = ["id", "name", "slug", "start_date", "time_zone", "curriculum", "hire_count", "active_count",
-                  "coach_count"]  # fmt: skip
-
-
-class CohortListView(generics.ListAPIView):
-    """Cohorts, with head counts. Admins only, as on the web."""
-
-    serializer_class = CohortSerializer
-    permission_classes = [permissions.api_permission(permissions.can_manage_cohorts)]
-
-    def get_queryset(self):
-        return selectors.cohort_list(user=self.request.user)
 
 
 # --- A hire's training -------------------------------------------------------------------

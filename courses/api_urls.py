@@ -3,7 +3,6 @@ from django.urls import path
 from courses import api
 
 urlpatterns = [
-    path("cohorts/", api.CohortListView.as_view(), name="api-cohort-list"),
     path("training/progress/", api.ProgressView.as_view(), name="api-progress"),
     path("training/weeks/<int:number>/", api.WeekView.as_view(), name="api-week"),
     path("training/lessons/<int:pk>/", api.LessonView.as_view(), name="api-lesson"),

@@ -231,10 +231,13 @@ class EnrollmentEventKind(models.TextChoices):
     PAUSED = "paused", "Paused"
     RESUMED = "resumed", "Resumed"
     EXTENDED = "extended", "Schedule extended"
+    ENROLLED = "enrolled", "Enrolled"
+    MOVED = "moved", "Moved to another cohort"
+    WITHDRAWN = "withdrawn", "Withdrawn"
 
 
 class EnrollmentEvent(models.Model):
-    """Audit row for every change to a hire's schedule: who, when, what and why."""
+    """Audit row for every change to a hire's enrollment or schedule: who, when, what and why."""
 
     enrollment = models.ForeignKey(Enrollment, on_delete=models.CASCADE, related_name="events")
     kind = models.CharField(max_length=20, choices=EnrollmentEventKind.choices)

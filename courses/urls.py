@@ -17,5 +17,4 @@ urlpatterns = [
     path("training/roleplays/<slug:slug>/attempts/<int:number>/answer/", views.attempt_answer, name="attempt_answer"),
     path("training/roleplays/<slug:slug>/attempts/<int:number>/draft/", views.attempt_draft, name="attempt_draft"),
     path("training/roleplays/<slug:slug>/attempts/<int:number>/result/", views.attempt_result, name="attempt_result"),
-    path("cohorts/", views.cohort_list, name="cohort_list"),
 ]

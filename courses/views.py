@@ -141,12 +141,6 @@ def check_result(request, week_number: int, number: int):
     return render(request, "courses/check_result.html", context)
 
 
-@permissions.require(permissions.can_manage_cohorts)
-def cohort_list(request):
-    cohorts = selectors.cohort_list(user=request.user)
-    return render(request, "courses/cohort_list.html", {"cohorts": cohorts})
-
-
 # --- Role-plays ---------------------------------------------------------------------------
 
 

@@ -98,7 +98,7 @@ def cohort_weekly_digest(*, now: datetime.datetime | None = None) -> int:
             body=(f"{cohort.hires} active hires; {completions.get(cohort.pk, 0)} lessons completed in all; "
                   f"{overdue.get(cohort.pk, 0)} overdue reminders this week; {cohort.backlog} role-plays "
                   f"waiting for a coach."),
-            url=reverse("courses:cohort_list"), created_at=now,
+            url=reverse("cohorts:dashboard", args=[cohort.pk]), created_at=now,
         )
         for admin in admins
         for cohort in cohorts

@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "coaching",
     "notifications",
     "checkpoint",
+    "cohorts",
     "demo",
 ]
 
@@ -100,6 +101,7 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 PASSWORD_RESET_TIMEOUT = 60 * 60 * 24
+INVITATION_TIMEOUT = 60 * 60 * 24 * 7  # a new hire's "choose your password" link
 
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = 1  # hours

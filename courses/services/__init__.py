@@ -108,8 +108,12 @@ def cohort_create(
     return cohort
 
 
-def enrollment_create(*, cohort: Cohort, hire, status: str = EnrollmentStatus.ACTIVE, extension_days: int = 0):
-    enrollment = Enrollment(cohort=cohort, hire=hire, status=status, extension_days=extension_days)
+def enrollment_create(
+    *, cohort: Cohort, hire, status: str = EnrollmentStatus.ACTIVE, extension_days: int = 0, monthly_salary=None
+):
+    enrollment = Enrollment(
+        cohort=cohort, hire=hire, status=status, extension_days=extension_days, monthly_salary=monthly_salary
+    )
     if status == EnrollmentStatus.PAUSED:
         enrollment.paused_on = timezone.localdate()
     enrollment.full_clean()

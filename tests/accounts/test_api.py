@@ -45,7 +45,7 @@ def test_cohort_list_uses_the_same_rule_as_the_web(request, person, status, clie
     api = APIClient()
     api.force_authenticate(user)
     assert api.get("/api/v1/cohorts/").status_code == status
-    assert client_for(user).get(reverse("courses:cohort_list")).status_code == status
+    assert client_for(user).get(reverse("cohorts:list")).status_code == status
 
 
 def test_cohort_list_is_paginated_with_a_flat_query_count(admin_client_, django_assert_max_num_queries):

@@ -6,7 +6,7 @@ from accounts.models import Role
 
 pytestmark = pytest.mark.django_db
 
-PROTECTED_PAGES = ["courses:my_training", "coaching:queue", "courses:cohort_list", "accounts:profile"]
+PROTECTED_PAGES = ["courses:my_training", "coaching:queue", "cohorts:list", "accounts:profile"]
 
 
 @pytest.mark.parametrize(
@@ -14,7 +14,7 @@ PROTECTED_PAGES = ["courses:my_training", "coaching:queue", "courses:cohort_list
     [
         ("hire", "courses:my_training"),
         ("coach", "coaching:queue"),
-        ("training_admin", "courses:cohort_list"),
+        ("training_admin", "cohorts:list"),
     ],
 )
 def test_each_role_lands_on_its_own_page(request, client_for, person, landing):
@@ -37,9 +37,9 @@ def test_a_visitor_who_is_not_signed_in_is_sent_to_login(client, url_name):
     ("person", "url_name", "status"),
     [
         ("hire", "coaching:queue", 403),
-        ("hire", "courses:cohort_list", 403),
+        ("hire", "cohorts:list", 403),
         ("coach", "courses:my_training", 403),
-        ("coach", "courses:cohort_list", 403),
+        ("coach", "cohorts:list", 403),
         ("training_admin", "coaching:queue", 200),
         ("training_admin", "courses:my_training", 403),
     ],
@@ -79,7 +79,7 @@ def test_navigation_shows_each_role_only_its_own_pages(hire_client, coach_client
     assert "My training" in hire_page and "Grading queue" not in hire_page and "Cohorts" not in hire_page
     coach_page = coach_client.get(reverse("coaching:queue")).content.decode()
     assert "Grading queue" in coach_page and "My training" not in coach_page and "Site admin" not in coach_page
-    admin_page = admin_client_.get(reverse("courses:cohort_list")).content.decode()
+    admin_page = admin_client_.get(reverse("cohorts:list")).content.decode()
     assert "Cohorts" in admin_page and "Grading queue" in admin_page and "Site admin" in admin_page
 
 

@@ -1,0 +1,33 @@
+"""Invitations: a new account's link to choose its first password.
+
+The token works like a password-reset token (it hashes the password and the last sign-in,
+so it stops working the moment it is used) but with its own salt, so a reset link is never
+an invitation nor the reverse, and its own lifetime, `INVITATION_TIMEOUT`.
+"""
+
+from django.conf import settings
+from django.contrib.auth.tokens import PasswordResetTokenGenerator
+from django.utils.crypto import constant_time_compare
+from django.utils.http import base36_to_int
+
+
+class InvitationTokenGenerator(PasswordResetTokenGenerator):
+    key_salt = "accounts.invitations.InvitationTokenGenerator"
+
+    def check_token(self, user, token) -> bool:
+        if not (user and token):
+            return False
+        try:
+            ts_b36, _ = token.split("-")
+            ts = base36_to_int(ts_b36)
+        except ValueError:
+            return False
+        if not any(
+            constant_time_compare(self._make_token_with_timestamp(user, ts, secret), token)
+            for secret in [self.secret, *self.secret_fallbacks]
+        ):
+            return False
+        return (self._num_seconds(self._now()) - ts) <= settings.INVITATION_TIMEOUT
+
+
+invitation_token_generator = InvitationTokenGenerator()

@@ -1,0 +1,88 @@
+"""CSV exports of a cohort, for payroll and HR: progress, scores per criterion, checkpoint outcomes.
+
+Cells that a spreadsheet would run as a formula (=, +, -, @ …) are prefixed with an apostrophe.
+"""
+
+import csv
+import io
+from collections.abc import Iterable
+
+from cohorts.selectors import Dashboard
+
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _cell(value) -> str:
+    if value is None:
+        return ""
+    text = str(value)
+    return "'" + text if text.startswith(_FORMULA_START) else text
+
+
+def to_csv(header: list[str], rows: Iterable[list]) -> str:
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(header)
+    for row in rows:
+        writer.writerow([_cell(value) for value in row])
+    return out.getvalue()
+
+
+def _when(value) -> str:
+    return value.isoformat(timespec="minutes") if value else ""
+
+
+def progress_csv(dashboard: Dashboard) -> str:
+    weeks = [f"week_{number}" for number, _ in dashboard.weeks]
+    header = ["email", "name", "status", "monthly_salary", "currency", "current_week", "done", "total", "percent",
+              "overdue", "last_active", *weeks, "at_risk"]  # fmt: skip
+    rows = (
+        [
+            h.hire.email,
+            h.hire.display_name,
+            h.enrollment.status,
+            h.enrollment.monthly_salary,
+            dashboard.cohort.currency,
+            h.current_week,
+            h.done,
+            h.total,
+            h.percent,
+            h.overdue,
+            _when(h.last_active),
+            *(cell.state for cell in h.cells),
+            "; ".join(h.reasons),
+        ]
+        for h in dashboard.hires
+    )
+    return to_csv(header, rows)
+
+
+def scores_csv(dashboard: Dashboard) -> str:
+    keys = [key for key, _ in dashboard.criteria]
+    header = ["email", "name", "status", "scored", "average", "trend"]
+    for key in keys:
+        header += [f"{key}_average", f"{key}_trend"]
+    rows = []
+    for h in dashboard.hires:
+        row = [h.hire.email, h.hire.display_name, h.enrollment.status, h.scored, h.average, h.direction]
+        for key in keys:
+            row += [h.averages.get(key), h.directions.get(key, "no data")]
+        rows.append(row)
+    return to_csv(header, rows)
+
+
+def checkpoint_csv(dashboard: Dashboard, outcomes: dict[int, str]) -> str:
+    """One row per hire: the enrollment's status and, where there is one, the checkpoint outcome."""
+    header = ["email", "name", "status", "checkpoint_outcome", "monthly_salary", "currency"]
+    rows = (
+        [
+            h.hire.email,
+            h.hire.display_name,
+            h.enrollment.status,
+            outcomes.get(h.enrollment.pk, ""),
+            h.enrollment.monthly_salary,
+            dashboard.cohort.currency,
+        ]
+        for h in dashboard.hires
+    )
+    return to_csv(header, rows)

@@ -1,0 +1,85 @@
+from django import forms
+
+from accounts.models import time_zone_choices
+from cohorts import selectors
+from cohorts.imports import MAX_BYTES
+from courses.models import Cohort, Curriculum
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%Y-%m-%d", **kwargs)
+
+
+class CohortForm(forms.ModelForm):
+    class Meta:
+        model = Cohort
+        fields = ["name", "curriculum", "start_date", "time_zone", "grading_target_hours", "checkpoint_opens_on",
+                  "checkpoint_window_days", "offer_salary_months", "currency"]  # fmt: skip
+        labels = {
+            "grading_target_hours": "Grading target (hours)",
+            "checkpoint_opens_on": "Checkpoint opens on",
+            "checkpoint_window_days": "Days to decide at the checkpoint",
+            "offer_salary_months": "The offer (months of salary)",
+        }
+        widgets = {"start_date": DateInput(), "checkpoint_opens_on": DateInput()}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["curriculum"].queryset = Curriculum.objects.order_by("slug", "-version")
+        self.fields["currency"].help_text = "ISO 4217 code of the salaries, e.g. USD or EUR."
+        if self.instance.pk and self.instance.enrollments.exists():
+            self.fields["curriculum"].disabled = True
+            self.fields["curriculum"].help_text = "Fixed: this cohort has hires, whose work belongs to this version."
+
+    def clean_currency(self):
+        return self.cleaned_data["currency"].strip().upper()
+
+
+class CoachAssignForm(forms.Form):
+    coach = forms.ModelChoiceField(queryset=None, label="Coach", empty_label="Choose a coach")
+
+    def __init__(self, *args, cohort: Cohort, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["coach"].queryset = selectors.coaches_available().exclude(coached_cohorts=cohort)
+
+
+class ImportUploadForm(forms.Form):
+    file = forms.FileField(
+        label="CSV file",
+        help_text="Columns: email, name, time_zone, salary (monthly) and, if you like, coach (a coach's email). "
+        f"UTF-8, at most {MAX_BYTES // 1024} KB.",
+        widget=forms.ClearableFileInput(attrs={"accept": ".csv,text/csv"}),
+    )
+
+
+class HireAddForm(forms.Form):
+    email = forms.CharField(label="Email", max_length=254)
+    name = forms.CharField(label="Name", max_length=150)
+    time_zone = forms.ChoiceField(label="Time zone", choices=time_zone_choices)
+    monthly_salary = forms.DecimalField(label="Monthly salary", min_value=0, max_digits=10, decimal_places=2)
+
+    def __init__(self, *args, cohort: Cohort, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["time_zone"].initial = cohort.time_zone
+        self.fields["monthly_salary"].help_text = f"In {cohort.currency}."
+
+
+class MoveForm(forms.Form):
+    cohort = forms.ModelChoiceField(queryset=None, label="Move to", empty_label="Choose a cohort")
+    note = forms.CharField(label="Why (kept in the history)", required=False, max_length=300)
+
+    def __init__(self, *args, enrollment, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["cohort"].queryset = selectors.move_targets(enrollment=enrollment)
+
+
+class NoteForm(forms.Form):
+    note = forms.CharField(label="Note (kept in the history)", required=False, max_length=300)
+
+
+class ExtendForm(forms.Form):
+    days = forms.IntegerField(label="Days", min_value=1, max_value=60, initial=7)
+    note = forms.CharField(label="Note (kept in the history)", required=False, max_length=300)

@@ -1,0 +1,427 @@
+"""Reads for cohort management: the cohort list and the cohort dashboard.
+
+The dashboard reads each kind of record for the whole cohort in one query and works out
+every hire's standing in Python, so it costs the same number of queries for ten hires as
+for five hundred.
+"""
+
+import datetime
+import statistics
+import zoneinfo
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from django.db.models import Count, Max, Min, Q, QuerySet
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+
+from accounts.models import Role, User
+from checkpoint.selectors import State as CheckpointState
+from checkpoint.selectors import checkpoint_outcome_counts, cohort_overview
+from coaching.charts import Point, trend_direction
+from coaching.models import CallReview, Feedback, Grade
+from courses import selectors as course_selectors
+from courses.models import (
+    RUNNING_STATUSES,
+    Attempt,
+    AttemptState,
+    CheckAttempt,
+    Cohort,
+    Criterion,
+    Enrollment,
+    EnrollmentStatus,
+    KnowledgeCheck,
+    Lesson,
+    LessonCompletion,
+    Scenario,
+    Week,
+)
+from courses.pacing import Schedule, offset_days
+
+INACTIVE_DAYS = 5  # no lesson, check or role-play for this long
+UNACKNOWLEDGED_DAYS = 3  # feedback left unread for this long
+LOW_AVERAGE = 1.5  # of 3: below this, scores are low
+
+CELL_LABELS = {"done": "Done", "due": "Due", "overdue": "Overdue", "locked": "Locked"}
+CELL_STATES = tuple(CELL_LABELS)
+
+
+def cohort_list(*, user, archived: bool = False) -> QuerySet[Cohort]:
+    """Cohorts with their head counts, current ones or the archive, in one query."""
+    cohorts = course_selectors.cohort_list(user=user)
+    return cohorts.filter(archived_at__isnull=not archived)
+
+
+def cohort_detail(*, user, pk: int) -> Cohort:
+    """One cohort (current or archived) with head counts and its coaches."""
+    return get_object_or_404(course_selectors.cohort_list(user=user).prefetch_related("coaches"), pk=pk)
+
+
+def coaches_available() -> QuerySet[User]:
+    return User.objects.filter(role=Role.COACH, is_active=True).order_by("display_name")
+
+
+def cohort_enrollments(*, cohort: Cohort) -> QuerySet[Enrollment]:
+    return cohort.enrollments.select_related("hire").order_by("hire__display_name", "hire__email")
+
+
+def move_targets(*, enrollment: Enrollment) -> QuerySet[Cohort]:
+    """Cohorts this hire can move to: same curriculum version, not archived."""
+    return (
+        Cohort.objects.filter(curriculum_id=enrollment.cohort.curriculum_id, archived_at__isnull=True)
+        .exclude(pk=enrollment.cohort_id)
+        .order_by("-start_date", "name")
+    )
+
+
+# --- The dashboard ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Cell:
+    week: int
+    state: str  # done | due | overdue | locked
+    done: int
+    total: int
+
+    @property
+    def label(self) -> str:
+        return CELL_LABELS[self.state]
+
+
+@dataclass
+class HireStanding:
+    enrollment: Enrollment
+    cells: list[Cell] = field(default_factory=list)
+    done: int = 0
+    total: int = 0
+    overdue: int = 0
+    current_week: int = 0
+    last_active: datetime.datetime | None = None
+    averages: dict[str, float | None] = field(default_factory=dict)
+    directions: dict[str, str] = field(default_factory=dict)
+    average: float | None = None
+    direction: str = "no data"
+    scored: int = 0
+    first_scores: float | None = None
+    latest_scores: float | None = None
+    unacknowledged: int = 0
+    oldest_unacknowledged: datetime.datetime | None = None
+    reasons: list[str] = field(default_factory=list)
+
+    @property
+    def hire(self) -> User:
+        return self.enrollment.hire
+
+    @property
+    def score_cells(self) -> list[tuple[float | None, str]]:
+        """Average and trend per criterion, in the dashboard's criterion order."""
+        return [(self.averages.get(key), self.directions.get(key, "no data")) for key in self.averages]
+
+    @property
+    def percent(self) -> int:
+        return self.done * 100 // self.total if self.total else 0
+
+    @property
+    def is_running(self) -> bool:
+        return self.enrollment.status in RUNNING_STATUSES
+
+
+@dataclass(frozen=True)
+class CoachingHealth:
+    queue_size: int
+    overdue: int
+    oldest_submitted_at: datetime.datetime | None
+    median_hours_to_grade: float | None
+    graded: int
+    coaches: list[User]
+
+
+@dataclass
+class Dashboard:
+    cohort: Cohort
+    now: datetime.datetime
+    weeks: list[tuple[int, str]]
+    criteria: list[tuple[str, str]]  # key, title
+    hires: list[HireStanding]
+    week_counts: list[dict[str, int]]  # per week: state -> running hires
+    criterion_averages: dict[str, float | None]
+    trend: dict[str, list[Point]]  # criterion title -> cohort average per training week
+    health: CoachingHealth
+
+    @property
+    def criterion_rows(self) -> list[tuple[str, float | None]]:
+        return [(title, self.criterion_averages.get(key)) for key, title in self.criteria]
+
+    checkpoint_counts: dict[str, int] = field(default_factory=dict)  # outcome key -> hires
+
+    @property
+    def checkpoint_rows(self) -> list[tuple[str, int]]:
+        return [(CheckpointState.LABELS[key], count) for key, count in self.checkpoint_counts.items()]
+
+    @property
+    def at_risk(self) -> list[HireStanding]:
+        flagged = [h for h in self.hires if h.reasons]
+        return sorted(flagged, key=lambda h: (-len(h.reasons), -h.overdue, h.hire.display_name))
+
+    @property
+    def running(self) -> list[HireStanding]:
+        return [h for h in self.hires if h.is_running]
+
+    @property
+    def current_week(self) -> int:
+        schedule = Schedule(self.cohort.start_date, zoneinfo.ZoneInfo(self.cohort.time_zone), 0)
+        return schedule.current_week(self.now)
+
+    def status_counts(self) -> dict[str, int]:
+        counts: dict[str, int] = defaultdict(int)
+        for hire in self.hires:
+            counts[hire.enrollment.get_status_display()] += 1
+        return dict(counts)
+
+
+@dataclass(frozen=True)
+class _Item:
+    kind: str
+    id: int
+    week: int
+    due_day: int
+
+
+def _items(curriculum_id: int) -> list[_Item]:
+    items = [
+        _Item("lesson", row["id"], row["week__number"], row["due_day"])
+        for row in Lesson.objects.filter(curriculum_id=curriculum_id).values("id", "week__number", "due_day")
+    ]
+    items += [
+        _Item("check", row["id"], row["week__number"], row["due_day"])
+        for row in KnowledgeCheck.objects.filter(week__curriculum_id=curriculum_id).values(
+            "id", "week__number", "due_day"
+        )
+    ]
+    items += [
+        _Item("roleplay", row["id"], row["week__number"], row["due_day"])
+        for row in Scenario.objects.filter(curriculum_id=curriculum_id).values("id", "week__number", "due_day")
+    ]
+    return items
+
+
+def _criteria(curriculum_id: int) -> list[tuple[str, str]]:
+    """The criteria of the rubric the curriculum's role-plays use, newest version's titles first."""
+    seen: dict[str, str] = {}
+    for key, title in (
+        Criterion.objects.filter(rubric_version__rubric__scenarios__curriculum_id=curriculum_id)
+        .order_by("-rubric_version__number", "position")
+        .values_list("key", "title")
+        .distinct()
+    ):
+        seen.setdefault(key, title)
+    return list(seen.items())
+
+
+def _mean(values: list[float]) -> float | None:
+    return round(sum(values) / len(values), 2) if values else None
+
+
+def cohort_dashboard(*, cohort: Cohort, now: datetime.datetime | None = None) -> Dashboard:
+    now = now or timezone.now()
+    zone = zoneinfo.ZoneInfo(cohort.time_zone)
+    today = now.astimezone(zone).date()
+    enrollments = list(cohort_enrollments(cohort=cohort))
+    weeks = list(Week.objects.filter(curriculum_id=cohort.curriculum_id).order_by("number").values_list(
+        "number", "title"))  # fmt: skip
+    items = _items(cohort.curriculum_id)
+    in_cohort = Q(enrollment__cohort_id=cohort.pk)
+
+    done: set[tuple[int, str, int]] = set()
+    last_active: dict[int, datetime.datetime] = {}
+
+    def active(enrollment_id: int, when: datetime.datetime | None) -> None:
+        if when is not None and (enrollment_id not in last_active or when > last_active[enrollment_id]):
+            last_active[enrollment_id] = when
+
+    for enrollment_id, lesson_id, completed_at in LessonCompletion.objects.filter(in_cohort).values_list(
+        "enrollment_id", "lesson_id", "completed_at"
+    ):
+        done.add((enrollment_id, "lesson", lesson_id))
+        active(enrollment_id, completed_at)
+    for row in (
+        CheckAttempt.objects.filter(in_cohort)
+        .values("enrollment_id", "knowledge_check_id")
+        .annotate(passes=Count("id", filter=Q(passed=True)), last=Max("submitted_at"))
+    ):
+        if row["passes"]:
+            done.add((row["enrollment_id"], "check", row["knowledge_check_id"]))
+        active(row["enrollment_id"], row["last"])
+    for row in (
+        Attempt.objects.filter(in_cohort)
+        .values("enrollment_id", "scenario_id")
+        .annotate(
+            submitted=Count("id", filter=~Q(state=AttemptState.IN_PROGRESS)),
+            started=Max("started_at"),
+            last=Max("submitted_at"),
+        )
+    ):
+        if row["submitted"]:
+            done.add((row["enrollment_id"], "roleplay", row["scenario_id"]))
+        active(row["enrollment_id"], row["started"])
+        active(row["enrollment_id"], row["last"])
+
+    # Scores: released grades and call reviews, oldest first.
+    scores: dict[int, list[tuple[datetime.datetime, dict]]] = defaultdict(list)
+    hours_to_grade = []
+    for enrollment_id, levels, released_at, submitted_at in (
+        Grade.objects.filter(attempt__enrollment__cohort_id=cohort.pk, outcome=Grade.Outcome.RELEASED)
+        .values_list("attempt__enrollment_id", "levels", "released_at", "attempt__submitted_at")
+    ):  # fmt: skip
+        if levels:
+            scores[enrollment_id].append((released_at, levels))
+        if released_at and submitted_at:
+            hours_to_grade.append((released_at - submitted_at).total_seconds() / 3600)
+    for enrollment_id, levels, call_at in CallReview.objects.filter(in_cohort).values_list(
+        "enrollment_id", "levels", "call_at"
+    ):
+        if levels:
+            scores[enrollment_id].append((call_at, levels))
+    criteria = _criteria(cohort.curriculum_id)
+    keys = [key for key, _ in criteria]
+    for series in scores.values():
+        series.sort(key=lambda pair: pair[0])
+        for _, levels in series:
+            for key in levels:
+                if key not in keys:
+                    keys.append(key)
+                    criteria.append((key, key.replace("_", " ").capitalize()))
+
+    unread = {
+        row["enrollment_id"]: row
+        for row in Feedback.objects.filter(in_cohort, acknowledged_at__isnull=True)
+        .values("enrollment_id")
+        .annotate(n=Count("id"), oldest=Min("released_at"))
+    }
+    queue = Attempt.objects.filter(in_cohort, state=AttemptState.AWAITING_COACH).aggregate(
+        total=Count("id"), overdue=Count("id", filter=Q(grading_due_at__lt=now)), oldest=Min("submitted_at")
+    )
+    health = CoachingHealth(
+        queue_size=queue["total"],
+        overdue=queue["overdue"],
+        oldest_submitted_at=queue["oldest"],
+        median_hours_to_grade=round(statistics.median(hours_to_grade), 1) if hours_to_grade else None,
+        graded=len(hours_to_grade),
+        coaches=list(cohort.coaches.order_by("display_name")),
+    )
+
+    schedules: dict[int, tuple[Schedule, dict]] = {}
+
+    def schedule_of(offset: int) -> tuple[Schedule, dict]:
+        if offset not in schedules:
+            schedule = Schedule(start_date=cohort.start_date, time_zone=zone, offset_days=offset)
+            due = {(item.week, item.due_day): schedule.due_at(item.week, item.due_day) for item in items}
+            unlocked = {number: schedule.is_unlocked(number, now) for number, _ in weeks}
+            schedules[offset] = (schedule, {"due": due, "unlocked": unlocked})
+        return schedules[offset]
+
+    hires: list[HireStanding] = []
+    week_counts = [dict.fromkeys(CELL_STATES, 0) for _ in weeks]
+    for enrollment in enrollments:
+        enrollment.cohort = cohort  # already read: spare the template a query per hire
+        schedule, times = schedule_of(offset_days(enrollment, today))
+        standing = HireStanding(enrollment=enrollment, current_week=schedule.current_week(now))
+        per_week: dict[int, list[int]] = {number: [0, 0, 0] for number, _ in weeks}  # done, total, overdue
+        for item in items:
+            counts = per_week.setdefault(item.week, [0, 0, 0])
+            counts[1] += 1
+            if (enrollment.pk, item.kind, item.id) in done:
+                counts[0] += 1
+            elif times["unlocked"].get(item.week) and now >= times["due"][(item.week, item.due_day)]:
+                counts[2] += 1
+        for index, (number, _) in enumerate(weeks):
+            item_done, total, overdue = per_week[number]
+            if not times["unlocked"][number]:
+                state = "locked"
+            elif item_done == total:
+                state = "done"
+            elif overdue:
+                state = "overdue"
+            else:
+                state = "due"
+            standing.cells.append(Cell(number, state, item_done, total))
+            standing.done += item_done
+            standing.total += total
+            standing.overdue += overdue
+            if standing.is_running:
+                week_counts[index][state] += 1
+        standing.last_active = last_active.get(enrollment.pk)
+        _scores(standing, scores.get(enrollment.pk, []), keys)
+        if enrollment.pk in unread:
+            standing.unacknowledged = unread[enrollment.pk]["n"]
+            standing.oldest_unacknowledged = unread[enrollment.pk]["oldest"]
+        if enrollment.status == EnrollmentStatus.ACTIVE:
+            standing.reasons = _risk_reasons(standing, schedule, now)
+        hires.append(standing)
+    hires.sort(key=lambda h: (not h.is_running, h.hire.display_name.lower(), h.hire.email))
+
+    criterion_averages = {
+        key: _mean([levels[key] for series in scores.values() for _, levels in series if key in levels]) for key in keys
+    }
+    return Dashboard(
+        cohort=cohort, now=now, weeks=weeks, criteria=criteria, hires=hires, week_counts=week_counts,
+        criterion_averages=criterion_averages, trend=_cohort_trend(cohort, zone, scores, criteria), health=health,
+        checkpoint_counts=checkpoint_outcome_counts(cohort_ids=[cohort.pk], now=now)[cohort.pk],
+    )  # fmt: skip
+
+
+def checkpoint_outcomes(*, cohort: Cohort, now: datetime.datetime | None = None) -> dict[int, str]:
+    """Each hire's checkpoint outcome, by enrollment id, as the checkpoint pages word it."""
+    return {row.enrollment.pk: row.state_label for row in cohort_overview(cohort=cohort, now=now).rows}
+
+
+def _scores(standing: HireStanding, series: list[tuple[datetime.datetime, dict]], keys: list[str]) -> None:
+    standing.scored = len(series)
+    for key in keys:
+        levels = [levels[key] for _, levels in series if key in levels]
+        standing.averages[key] = _mean(levels)
+        standing.directions[key] = trend_direction(levels)
+    per_entry = [sum(levels.values()) / len(levels) for _, levels in series]
+    standing.average = _mean([level for _, levels in series for level in levels.values()])
+    standing.direction = trend_direction(per_entry)
+    if per_entry:
+        window = max(1, min(2, len(per_entry) // 2))
+        standing.first_scores = _mean(per_entry[:window])
+        standing.latest_scores = _mean(per_entry[-window:])
+
+
+def _risk_reasons(standing: HireStanding, schedule: Schedule, now: datetime.datetime) -> list[str]:
+    reasons = []
+    if standing.overdue:
+        reasons.append(f"Behind schedule: {standing.overdue} item{'s' if standing.overdue > 1 else ''} overdue")
+    if standing.average is not None and standing.average < LOW_AVERAGE:
+        reasons.append(f"Low scores: average {standing.average:.1f} of 3")
+    elif standing.direction == "falling":
+        reasons.append(f"Falling scores: from {standing.first_scores:.1f} to {standing.latest_scores:.1f} of 3")
+    if standing.oldest_unacknowledged and now - standing.oldest_unacknowledged > datetime.timedelta(
+        days=UNACKNOWLEDGED_DAYS
+    ):
+        days = (now - standing.oldest_unacknowledged).days
+        count = standing.unacknowledged
+        reasons.append(f"Feedback not acknowledged: {count} piece{'s' if count > 1 else ''}, oldest {days} days")
+    started = schedule.week_unlocks_at(1)
+    if now >= started + datetime.timedelta(days=INACTIVE_DAYS):
+        if standing.last_active is None:
+            reasons.append(f"Inactive: nothing done in the {(now - started).days} days since training began")
+        elif now - standing.last_active > datetime.timedelta(days=INACTIVE_DAYS):
+            reasons.append(f"Inactive for {(now - standing.last_active).days} days")
+    return reasons
+
+
+def _cohort_trend(cohort: Cohort, zone, scores: dict, criteria: list[tuple[str, str]]) -> dict[str, list[Point]]:
+    """The cohort's average level per criterion, per training week (by the cohort's calendar)."""
+    by_week: dict[int, dict[str, list[int]]] = defaultdict(lambda: defaultdict(list))
+    for series in scores.values():
+        for when, levels in series:
+            week = min(6, max(1, (when.astimezone(zone).date() - cohort.start_date).days // 7 + 1))
+            for key, level in levels.items():
+                by_week[week][key].append(level)
+    weeks = sorted(by_week)
+    return {title: [Point(f"Week {week}", _mean(by_week[week].get(key, []))) for week in weeks]
+            for key, title in criteria}  # fmt: skip

@@ -1,0 +1,304 @@
+"""The admin's cohort pages. Each view checks the input, calls one service or selector, and renders."""
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+
+from accounts import permissions
+from coaching.charts import trend_svg
+from cohorts import charts, exports, forms, selectors, services
+from cohorts.imports import Action
+from cohorts.models import CohortEvent
+from courses.models import Cohort, Enrollment, EnrollmentStatus
+
+manage = permissions.require(permissions.can_manage_cohorts)
+EXPORTS = ("progress", "scores", "checkpoint")
+ENROLLMENT_ACTIONS = ("pause", "resume", "withdraw", "extend", "invite", "move")
+
+
+def _cohort(cohort_id: int) -> Cohort:
+    return get_object_or_404(Cohort.objects.select_related("curriculum"), pk=cohort_id)
+
+
+def _enrollment(cohort: Cohort, enrollment_id: int) -> Enrollment:
+    return get_object_or_404(Enrollment.objects.select_related("hire", "cohort"), pk=enrollment_id, cohort=cohort)
+
+
+def _errors(error: ValidationError) -> str:
+    return " ".join(error.messages)
+
+
+def _apply_form_errors(form, error: ValidationError) -> None:
+    if hasattr(error, "error_dict"):
+        for name, errors in error.error_dict.items():
+            form.add_error(name if name in form.fields else None, errors)
+    else:
+        form.add_error(None, error)
+
+
+# --- Cohorts -------------------------------------------------------------------------------------------
+
+
+@manage
+def cohort_list(request):
+    archived = request.GET.get("archived") == "1"
+    cohorts = selectors.cohort_list(user=request.user, archived=archived)
+    return render(request, "cohorts/list.html", {"cohorts": cohorts, "archived": archived})
+
+
+@manage
+def cohort_create(request):
+    form = forms.CohortForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            cohort = services.cohort_create(actor=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            _apply_form_errors(form, error)
+        else:
+            messages.success(request, f"{cohort.name} is created. Now enrol its hires and assign its coaches.")
+            return redirect("cohorts:dashboard", cohort.pk)
+    return render(request, "cohorts/form.html", {"form": form, "cohort": None}, status=400 if form.errors else 200)
+
+
+@manage
+def cohort_edit(request, cohort_id: int):
+    cohort = _cohort(cohort_id)
+    form = forms.CohortForm(request.POST or None, instance=Cohort.objects.get(pk=cohort.pk))
+    if request.method == "POST" and form.is_valid():
+        changes = {name: form.cleaned_data[name] for name in form.changed_data if name in services.COHORT_FIELDS}
+        try:
+            services.cohort_update(cohort=cohort, actor=request.user, **changes)
+        except ValidationError as error:
+            _apply_form_errors(form, error)
+        else:
+            messages.success(request, "The cohort's settings are saved.")
+            return redirect("cohorts:dashboard", cohort.pk)
+    events = CohortEvent.objects.filter(cohort=cohort).select_related("actor")[:20]
+    context = {"form": form, "cohort": cohort, "events": events, "tab": "settings"}
+    return render(request, "cohorts/form.html", context, status=400 if form.errors else 200)
+
+
+@manage
+@require_POST
+def cohort_archive(request, cohort_id: int):
+    cohort = _cohort(cohort_id)
+    unarchive = request.POST.get("action") == "unarchive"
+    try:
+        if unarchive:
+            services.cohort_unarchive(cohort=cohort, actor=request.user)
+        else:
+            services.cohort_archive(cohort=cohort, actor=request.user)
+    except ValidationError as error:
+        messages.error(request, _errors(error))
+    else:
+        messages.success(request, f"{cohort.name} is {'back from the archive' if unarchive else 'archived'}.")
+    return redirect("cohorts:edit", cohort.pk)
+
+
+@manage
+def cohort_coaches(request, cohort_id: int):
+    cohort = _cohort(cohort_id)
+    form = forms.CoachAssignForm(request.POST or None, cohort=cohort)
+    if request.method == "POST" and form.is_valid():
+        coach = form.cleaned_data["coach"]
+        try:
+            services.cohort_coach_assign(cohort=cohort, coach=coach, actor=request.user)
+        except ValidationError as error:
+            form.add_error("coach", error)
+        else:
+            messages.success(request, f"{coach} now coaches {cohort.name}.")
+            return redirect("cohorts:coaches", cohort.pk)
+    context = {"cohort": cohort, "form": form, "coaches": cohort.coaches.order_by("display_name"), "tab": "coaches"}
+    return render(request, "cohorts/coaches.html", context, status=400 if form.errors else 200)
+
+
+@manage
+@require_POST
+def cohort_coach_remove(request, cohort_id: int, coach_id: int):
+    cohort = _cohort(cohort_id)
+    coach = get_object_or_404(cohort.coaches, pk=coach_id)
+    services.cohort_coach_unassign(cohort=cohort, coach=coach, actor=request.user)
+    messages.success(request, f"{coach} no longer coaches {cohort.name}.")
+    return redirect("cohorts:coaches", cohort.pk)
+
+
+# --- The dashboard and exports ------------------------------------------------------------------------
+
+
+@manage
+def cohort_dashboard(request, cohort_id: int):
+    cohort = _cohort(cohort_id)
+    dashboard = selectors.cohort_dashboard(cohort=cohort)
+    week_labels = [f"Week {number}" for number, _ in dashboard.weeks]
+    criterion_bars = [charts.Bar(title, dashboard.criterion_averages.get(key), "") for key, title in dashboard.criteria]
+    checkpoint_bars = [charts.Bar(label, count) for label, count in dashboard.checkpoint_rows]
+    context = {
+        "cohort": cohort,
+        "dashboard": dashboard,
+        "tab": "dashboard",
+        "week_labels": week_labels,
+        "weeks_chart": charts.weeks_svg(
+            dashboard.week_counts, labels=week_labels, title="Where the hires in training stand, week by week"
+        ),
+        "criteria_chart": charts.bars_svg(criterion_bars, title="Average level per rubric criterion (0–3)", maximum=3),
+        "trend_chart": trend_svg(dashboard.trend, title="The cohort's average level per criterion, by week"),
+        "checkpoint_chart": charts.bars_svg(
+            checkpoint_bars, title="Checkpoint outcomes", maximum=max([b.value for b in checkpoint_bars] + [1])
+        ),
+    }
+    return render(request, "cohorts/dashboard.html", context)
+
+
+def _csv_response(content: str, filename: str) -> HttpResponse:
+    response = HttpResponse(content, content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+@manage
+def cohort_export(request, cohort_id: int, kind: str):
+    if kind not in EXPORTS:
+        raise Http404("No such export.")
+    cohort = _cohort(cohort_id)
+    dashboard = selectors.cohort_dashboard(cohort=cohort)
+    if kind == "progress":
+        content = exports.progress_csv(dashboard)
+    elif kind == "scores":
+        content = exports.scores_csv(dashboard)
+    else:
+        content = exports.checkpoint_csv(dashboard, selectors.checkpoint_outcomes(cohort=cohort))
+    return _csv_response(content, f"{cohort.slug}-{kind}.csv")
+
+
+# --- Hires -------------------------------------------------------------------------------------------------
+
+
+@manage
+def cohort_hires(request, cohort_id: int):
+    cohort = _cohort(cohort_id)
+    enrollments = selectors.cohort_enrollments(cohort=cohort)
+    return render(request, "cohorts/hires.html", {"cohort": cohort, "enrollments": enrollments, "tab": "hires"})
+
+
+@manage
+def hire_add(request, cohort_id: int):
+    cohort = _cohort(cohort_id)
+    form = forms.HireAddForm(request.POST or None, cohort=cohort)
+    if request.method == "POST" and form.is_valid():
+        try:
+            enrollment = services.enrollment_add(cohort=cohort, actor=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            invited = not enrollment.hire.has_usable_password()
+            messages.success(request, f"{enrollment.hire} is enrolled{' and invited' if invited else ''}.")
+            return redirect("cohorts:hires", cohort.pk)
+    context = {"cohort": cohort, "form": form, "tab": "hires"}
+    return render(request, "cohorts/hire_add.html", context, status=400 if form.errors else 200)
+
+
+@manage
+def enrollment_detail(request, cohort_id: int, enrollment_id: int):
+    cohort = _cohort(cohort_id)
+    enrollment = _enrollment(cohort, enrollment_id)
+    context = {
+        "cohort": cohort,
+        "enrollment": enrollment,
+        "events": enrollment.events.select_related("actor"),
+        "move_form": forms.MoveForm(enrollment=enrollment, auto_id="move-%s"),
+        "pause_form": forms.NoteForm(auto_id="pause-%s"),
+        "withdraw_form": forms.NoteForm(auto_id="withdraw-%s"),
+        "extend_form": forms.ExtendForm(auto_id="extend-%s"),
+        "tab": "hires",
+        "running": enrollment.status in (EnrollmentStatus.ACTIVE, EnrollmentStatus.PAUSED),
+    }
+    return render(request, "cohorts/enrollment.html", context)
+
+
+@manage
+@require_POST
+def enrollment_action(request, cohort_id: int, enrollment_id: int, action: str):
+    if action not in ENROLLMENT_ACTIONS:
+        raise Http404("No such action.")
+    cohort = _cohort(cohort_id)
+    enrollment = _enrollment(cohort, enrollment_id)
+    note_form = forms.NoteForm(request.POST)
+    note = note_form.cleaned_data["note"] if note_form.is_valid() else ""
+    hire = enrollment.hire
+    try:
+        if action == "pause":
+            services.enrollment_pause(enrollment=enrollment, actor=request.user, note=note)
+            done = f"{hire} is paused: nothing unlocks or falls overdue until they resume."
+        elif action == "resume":
+            services.enrollment_resume(enrollment=enrollment, actor=request.user, note=note)
+            done = f"{hire} is back in training; their schedule moved by the days paused."
+        elif action == "withdraw":
+            services.enrollment_withdraw(enrollment=enrollment, actor=request.user, note=note)
+            done = f"{hire} is withdrawn. Their record is kept."
+        elif action == "extend":
+            form = forms.ExtendForm(request.POST)
+            if not form.is_valid():
+                raise ValidationError("An extension is from 1 to 60 days.")
+            services.enrollment_extend(enrollment=enrollment, actor=request.user, **form.cleaned_data)
+            done = f"{hire}'s schedule moved by {form.cleaned_data['days']} days."
+        elif action == "invite":
+            services.hire_invite(enrollment=enrollment)
+            done = f"A new invitation is on its way to {hire.email}."
+        else:  # move
+            form = forms.MoveForm(request.POST, enrollment=enrollment)
+            if not form.is_valid():
+                raise ValidationError("Choose a cohort on the same curriculum version.")
+            target = form.cleaned_data["cohort"]
+            services.enrollment_move(enrollment=enrollment, cohort=target, actor=request.user,
+                                     note=form.cleaned_data["note"])  # fmt: skip
+            messages.success(request, f"{hire} moved to {target.name}, with all their work.")
+            return redirect("cohorts:enrollment", target.pk, enrollment.pk)
+    except ValidationError as error:
+        messages.error(request, _errors(error))
+    else:
+        messages.success(request, done)
+    return redirect("cohorts:enrollment", cohort.pk, enrollment.pk)
+
+
+# --- Import -------------------------------------------------------------------------------------------------
+
+
+@manage
+def cohort_import(request, cohort_id: int):
+    cohort = _cohort(cohort_id)
+    form = forms.ImportUploadForm()
+    context = {"cohort": cohort, "tab": "import", "report": None}
+    if request.method == "POST" and "confirmation" in request.POST:
+        try:
+            content, filename = services.enrollment_import_unsign(
+                cohort=cohort, confirmation=request.POST["confirmation"]
+            )
+            batch = services.enrollment_import_confirm(
+                cohort=cohort, content=content, actor=request.user, filename=filename
+            )
+        except ValidationError as error:
+            context["confirm_errors"] = error.messages
+        else:
+            messages.success(
+                request,
+                f"Imported {filename or 'the file'}: {batch.created_count} new hires invited, "
+                f"{batch.enrolled_count} existing accounts enrolled, {batch.skipped_count} already here.",
+            )
+            return redirect("cohorts:dashboard", cohort.pk)
+    elif request.method == "POST":
+        form = forms.ImportUploadForm(request.POST, request.FILES)
+        if form.is_valid():
+            upload = form.cleaned_data["file"]
+            report = services.enrollment_import_preview(cohort=cohort, content=upload.read())
+            context["report"] = report
+            context["filename"] = upload.name
+            if report.ok:
+                context["confirmation"] = services.enrollment_import_confirmation(
+                    cohort=cohort, report=report, filename=upload.name
+                )
+    context["form"] = form
+    context["actions"] = Action
+    status = 400 if form.errors or context.get("confirm_errors") else 200
+    return render(request, "cohorts/import.html", context, status=status)
