@@ -74,7 +74,7 @@ class AttemptPrescore:
         return {"scorer": self.scorer, "levels": self.levels, "percent": self.percent}
 
 
-def _combine(turn_results: list[ScoreResult], criteria: list[Criterion]) -> AttemptPrescore:
+def prescore_combine(turn_results: list[ScoreResult], criteria: list[Criterion]) -> AttemptPrescore:
     levels: dict[str, int | None] = {}
     for criterion in criteria:
         found = [r.level(criterion.key) for r in turn_results if criterion.key in {c.key for c in r.criteria}]
@@ -183,7 +183,7 @@ def attempt_answer(*, attempt: Attempt, answer: str, now: datetime.datetime | No
 
 def _submit(attempt: Attempt, criteria: list[Criterion], now: datetime.datetime) -> Attempt:
     results = [ScoreResult.from_dict(t.prescore) for t in attempt.turns.order_by("number")]
-    prescore = _combine(results, criteria)
+    prescore = prescore_combine(results, criteria)
     attempt.prescore = prescore.as_dict()
     attempt.prescore_percent = prescore.percent
     attempt.submitted_at = now
