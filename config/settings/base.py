@@ -241,6 +241,8 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # One name for a choice set used by several fields (e.g. a decision and its confirmation).
+    "ENUM_NAME_OVERRIDES": {"CheckpointChoiceEnum": "checkpoint.models.Choice"},
 }
 
 # --- Security defaults that hold everywhere ------------------------------------
