@@ -201,7 +201,7 @@ def attempt_answer(request, slug: str, number: int):
     try:
         attempt = services.attempt_answer(attempt=attempt, answer=request.POST.get("answer", ""))
     except ValidationError as error:
-        if error.code != "frozen":
+        if error.code != "frozen" and not attempt.is_frozen:
             # Keep what they typed: the draft survives the round trip.
             services.attempt_draft_save(attempt=attempt, answer=request.POST.get("answer", ""))
         request.session["roleplay_error"] = error.messages[0]

@@ -1,0 +1,394 @@
+"""Who gets what, for every route of the site and the API, discovered from the URL conf.
+
+Every route that `get_resolver()` knows (namespaces included) must have a row in ROUTES
+below, and every row must still match a route: a new page or endpoint fails this test until
+someone decides who may see it. Each row fills the route's parameters with real objects
+belonging to the first cohort's hire (see tests/security/conftest.py) and states the outcome
+for each role, in this order:
+
+    anonymous · hire · other hire (another cohort) · coach of the cohort · coach of another cohort · admin
+
+Outcomes: a status code, `L` (302 to the sign-in page), `A` (302 to the admin's sign-in
+page), alternatives joined by `|`. Every route is requested with GET; rows with a `post`
+line are also POSTed to (an empty form or JSON body) by every role, each inside a
+transaction that is rolled back, so one role's request never changes what the next sees.
+Someone else's objects (any route with a parameter) must never answer 2xx to the other
+hire or the other coach, unless the row is marked public by design (certificate checks).
+
+Not in the matrix, on purpose: the Django admin's generated pages (one per model and
+action) — its index and one model's changelist are checked per role instead, and every
+admin page answers through the same `AdminSitePermissionMixin`; static, media and debug
+routes (served by WhiteNoise or the front proxy, and absent unless DEBUG).
+"""
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import pytest
+from django.db import transaction
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from tests.security.conftest import ROLES, World, invitation_kwargs, password_reset_kwargs
+
+pytestmark = pytest.mark.django_db
+
+# Generated admin pages that are checked; every other "admin:" route is skipped (see above).
+ADMIN_ROUTES_CHECKED = {"admin:index", "admin:courses_cohort_changelist"}
+SKIPPED_PREFIXES = ("static/", "media/", "__debug__/")
+
+
+def discovered_routes(patterns=None, prefix: str = "", namespace: str | None = None):
+    """(route name with namespaces, full pattern, namespace) for every route in the URL conf."""
+    patterns = get_resolver().url_patterns if patterns is None else patterns
+    for entry in patterns:
+        if isinstance(entry, URLResolver):
+            inner = namespace
+            if entry.namespace:
+                inner = f"{namespace}:{entry.namespace}" if namespace else entry.namespace
+            yield from discovered_routes(entry.url_patterns, prefix + str(entry.pattern), inner)
+        elif isinstance(entry, URLPattern):
+            name = f"{namespace}:{entry.name}" if namespace and entry.name else entry.name
+            yield name, prefix + str(entry.pattern), namespace or "", entry.callback
+
+
+def routes_in_scope() -> dict[str, str]:
+    found = {}
+    for name, pattern, namespace, _ in discovered_routes():
+        if pattern.startswith(SKIPPED_PREFIXES):
+            continue
+        if namespace.split(":")[0] == "admin" and name not in ADMIN_ROUTES_CHECKED:
+            continue
+        key = name or pattern  # an unnamed route is listed by its pattern
+        found[key] = pattern
+    return found
+
+
+# --- The table ------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Row:
+    get: str
+    writes: dict[str, str] = field(default_factory=dict)  # method -> outcomes
+    args: dict[str, str] | None = None  # URL parameter -> key of OBJECTS (for the ambiguous ones)
+    api: bool = False
+    public_by_design: bool = False  # answers anyone, whatever the parameters
+    relative: bool = False  # the parameters address the viewer's own things (week 1 is everyone's week 1)
+
+
+def web(get: str, post: str | None = None, **args) -> Row:
+    return Row(get, {"POST": post} if post else {}, args)
+
+
+def api(get: str, post: str | None = None, *, put: str | None = None, patch: str | None = None,
+        delete: str | None = None, **args) -> Row:  # fmt: skip
+    writes = {m: line for m, line in (("POST", post), ("PUT", put), ("PATCH", patch), ("DELETE", delete)) if line}
+    return Row(get, writes, args, api=True)
+
+
+# Common lines, in ROLES order.
+HIRE = "L 200 200 403 403 403"  # a hire's own page
+HIRE_OBJ = "L 200 404 403 403 403"  # a hire's page about one of her objects
+STAFF = "L 403 403 200 200 200"  # coaches and admins, each seeing their own cohorts
+STAFF_OBJ = "L 403 403 200 404 200"  # coaches of that cohort and admins
+SHARED_OBJ = "L 200 404 200 404 200"  # the hire, her coaches, admins
+ADMIN = "L 403 403 403 403 200"
+SIGNED_IN = "L 200 200 200 200 200"
+PUBLIC = "200 200 200 200 200 200"
+API_HIRE = "403 200 200 403 403 403"
+API_HIRE_OBJ = "403 200 404 403 403 403"
+API_STAFF = "403 403 403 200 200 200"
+API_STAFF_OBJ = "403 403 403 200 404 200"
+API_ADMIN = "403 403 403 403 403 200"
+API_SIGNED_IN = "403 200 200 200 200 200"
+
+
+def post_only(line: str) -> str:
+    """GET on a POST-only route: 405, or refused as a POST would be if the refusal comes first."""
+    refusals = {"L", "A", "401", "403", "404", "405"}
+    return " ".join(f"{token}|405" if set(token.split("|")) <= refusals else "405" for token in line.split())
+
+
+ROUTES: dict[str, Row] = {
+    # Sign-in, profile and the landing page
+    "home": web("L 302 302 302 302 302"),
+    "health": web(PUBLIC),
+    "login": web("200 302 302 302 302 302", "200 302 302 302 302 302"),
+    "logout": web("405 405 405 405 405 405", "302 302 302 302 302 302"),
+    "password_change": web(SIGNED_IN, SIGNED_IN),
+    "password_change_done": web(SIGNED_IN),
+    "password_reset": web(PUBLIC, PUBLIC),
+    "password_reset_done": web(PUBLIC),
+    # The hire's own link: whoever holds it is sent on to choose a password. Signing her in
+    # changes her last sign-in time, which (by design) spends the link.
+    "password_reset_confirm": web("302 200|302 302 302 302 302", uidb64="reset", token="reset"),
+    "password_reset_complete": web(PUBLIC),
+    "invitation_confirm": web("302 200|302 302 302 302 302", uidb64="invitation", token="invitation"),
+    "accounts:profile": web(SIGNED_IN, SIGNED_IN),
+    "accounts:avatar_upload": web(post_only("L 400 400 400 400 400"), "L 400 400 400 400 400"),
+    "accounts:avatar_remove": web(post_only("L 302 302 302 302 302"), "L 302 302 302 302 302"),
+    # Training: the hire's pages. Week numbers are the viewer's own weeks, not an object of someone else's.
+    "courses:my_training": web(HIRE),
+    "courses:week": Row(HIRE, relative=True),
+    "courses:check": Row(HIRE, {"POST": "L 400 400 403 403 403"}, relative=True),
+    "courses:check_result": web(HIRE_OBJ, number="check_attempt_number"),
+    "courses:lesson": web(HIRE_OBJ, slug="lesson_slug"),
+    "courses:lesson_completion": web(post_only(HIRE_OBJ), "L 302 404 403 403 403", slug="lesson_slug"),
+    "courses:roleplays": web(HIRE),
+    "courses:scenario": web(HIRE_OBJ, "L 302 404 403 403 403", slug="scenario_slug"),
+    "courses:attempt": web("L 302 404 403 403 403", slug="scenario_slug", number="attempt_number"),
+    "courses:attempt_answer": web(
+        post_only(HIRE_OBJ), "L 302 404 403 403 403", slug="scenario_slug", number="attempt_number"
+    ),
+    "courses:attempt_draft": web(
+        post_only(HIRE_OBJ), "L 409 404 403 403 403", slug="scenario_slug", number="attempt_number"
+    ),
+    "courses:attempt_result": web(HIRE_OBJ, slug="scenario_slug", number="attempt_number"),
+    # Coaching
+    "coaching:queue": web(STAFF),
+    "coaching:grade_next": web("L 403 403 302 302 302"),
+    "coaching:overview": web(STAFF),
+    "coaching:grade": web(STAFF_OBJ, "L 403 403 400 404 400"),
+    "coaching:release_claim": web(post_only(STAFF_OBJ), "L 403 403 302 404 302"),
+    "coaching:hire_timeline": web(STAFF_OBJ),
+    "coaching:call_review_new": web(STAFF_OBJ, "L 403 403 400 404 400"),
+    "coaching:call_review": web(SHARED_OBJ),
+    # The recording and the hire's feedback actions answer 404 to anyone who may not know they exist.
+    "coaching:recording": web("404 200 404 200 404 200"),
+    "coaching:dispute_resolve": web(post_only(STAFF_OBJ), "L 403 403 302 404 302"),
+    "coaching:my_feedback": web(HIRE),
+    "coaching:acknowledge": web(post_only("404 200 404 404 404 404"), "404 302 404 404 404 404"),
+    "coaching:reply": web(post_only("404 200 404 200 404 200"), "404 302 404 302 404 302"),
+    "coaching:dispute": web(post_only("404 200 404 404 404 404"), "404 302 404 404 404 404"),
+    # Notifications
+    "notifications:list": web(SIGNED_IN),
+    "notifications:open": web(post_only("L 302 404 404 404 404"), "L 302 404 404 404 404"),
+    "notifications:read_all": web(post_only(SIGNED_IN), "L 302 302 302 302 302"),
+    "notifications:preferences": web(SIGNED_IN, SIGNED_IN),
+    # The commitment checkpoint
+    "checkpoint:mine": web(HIRE, HIRE),
+    "checkpoint:confirm": web("L 302 302 403 403 403", "L 302 302 403 403 403"),
+    "checkpoint:cohorts": web(STAFF),
+    "checkpoint:cohort": web("L 403 403 200 403 200"),
+    "checkpoint:offer_text": web(ADMIN, ADMIN),
+    "checkpoint:payroll_cohort": web(ADMIN),
+    "checkpoint:payroll": web(ADMIN),
+    "checkpoint:record": web(post_only(ADMIN), "L 403 403 403 403 302"),
+    "checkpoint:offer_override": web(post_only(ADMIN), "L 403 403 403 403 302"),
+    "checkpoint:annul": web(post_only(ADMIN), "L 403 403 403 403 302"),
+    # Anyone may check a certificate's code: that is what it is for.
+    "checkpoint:certificate": Row(PUBLIC, public_by_design=True),
+    "checkpoint:certificate_image": Row(PUBLIC, public_by_design=True),
+    # Cohort management (admins)
+    "cohorts:list": web(ADMIN),
+    "cohorts:create": web(ADMIN, ADMIN),
+    "cohorts:dashboard": web(ADMIN),
+    "cohorts:edit": web(ADMIN, ADMIN),
+    "cohorts:archive": web(post_only(ADMIN), "L 403 403 403 403 302"),
+    "cohorts:coaches": web(ADMIN, ADMIN),
+    "cohorts:coach_remove": web(post_only(ADMIN), "L 403 403 403 403 302"),
+    "cohorts:hires": web(ADMIN),
+    "cohorts:hire_add": web(ADMIN, ADMIN),
+    "cohorts:enrollment": web(ADMIN),
+    "cohorts:enrollment_action": web(post_only(ADMIN), "L 403 403 403 403 302"),
+    "cohorts:import": web(ADMIN, "L 403 403 403 403 400"),
+    "cohorts:export": web(ADMIN),
+    # The Django admin (see the module docstring)
+    "admin:index": web("A A A A A 200"),
+    "admin:courses_cohort_changelist": web("A A A A A 200"),
+    # API: accounts
+    "api-me": api(API_SIGNED_IN, patch=API_SIGNED_IN),
+    "api-token": api("405 405 405 405 405 405", "400 400 400 400 400 400"),
+    # API: training
+    "api-progress": api(API_HIRE),
+    "api-week": Row(API_HIRE, args={"number": "week_number"}, api=True, relative=True),
+    "api-lesson": api(API_HIRE_OBJ, pk="lesson"),
+    "api-lesson-completion": api(post_only(API_HIRE_OBJ), put=API_HIRE_OBJ, delete=API_HIRE_OBJ, pk="lesson"),
+    "api-check": api(API_HIRE_OBJ, pk="check"),
+    "api-check-attempts": api(post_only(API_HIRE_OBJ), "403 400 404 403 403 403", pk="check"),
+    "api-roleplays": api(API_HIRE),
+    "api-roleplay": api(API_HIRE_OBJ, pk="scenario"),
+    "api-roleplay-attempts": api(post_only(API_HIRE_OBJ), "403 201 404 403 403 403", pk="scenario"),
+    "api-attempt": api(API_HIRE_OBJ, pk="attempt"),
+    "api-attempt-draft": api(post_only(API_HIRE_OBJ), put="403 400 404 403 403 403", pk="attempt"),
+    "api-attempt-answers": api(post_only(API_HIRE_OBJ), "403 400 404 403 403 403", pk="attempt"),
+    # API: coaching
+    "api-queue": api(API_STAFF),
+    "api-grading": api(API_STAFF_OBJ, pk="attempt"),
+    "api-grade": api(post_only(API_STAFF_OBJ), "403 403 403 400 404 400", pk="attempt"),
+    "api-return": api(post_only(API_STAFF_OBJ), "403 403 403 400 404 400", pk="attempt"),
+    "api-comments": api(post_only(API_STAFF_OBJ), "403 403 403 400 404 400", pk="attempt"),
+    "api-call-reviews": api(API_STAFF_OBJ, "403 403 403 400 404 400"),
+    "api-hire-feedback": api(API_STAFF_OBJ),
+    "api-dispute-resolve": api(post_only(API_STAFF_OBJ), "403 403 403 400 404 400", pk="dispute"),
+    "api-my-feedback": api(API_HIRE),
+    "api-acknowledge": api(post_only(API_HIRE_OBJ), API_HIRE_OBJ, pk="feedback"),
+    "api-reply": api(post_only("403 200 404 200 404 200"), "403 400 404 400 404 400", pk="feedback"),
+    "api-dispute": api(post_only(API_HIRE_OBJ), "403 400 404 403 403 403", pk="feedback"),
+    # API: notifications
+    "api-notifications": api(API_SIGNED_IN),
+    "api-notification-read": api(post_only("403 200 404 404 404 404"), "403 200 404 404 404 404", pk="notification"),
+    "api-notifications-read-all": api(post_only(API_SIGNED_IN), API_SIGNED_IN),
+    "api-notification-preferences": api(API_SIGNED_IN, put="403 400 400 400 400 400"),
+    # API: the checkpoint (the other hire has no checkpoint of her own yet)
+    "api-my-checkpoint": api(API_HIRE),
+    "api-checkpoint-decide": api(post_only(API_HIRE), "403 400 404 403 403 403"),
+    "api-cohort-checkpoints": api(API_ADMIN),  # admins only here, though coaches may follow it on the web
+    "api-checkpoint-record": api(post_only(API_ADMIN), "403 403 403 403 403 400", pk="checkpoint"),
+    "api-checkpoint-offer": api(post_only(API_ADMIN), "403 403 403 403 403 400", pk="checkpoint"),
+    "api-checkpoint-annul": api(post_only(API_ADMIN), "403 403 403 403 403 400", pk="decision"),
+    "api-checkpoint-payroll": api(API_ADMIN),
+    # API: cohort management
+    "api-cohort-list": api(API_ADMIN, "403 403 403 403 403 400"),
+    "api-cohort": api(API_ADMIN, patch=API_ADMIN, pk="cohort"),
+    "api-cohort-archive": api(
+        post_only(API_ADMIN), "403 403 403 403 403 400", delete="403 403 403 403 403 400", pk="cohort"
+    ),
+    "api-cohort-coaches": api(post_only(API_ADMIN), "403 403 403 403 403 400", pk="cohort"),
+    "api-cohort-coach": api(post_only(API_ADMIN), delete="403 403 403 403 403 204", pk="cohort"),
+    "api-cohort-enrollments": api(API_ADMIN, "403 403 403 403 403 400", pk="cohort"),
+    "api-cohort-import-preview": api(post_only(API_ADMIN), "403 403 403 403 403 415", pk="cohort"),
+    "api-cohort-import": api(post_only(API_ADMIN), "403 403 403 403 403 400", pk="cohort"),
+    "api-cohort-dashboard": api(API_ADMIN, pk="cohort"),
+    "api-enrollment": api(API_ADMIN, pk="enrollment"),
+    "api-enrollment-move": api(post_only(API_ADMIN), "403 403 403 403 403 400", pk="enrollment"),
+    "api-enrollment-pause": api(post_only(API_ADMIN), API_ADMIN, pk="enrollment"),
+    "api-enrollment-resume": api(post_only(API_ADMIN), "403 403 403 403 403 400", pk="enrollment"),
+    "api-enrollment-withdraw": api(post_only(API_ADMIN), API_ADMIN, pk="enrollment"),
+    "api-enrollment-invitation": api(post_only(API_ADMIN), "403 403 403 403 403 400", pk="enrollment"),
+    # API schema and docs: public, like the code that serves them
+    "api-schema": web(PUBLIC),
+    "api-docs": web(PUBLIC),
+    "api-redoc": web(PUBLIC),
+}
+
+# URL parameters: by name where the name says what it is, by row (`args`) where it does not.
+OBJECTS: dict[str, Callable[[World], object]] = {
+    "week_number": lambda w: 1,
+    "attempt_id": lambda w: w.attempt.pk,
+    "enrollment_id": lambda w: w.enrollment.pk,
+    "review_id": lambda w: w.call_review.pk,
+    "dispute_id": lambda w: w.dispute.pk,
+    "feedback_id": lambda w: w.feedback.pk,
+    "notification_id": lambda w: w.notification.pk,
+    "checkpoint_id": lambda w: w.checkpoint.pk,
+    "cohort_id": lambda w: w.cohort.pk,
+    "decision_id": lambda w: w.decision.pk,
+    "coach_id": lambda w: w.coach.pk,
+    "code": lambda w: w.certificate.code,
+    "action": lambda w: "pause",
+    "kind": lambda w: "progress",
+    "lesson_slug": lambda w: w.lesson.slug,
+    "scenario_slug": lambda w: w.scenario.slug,
+    "check_attempt_number": lambda w: w.check_attempt.number,
+    "attempt_number": lambda w: w.attempt.number,
+    "lesson": lambda w: w.lesson.pk,
+    "check": lambda w: w.check.pk,
+    "scenario": lambda w: w.scenario.pk,
+    "attempt": lambda w: w.attempt.pk,
+    "dispute": lambda w: w.dispute.pk,
+    "feedback": lambda w: w.feedback.pk,
+    "notification": lambda w: w.notification.pk,
+    "checkpoint": lambda w: w.checkpoint.pk,
+    "decision": lambda w: w.decision.pk,
+    "cohort": lambda w: w.cohort.pk,
+    "enrollment": lambda w: w.enrollment.pk,
+    "reset": lambda w: password_reset_kwargs(w.hire),
+    "invitation": lambda w: invitation_kwargs(w.hire),
+}
+
+PARAMETER = re.compile(r"<(?:\w+:)?(\w+)>")
+
+
+def url_for(name: str, pattern: str, row: Row, world: World) -> str:
+    kwargs = {}
+    for parameter in PARAMETER.findall(pattern):
+        key = (row.args or {}).get(parameter, parameter)
+        assert key in OBJECTS, f"{name}: no object for the URL parameter <{parameter}>; add it to OBJECTS or args"
+        value = OBJECTS[key](world)
+        kwargs[parameter] = value[parameter] if isinstance(value, dict) else value
+    assert not PARAMETER.search(pattern) or kwargs
+    return reverse(name, kwargs=kwargs) if name in ROUTE_NAMES else "/" + pattern
+
+
+def parse(line: str) -> dict[str, set[str]]:
+    tokens = line.split()
+    assert len(tokens) == len(ROLES), f"{line!r}: one outcome per role, in the order {ROLES}"
+    return {role: set(token.split("|")) for role, token in zip(ROLES, tokens, strict=True)}
+
+
+def outcome(response) -> str:
+    if response.status_code == 302:
+        location = response["Location"]
+        if location.startswith(reverse("login") + "?"):
+            return "L"
+        if location.startswith(reverse("admin:login") + "?"):
+            return "A"
+    return str(response.status_code)
+
+
+ROUTE_NAMES = {name for name, *_ in discovered_routes() if name}
+
+
+# --- The tests -----------------------------------------------------------------------------------------
+
+
+def test_every_route_is_in_the_matrix_and_every_row_is_a_route():
+    found = routes_in_scope()
+    missing = sorted(set(found) - set(ROUTES))
+    stale = sorted(set(ROUTES) - set(found))
+    assert not missing, f"routes with no row in the access matrix (decide who may use them): {missing}"
+    assert not stale, f"rows in the access matrix that match no route any more: {stale}"
+
+
+def test_every_write_method_of_an_api_view_is_in_the_matrix():
+    """An API view's POST/PUT/PATCH/DELETE handlers each need a line: a new handler is a new door."""
+    unchecked = []
+    for name, _, _, callback in discovered_routes():
+        view_class = getattr(callback, "cls", None)
+        if name not in ROUTES or view_class is None:
+            continue
+        for method in ("post", "put", "patch", "delete"):
+            if hasattr(view_class, method) and method.upper() not in ROUTES[name].writes:
+                unchecked.append(f"{name} {method.upper()}")
+    assert not unchecked, f"API write methods with no line in the access matrix: {unchecked}"
+
+
+def test_the_matrix_never_expects_someone_elses_object_to_be_shown():
+    found = routes_in_scope()
+    for name, row in ROUTES.items():
+        if row.public_by_design or row.relative or not PARAMETER.search(found.get(name, "")):
+            continue
+        for line in (row.get, *row.writes.values()):
+            expected = parse(line)
+            for role in ("other_hire", "other_coach"):
+                assert not any(s.startswith("2") for s in expected[role]), f"{name}: {role} must not get a 2xx"
+
+
+def request_as(world: World, role: str, method: str, url: str, api: bool):
+    """One request by a freshly signed-in client, rolled back afterwards (sessions included)."""
+    with transaction.atomic():
+        client = world.client(role)
+        if method == "GET":
+            response = client.get(url)
+        elif api:
+            response = client.generic(method, url, "{}", content_type="application/json")
+        else:
+            response = client.post(url, {})
+        transaction.set_rollback(True)
+    return response
+
+
+def test_access_matrix(world):
+    found = routes_in_scope()
+    mismatches = []
+    for name, pattern in sorted(found.items()):
+        row = ROUTES[name]
+        url = url_for(name, pattern, row, world)
+        for method, line in (("GET", row.get), *row.writes.items()):
+            for role, allowed in parse(line).items():
+                got = outcome(request_as(world, role, method, url, row.api))
+                if got not in allowed:
+                    mismatches.append(f"{method} {url} as {role}: got {got}, expected {'|'.join(sorted(allowed))}")
+    assert not mismatches, "\n" + "\n".join(mismatches)
