@@ -20,8 +20,12 @@ GOOD = [
 
 
 def _counts():
-    return User.objects.count(), Enrollment.objects.count(), EnrollmentEvent.objects.count(), \
-        EnrollmentImport.objects.count()  # fmt: skip
+    return (
+        User.objects.count(),
+        Enrollment.objects.count(),
+        EnrollmentEvent.objects.count(),
+        EnrollmentImport.objects.count(),
+    )
 
 
 def test_the_dry_run_reports_each_kind_of_bad_row_with_its_line_and_writes_nothing(new_cohort, coach, hire):
@@ -111,8 +115,9 @@ def test_a_confirmed_import_creates_enrols_invites_and_audits(
     content = csv_bytes(*GOOD, f"returning@academy.test,Rita R,UTC,3000,{coach.email}")
 
     with django_capture_on_commit_callbacks(execute=True):
-        batch = services.enrollment_import_confirm(cohort=new_cohort, content=content, actor=training_admin,
-                                                   filename="march.csv")  # fmt: skip
+        batch = services.enrollment_import_confirm(
+            cohort=new_cohort, content=content, actor=training_admin, filename="march.csv"
+        )
     assert (batch.created_count, batch.enrolled_count, batch.skipped_count) == (2, 1, 0)
     ana = User.objects.get(email="ana.new@academy.test")
     assert ana.role == Role.HIRE and ana.time_zone == "America/Los_Angeles" and not ana.has_usable_password()
@@ -141,8 +146,9 @@ def test_re_importing_the_same_file_creates_nobody_twice(
     assert callbacks == []  # nobody is invited twice
 
 
-def test_an_import_that_fails_midway_leaves_nothing_behind(new_cohort, training_admin, monkeypatch,
-                                                           django_capture_on_commit_callbacks):  # fmt: skip
+def test_an_import_that_fails_midway_leaves_nothing_behind(
+    new_cohort, training_admin, monkeypatch, django_capture_on_commit_callbacks
+):
     from courses import services as course_services
 
     real = course_services.enrollment_create
