@@ -5,6 +5,7 @@ Idempotent: everything is looked up by a natural key and created only when missi
 
 import datetime
 from dataclasses import dataclass, field
+from decimal import Decimal
 from pathlib import Path
 
 from django.conf import settings
@@ -62,6 +63,7 @@ HIRES = [
     DemoHire("hire.lena@academy.example", "Lena Fischer", days_behind=1, extension_days=10),
 ]
 DEMO_COHORT_AGE_DAYS = 32  # the cohort is in week 5: nesting, and the first graded role-plays
+DEMO_BASE_SALARY = Decimal("3100.00")
 
 
 @dataclass
@@ -144,6 +146,11 @@ def _submit_first_graded(enrollment: Enrollment, now: datetime.datetime) -> None
         return
 
 
+def _salary(demo_hire: DemoHire) -> Decimal:
+    """A plausible monthly salary, different for each hire (the checkpoint's offer is a multiple of it)."""
+    return DEMO_BASE_SALARY + 75 * (HIRES.index(demo_hire) % 5)
+
+
 @transaction.atomic
 def demo_load(*, now: datetime.datetime | None = None) -> DemoResult:
     now = now or timezone.now()
@@ -169,7 +176,7 @@ def demo_load(*, now: datetime.datetime | None = None) -> DemoResult:
         if Enrollment.objects.filter(cohort=cohort, hire=hire).exists():
             continue
         enrollment = course_services.enrollment_create(
-            cohort=cohort, hire=hire, extension_days=demo_hire.extension_days
+            cohort=cohort, hire=hire, extension_days=demo_hire.extension_days, monthly_salary=_salary(demo_hire)
         )
         _seed_progress(enrollment, demo_hire, now)
         if demo_hire.days_behind <= GRADED_WITHIN_DAYS_BEHIND:
