@@ -14,6 +14,7 @@ from checkpoint import access, selectors, services
 from checkpoint.exports import payroll_csv
 from checkpoint.models import Choice, Decision
 from common.api import call_service
+from common.numbers import number_or_none
 
 HirePermission = permissions.api_permission(permissions.can_take_training)
 AdminPermission = permissions.api_permission(permissions.can_manage_cohorts)
@@ -208,7 +209,8 @@ class PayrollExportView(APIView):
     )
     def get(self, request):
         value = request.query_params.get("cohort", "")
-        cohort = access.access_cohort(request.user, int(value)) if value.isdigit() else None
+        number = number_or_none(value)
+        cohort = access.access_cohort(request.user, number) if number is not None else None
         response = HttpResponse(payroll_csv(selectors.payroll_rows(cohort=cohort)), content_type="text/csv")
         response["Content-Disposition"] = 'attachment; filename="payroll.csv"'
         return response

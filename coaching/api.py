@@ -1,7 +1,7 @@
 """Coaching API: validate, call one service, serialize. The same access rules as the web."""
 
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, status
 from rest_framework.exceptions import NotFound
 from rest_framework.pagination import PageNumberPagination
@@ -15,6 +15,7 @@ from coaching.access import access_coachable_enrollment, access_dispute, access_
 from coaching.models import CallReview, Channel, Dispute, Feedback
 from coaching.uploads import parse_timestamp
 from common.api import call_service
+from common.numbers import number_or_none
 from courses import selectors as course_selectors
 
 CoachPermission = permissions.api_permission(permissions.can_grade)
@@ -31,7 +32,20 @@ class QueueItemSerializer(serializers.Serializer):
     number = serializers.IntegerField()
     submitted_at = serializers.DateTimeField()
     grading_due_at = serializers.DateTimeField()
-    prescore_percent = serializers.IntegerField()
+    prescore_percent = serializers.IntegerField(allow_null=True)
+
+
+class QueuePageSerializer(serializers.Serializer):
+    count = serializers.IntegerField()
+    next = serializers.URLField(allow_null=True)
+    previous = serializers.URLField(allow_null=True)
+    overdue = serializers.IntegerField(
+        help_text="Attempts in the whole queue (not just this page) past their grading target."
+    )
+    results = QueueItemSerializer(many=True)
+
+
+QUEUE_FILTERS = ("cohort", "week", "scenario", "hire")
 
 
 class QueueView(APIView):
@@ -39,11 +53,17 @@ class QueueView(APIView):
 
     permission_classes = [CoachPermission]
 
-    @extend_schema(responses=QueueItemSerializer(many=True))
+    @extend_schema(
+        responses=QueuePageSerializer,
+        parameters=[
+            *(OpenApiParameter(name, int, description=f"Only this {name} (id or number)") for name in QUEUE_FILTERS),
+            OpenApiParameter("page", int),
+        ],
+    )
     def get(self, request):
         def number(name):
             value = request.query_params.get(name, "")
-            return int(value) if value.isdigit() else None
+            return number_or_none(value)
 
         filters = selectors.QueueFilters(
             cohort=number("cohort"), week=number("week"), scenario=number("scenario"), hire=number("hire")
@@ -266,9 +286,9 @@ class CallReviewsView(APIView):
 
 class FeedbackSerializer(serializers.ModelSerializer):
     coach = serializers.CharField(source="coach.display_name")
-    scenario = serializers.CharField(source="grade.attempt.scenario.title", default=None)
+    scenario = serializers.CharField(source="grade.attempt.scenario.title", default=None, allow_null=True)
     grade = GradeSerializer(allow_null=True)
-    call_review = serializers.PrimaryKeyRelatedField(read_only=True)
+    call_review = serializers.PrimaryKeyRelatedField(read_only=True, allow_null=True)
     replies = serializers.SerializerMethodField()
 
     class Meta:

@@ -22,6 +22,7 @@ from coaching.access import (
 from coaching.charts import trend_svg
 from coaching.forms import CallReviewForm
 from coaching.models import AttemptClaim
+from common.numbers import number_or_none
 from courses import selectors as course_selectors
 
 QUEUE_PAGE_SIZE = 50
@@ -30,7 +31,7 @@ QUEUE_PAGE_SIZE = 50
 def _filters(request) -> selectors.QueueFilters:
     def number(name):
         value = request.GET.get(name, "")
-        return int(value) if value.isdigit() else None
+        return number_or_none(value)
 
     return selectors.QueueFilters(
         cohort=number("cohort"), week=number("week"), scenario=number("scenario"), hire=number("hire")
@@ -66,9 +67,7 @@ def queue(request):
 def grade_next(request):
     filters = _filters(request)
     skip = request.GET.get("after")
-    attempt = selectors.next_to_grade(
-        user=request.user, filters=filters, skip=int(skip) if skip and skip.isdigit() else None
-    )
+    attempt = selectors.next_to_grade(user=request.user, filters=filters, skip=number_or_none(skip))
     if attempt is None:
         messages.success(request, "Nothing else is waiting. The queue is clear.")
         return redirect(f"{reverse('coaching:queue')}{_query(filters)}")
@@ -273,7 +272,7 @@ def dispute_resolve(request, dispute_id: int):
             coach=request.user,
             accept=accept,
             answer=request.POST.get("answer", ""),
-            new_level=int(new_level) if new_level and new_level.isdigit() else None,
+            new_level=number_or_none(new_level),
         )
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))

@@ -120,6 +120,8 @@ def build_world() -> World:
         duration_seconds=600, reason="Narrow shoes for a wedding", levels=ALL_LEVELS, strengths="Warm opening.",
         transcript="Customer: Hi", recording=wav_upload(), notes=[(133, "lovely connection over the dog")],
     )  # fmt: skip
+    # A second role-play waits in the coaches' queue.
+    submit_attempt(enrollment, scenario_with_turns(cohort.curriculum, slug="waiting-call", mode="graded"))
     notification = Notification.objects.filter(recipient=hire).order_by("pk").first()
 
     checkpoint_services.checkpoints_open_due()
