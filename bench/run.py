@@ -1,16 +1,24 @@
-"""Serve the site with gunicorn under production settings and measure pages under load.
+"""The product's benchmark: the scale data (`generate_scale_data`) on PostgreSQL, served by
+gunicorn under production settings, every key page measured against the floor.
 
-Every page is reported next to the "floor": /health/, the full middleware stack and one
-query. A page's median divided by the floor's is the figure to watch as the product grows.
+The floor is /health/: the full middleware stack and one query. Each page is measured
+interleaved with the floor (every client alternates floor and page), so a noisy moment
+slows both and the ratio stays honest. Queries per page are counted once in-process.
+Then a fixed arrival rate (default 50 requests/s for 60 s, a mix of every page) reports
+errors and latency under load. Writes benchmarks/report.json and benchmarks/report.md.
 
-    make bench                               # SQLite under var/bench/
-    BENCH_DATABASE_URL=postgres://... make bench
+    make bench                                       # 10,000 hires on the local PostgreSQL
+    BENCH_ARGS="--hires 2000 --reuse" make bench     # smaller, or keep the last data
+    BENCH_DATABASE_URL=sqlite:///var/bench/bench.sqlite3 make bench
 """
 
 import argparse
+import datetime
 import http.client
 import json
 import os
+import platform
+import re
 import secrets
 import socket
 import statistics
@@ -18,34 +26,108 @@ import subprocess
 import sys
 import threading
 import time
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
 PROJECT = Path(__file__).resolve().parents[1]
 WORK = PROJECT / "var" / "bench"
+REPORTS = PROJECT / "benchmarks"
+DEFAULT_DATABASE = "postgres://postgres@127.0.0.1:5432/loyalty_bench"
+TARGET_RATIO = 3.0
+TARGET_P99_MS = 250.0
 
 
 @dataclass(frozen=True)
 class Page:
     name: str
-    path: str
+    path: str  # formatted with the ids the preparation found
     role: str | None  # whose session is sent; None for anonymous
 
 
+FLOOR = Page("floor (/health/)", "/health/", None)
 PAGES = [
-    Page("floor (/health/)", "/health/", None),
     Page("hire: dashboard", "/training/", "hire"),
-    Page("hire: lesson page", "/training/weeks/1/w1-welcome-to-the-team/", "hire"),
-    Page("hire: week page", "/training/weeks/2/", "hire"),
-    Page("api: training progress", "/api/v1/training/progress/", "hire"),
+    Page("hire: lesson", "{lesson}", "hire"),
     Page("hire: role-play conversation", "{conversation}", "hire"),
-    Page("hire: role-play list", "/training/roleplays/", "hire"),
-    Page("coach: queue (1,000 waiting)", "/coaching/queue/", "coach"),
-    Page("coach: grading screen", "/coaching/attempts/{oldest_attempt}/grade/", "coach"),
     Page("hire: my feedback", "/training/feedback/", "hire"),
+    Page("coach: queue", "/coaching/queue/", "coach"),
+    Page("coach: grading screen", "/coaching/attempts/{oldest_attempt}/grade/", "coach"),
+    Page("coach: hire timeline", "/coaching/hires/{timeline}/", "coach"),
+    Page("admin: cohort dashboard", "/cohorts/{cohort}/", "admin"),
     Page("admin: cohorts", "/cohorts/", "admin"),
-    Page("api: /api/v1/me/", "/api/v1/me/", "hire"),
+    Page("admin: checkpoint overview", "/checkpoint/cohorts/{checkpoint_cohort}/", "admin"),
+    Page("api: training progress", "/api/v1/training/progress/", "hire"),
+    Page("api: notifications", "/api/v1/notifications/", "hire"),
+    Page("api: my feedback", "/api/v1/training/feedback/", "hire"),
+    Page("api: coaching queue", "/api/v1/coaching/queue/", "coach"),
+    Page("api: cohorts", "/api/v1/cohorts/", "admin"),
+    Page("api: cohort dashboard", "/api/v1/cohorts/{cohort}/dashboard/", "admin"),
 ]
+
+PREPARE_SCRIPT = r"""
+import datetime, json
+from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+from django.contrib.sessions.backends.db import SessionStore
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+from accounts.models import User
+from courses import services as course_services
+from courses.models import Attempt, Cohort, Enrollment, Lesson, Scenario
+from courses.pacing import schedule_for
+
+now = timezone.now()
+ids = {}
+# A hire four weeks in, with a role-play in progress.
+def scale_cohorts(days_in):
+    before = (now - datetime.timedelta(days=days_in)).date()
+    return Cohort.objects.filter(slug__startswith="scale-", start_date__lte=before).order_by("-start_date")
+cohort = scale_cohorts(23).first()
+enrollment = Enrollment.objects.filter(cohort=cohort).order_by("pk").first()
+hire = enrollment.hire
+lesson = Lesson.objects.filter(curriculum=cohort.curriculum, week__number=2).order_by("position").first()
+ids["lesson"] = f"/training/weeks/2/{lesson.slug}/"
+practice = Scenario.objects.filter(curriculum=cohort.curriculum, week__number__lte=3, mode="practice")
+scenario = practice.order_by("week__number").first()
+attempt = Attempt.objects.filter(enrollment=enrollment, state="in_progress").first()
+if attempt is None:
+    attempt, _ = course_services.attempt_start(enrollment=enrollment, scenario=scenario)
+ids["conversation"] = f"/training/roleplays/{attempt.scenario.slug}/attempts/{attempt.number}/"
+# The coach with the longest queue, their oldest waiting attempt, a hire of theirs with feedback.
+waiting = Attempt.objects.filter(state="awaiting_coach").select_related("enrollment__cohort")
+waiting = waiting.order_by("submitted_at").first()
+coach = waiting.enrollment.cohort.coaches.first()
+ids["oldest_attempt"] = waiting.pk
+with_feedback = Enrollment.objects.filter(cohort__coaches=coach, feedback__isnull=False).order_by("pk")
+ids["timeline"] = with_feedback.values_list("pk", flat=True).first()
+ids["cohort"] = cohort.pk
+ids["checkpoint_cohort"] = scale_cohorts(44).values_list("pk", flat=True).first()
+admin = User.objects.get(email="admin0@scale.academy.test")
+people = {"hire": hire, "coach": coach, "admin": admin}
+sessions = {}
+for role, user in people.items():
+    session = SessionStore()
+    session[SESSION_KEY] = str(user.pk)
+    session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+    session[HASH_SESSION_KEY] = user.get_session_auth_hash()
+    session.create()
+    sessions[role] = session.session_key
+queries = {}
+for name, path, role in PAGES:
+    client = Client()
+    if role:
+        client.force_login(people[role])
+    path = path.format(**ids)
+    client.get(path, secure=True)  # warm
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(path, secure=True)
+    queries[name] = {"queries": len(captured), "status": response.status_code}
+print(json.dumps({"ids": ids, "sessions": sessions, "queries": queries,
+                  "hires": Enrollment.objects.filter(cohort__slug__startswith="scale-").count(),
+                  "database": connection.vendor, "server_version": getattr(connection, "pg_version", None)}))
+"""
 
 
 def _free_port() -> int:
@@ -54,18 +136,30 @@ def _free_port() -> int:
         return sock.getsockname()[1]
 
 
-def _environment() -> dict[str, str]:
+def _postgres_reachable(url: str) -> bool:
+    match = re.match(r"postgres(?:ql)?://[^@]*@(?P<host>[^:/]+):?(?P<port>\d*)/", url)
+    if not match:
+        return False
+    try:
+        socket.create_connection((match["host"], int(match["port"] or 5432)), timeout=2).close()
+        return True
+    except OSError:
+        return False
+
+
+def _environment(database_url: str) -> dict[str, str]:
     WORK.mkdir(parents=True, exist_ok=True)
     env = dict(os.environ)
     env.update(
         DJANGO_SETTINGS_MODULE="config.settings.production",
         SECRET_KEY=env.get("SECRET_KEY") or secrets.token_urlsafe(50),
-        ALLOWED_HOSTS="127.0.0.1,localhost",
-        DATABASE_URL=env.get("BENCH_DATABASE_URL", f"sqlite:///{WORK / 'bench.sqlite3'}"),
+        ALLOWED_HOSTS="127.0.0.1,localhost,testserver",
+        DATABASE_URL=database_url,
         CELERY_BROKER_URL="memory://",
         STATIC_ROOT=str(WORK / "static"),
         LOG_LEVEL="WARNING",
-        API_USER_THROTTLE="1000000/hour",
+        API_USER_THROTTLE="100000000/hour",
+        PYTHONPATH=str(PROJECT),
     )
     return env
 
@@ -76,59 +170,40 @@ def _manage(env: dict[str, str], *args: str) -> str:
     ).stdout
 
 
-SESSION_SCRIPT = """
-from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
-from django.contrib.sessions.backends.db import SessionStore
-from accounts.models import User
-import json
-people = {"hire": "hire.ana@academy.example", "coach": "coach.maya@academy.example", "admin": "admin@academy.example"}
-keys = {}
-for role, email in people.items():
-    user = User.objects.get(email=email)
-    session = SessionStore()
-    session[SESSION_KEY] = str(user.pk)
-    session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
-    session[HASH_SESSION_KEY] = user.get_session_auth_hash()
-    session.create()
-    keys[role] = session.session_key
-# A thousand submitted role-plays waiting for a coach, made in bulk.
-import datetime
-from django.utils import timezone
-from courses.models import Attempt, AttemptTurn, Enrollment, Scenario
-scenario = Scenario.objects.filter(mode="graded").order_by("week__number", "position").first()
-enrollments = list(Enrollment.objects.filter(cohort__slug="demo-cohort"))
-now = timezone.now()
-if Attempt.objects.filter(state="awaiting_coach").count() < 1000:
-    start = (Attempt.objects.order_by("-number").values_list("number", flat=True).first() or 0) + 100
-    attempts = Attempt.objects.bulk_create(
-        Attempt(enrollment=enrollments[n % len(enrollments)], scenario=scenario, number=start + n,
-                rubric_version=scenario.rubric.current_version, state="awaiting_coach", started_at=now,
-                submitted_at=now - datetime.timedelta(minutes=n), grading_due_at=now + datetime.timedelta(hours=20),
-                prescore_percent=55, prescore={"scorer": "bench", "levels": {}, "percent": 55})
-        for n in range(1000)
-    )
-    AttemptTurn.objects.bulk_create(
-        AttemptTurn(attempt=a, number=t, variant="neutral", customer_text="Hello, I need help with my order.",
-                    answer="I'm on it: let me look at your order right now.", shown_at=now, answered_at=now,
-                    seconds_spent=40)
-        for a in attempts for t in (1, 2, 3)
-    )
-in_progress = Attempt.objects.filter(state="in_progress", enrollment__hire__email=people["hire"]).select_related(
-    "scenario").first()
-keys["conversation"] = f"/training/roleplays/{in_progress.scenario.slug}/attempts/{in_progress.number}/"
-keys["oldest_attempt"] = Attempt.objects.filter(state="awaiting_coach").order_by("submitted_at").values_list(
-    "id", flat=True).first()
-print(json.dumps(keys))
-"""
+def _recreate_database(url: str) -> None:
+    if url.startswith("sqlite"):
+        Path(url.removeprefix("sqlite:///")).unlink(missing_ok=True)
+        return
+    import psycopg
+
+    match = re.match(r"postgres(?:ql)?://(?P<auth>[^@]+)@(?P<host>[^:/]+):?(?P<port>\d*)/(?P<name>\w+)$", url)
+    admin = f"postgresql://{match['auth']}@{match['host']}:{match['port'] or 5432}/postgres"
+    with psycopg.connect(admin, autocommit=True) as connection:
+        connection.execute(f'DROP DATABASE IF EXISTS "{match["name"]}" WITH (FORCE)')
+        connection.execute(f'CREATE DATABASE "{match["name"]}"')
 
 
-def _prepare(env: dict[str, str]) -> dict[str, str]:
+def _prepare(env: dict[str, str], hires: int, reuse: bool) -> dict:
+    if not reuse:
+        _recreate_database(env["DATABASE_URL"])
     _manage(env, "migrate", "--noinput")
     _manage(env, "collectstatic", "--noinput", "--clear")
-    _manage(env, "load_curriculum", "courses/data/default_curriculum.yaml")
-    _manage(env, "load_demo")
-    output = _manage(env, "shell", "--no-imports", "-c", SESSION_SCRIPT)
-    return json.loads(output.strip().splitlines()[-1])
+    if not reuse:
+        started = time.perf_counter()
+        print(f"Generating {hires:,} hires ...", flush=True)
+        _manage(env, "generate_scale_data", "--hires", str(hires))
+        print(f"  done in {time.perf_counter() - started:.0f} s", flush=True)
+    _manage(
+        env,
+        "shell",
+        "--no-imports",
+        "-c",
+        "from django.db import connection; "
+        "connection.vendor == 'postgresql' and connection.cursor().execute('VACUUM ANALYZE')",
+    )
+    pages = [(page.name, page.path, page.role) for page in PAGES]
+    script = f"PAGES = {pages!r}\n" + PREPARE_SCRIPT
+    return json.loads(_manage(env, "shell", "--no-imports", "-c", script).strip().splitlines()[-1])
 
 
 def _request(port: int, path: str, session_key: str | None) -> tuple[float, int]:
@@ -142,57 +217,159 @@ def _request(port: int, path: str, session_key: str | None) -> tuple[float, int]
         response = connection.getresponse()
         response.read()
         status = response.status
+    except OSError:
+        status = 0
     finally:
         connection.close()
     return time.perf_counter() - started, status
 
 
-def _measure(port: int, page: Page, session_key: str | None, requests: int, concurrency: int) -> dict:
-    for _ in range(min(50, requests)):
-        _request(port, page.path, session_key)  # warm caches and connections
-    latencies: list[float] = []
-    failures: list[int] = []
+def _percentile(values: list[float], fraction: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(len(ordered) * fraction))]
+
+
+def _interleaved(port: int, path: str, session: str | None, requests: int, concurrency: int) -> dict:
+    """`requests` page requests and as many floor requests, alternating, from `concurrency` clients."""
+    for _ in range(20):  # warm the workers' caches and connections
+        _request(port, path, session)
+        _request(port, FLOOR.path, None)
+    page_times: list[float] = []
+    floor_times: list[float] = []
+    errors: list[int] = []
     lock = threading.Lock()
-    per_thread = requests // concurrency
 
-    def worker():
-        for _ in range(per_thread):
-            elapsed, status = _request(port, page.path, session_key)
+    def client():
+        for _ in range(requests // concurrency):
+            floor_elapsed, floor_status = _request(port, FLOOR.path, None)
+            elapsed, status = _request(port, path, session)
             with lock:
-                latencies.append(elapsed)
-                if status != 200:
-                    failures.append(status)
+                floor_times.append(floor_elapsed)
+                page_times.append(elapsed)
+                errors.extend(s for s in (status, floor_status) if s != 200)
 
-    threads = [threading.Thread(target=worker) for _ in range(concurrency)]
-    started = time.perf_counter()
+    threads = [threading.Thread(target=client) for _ in range(concurrency)]
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join()
-    wall = time.perf_counter() - started
-    latencies.sort()
+    page_median = statistics.median(page_times) * 1000
+    floor_median = statistics.median(floor_times) * 1000
     return {
-        "page": page.name,
-        "path": page.path,
-        "requests": len(latencies),
-        "non_200": len(failures),
-        "median_ms": statistics.median(latencies) * 1000,
-        "p99_ms": latencies[max(0, int(len(latencies) * 0.99) - 1)] * 1000,
-        "requests_per_s": len(latencies) / wall,
+        "requests": len(page_times),
+        "median_ms": round(page_median, 2),
+        "p99_ms": round(_percentile(page_times, 0.99) * 1000, 2),
+        "floor_median_ms": round(floor_median, 2),
+        "floor_p99_ms": round(_percentile(floor_times, 0.99) * 1000, 2),
+        "ratio_to_floor": round(page_median / floor_median, 2),
+        "errors": len(errors),
     }
+
+
+def _arrival_rate(port: int, targets: list[tuple[str, str | None]], rate: float, duration: float) -> dict:
+    """Open loop: a request every 1/rate seconds whatever the answers, round-robin over pages."""
+    latencies: list[float] = []
+    errors: list[int] = []
+    lock = threading.Lock()
+
+    def one(path, session):
+        elapsed, status = _request(port, path, session)
+        with lock:
+            latencies.append(elapsed)
+            if status != 200:
+                errors.append(status)
+
+    total = int(rate * duration)
+    started = time.perf_counter()
+    with ThreadPoolExecutor(max_workers=128) as pool:
+        for n in range(total):
+            delay = started + n / rate - time.perf_counter()
+            if delay > 0:
+                time.sleep(delay)
+            pool.submit(one, *targets[n % len(targets)])
+    wall = time.perf_counter() - started
+    return {
+        "rate_per_s": rate,
+        "duration_s": duration,
+        "requests": len(latencies),
+        "achieved_per_s": round(total / wall, 1),
+        "errors": len(errors),
+        "median_ms": round(statistics.median(latencies) * 1000, 2),
+        "p99_ms": round(_percentile(latencies, 0.99) * 1000, 2),
+        "max_ms": round(max(latencies) * 1000, 2),
+    }
+
+
+def _proc_field(path: str, name: str) -> str:
+    try:
+        text = Path(path).read_text()
+    except OSError:
+        return ""
+    return next((line.split(":", 1)[1].strip() for line in text.splitlines() if line.startswith(name)), "")
+
+
+def _machine() -> dict:
+    cpu = _proc_field("/proc/cpuinfo", "model name") or "unknown"
+    kib = _proc_field("/proc/meminfo", "MemTotal").split()
+    memory_gib = round(int(kib[0]) / 1024 / 1024, 1) if kib else 0.0
+    return {
+        "cpu": cpu,
+        "cores": os.cpu_count(),
+        "memory_gib": memory_gib,
+        "python": platform.python_version(),
+        "os": platform.platform(),
+    }
+
+
+def _markdown(report: dict) -> str:
+    machine = report["machine"]
+    lines = [
+        f"Measured {report['date']} on {machine['cores']} cores ({machine['cpu']}), {machine['memory_gib']} GiB, "
+        f"Python {machine['python']}; {report['database']} with {report['hires']:,} hires of scale data; gunicorn "
+        f"{report['gunicorn_workers']} workers, production settings; {report['concurrency']} loopback clients, "
+        f"each page interleaved with the floor.",
+        "",
+        "| page | median ms | p99 ms | × floor | queries | within 3× | p99 < 250 ms |",
+        "|---|---:|---:|---:|---:|:-:|:-:|",
+    ]
+    for row in report["pages"]:
+        lines.append(
+            f"| {row['page']} | {row['median_ms']:.1f} | {row['p99_ms']:.1f} | {row['ratio_to_floor']:.1f} | "
+            f"{row['queries']} | {'yes' if row['ratio_to_floor'] <= TARGET_RATIO else '**no**'} | "
+            f"{'yes' if row['p99_ms'] < TARGET_P99_MS else '**no**'} |"
+        )
+    floors = [row["floor_median_ms"] for row in report["pages"]]
+    lines += ["", f"Floor (/health/) median across the run: {statistics.median(floors):.1f} ms."]
+    load = report["arrival_rate"]
+    lines += [
+        "",
+        f"Fixed arrival rate: {load['rate_per_s']:.0f} requests/s for {load['duration_s']:.0f} s over every page "
+        f"({load['requests']:,} requests, {load['achieved_per_s']} /s achieved): {load['errors']} errors, median "
+        f"{load['median_ms']:.1f} ms, p99 {load['p99_ms']:.1f} ms, max {load['max_ms']:.1f} ms.",
+    ]
+    return "\n".join(lines) + "\n"
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--requests", type=int, default=1000, help="measured requests per page")
-    parser.add_argument("--concurrency", type=int, default=4, help="client threads")
-    parser.add_argument("--workers", type=int, default=2, help="gunicorn worker processes")
+    parser.add_argument("--hires", type=int, default=10_000, help="scale data size")
+    parser.add_argument("--reuse", action="store_true", help="keep the database from the last run")
+    parser.add_argument("--requests", type=int, default=400, help="measured requests per page")
+    parser.add_argument("--concurrency", type=int, default=2, help="client threads for the interleaved runs")
+    parser.add_argument("--workers", type=int, default=4, help="gunicorn worker processes")
+    parser.add_argument("--rate", type=float, default=50.0, help="arrival rate, requests per second")
+    parser.add_argument("--duration", type=float, default=60.0, help="arrival-rate run, seconds")
     parser.add_argument("--pages", nargs="*", help="only pages whose name contains one of these words")
     args = parser.parse_args()
 
-    env = _environment()
-    print(f"Preparing {env['DATABASE_URL']} ...", flush=True)
-    sessions = _prepare(env)
+    database_url = os.environ.get("BENCH_DATABASE_URL", DEFAULT_DATABASE)
+    if database_url.startswith("postgres") and not _postgres_reachable(database_url):
+        print(f"PostgreSQL at {database_url} is not reachable: using SQLite instead.")
+        database_url = f"sqlite:///{WORK / 'bench.sqlite3'}"
+    env = _environment(database_url)
+    print(f"Preparing {database_url} ...", flush=True)
+    prepared = _prepare(env, args.hires, args.reuse)
+    ids, sessions, queries = prepared["ids"], prepared["sessions"], prepared["queries"]
     port = _free_port()
     server = subprocess.Popen(
         [
@@ -212,56 +389,52 @@ def main() -> int:
     )
     try:
         deadline = time.monotonic() + 30
-        while True:
-            try:
-                if _request(port, "/health/", None)[1] == 200:
-                    break
-            except OSError:
-                pass
+        while _request(port, FLOOR.path, None)[1] != 200:
             if time.monotonic() > deadline or server.poll() is not None:
                 print(server.stderr.read().decode() if server.poll() is not None else "gunicorn did not answer")
                 return 1
             time.sleep(0.2)
-
-        pages = [p for p in PAGES if not args.pages or any(w in p.name for w in args.pages) or p.role is None]
-        print(
-            f"gunicorn, {args.workers} workers, production settings; {args.requests} requests per page, "
-            f"{args.concurrency} concurrent clients on loopback\n"
-        )
-        print(f"{'page':<28}{'median ms':>10}{'p99 ms':>10}{'req/s':>9}{'x floor':>9}{'non-200':>9}")
-        results = []
-        floor = None
+        pages = [p for p in PAGES if not args.pages or any(word in p.name for word in args.pages)]
+        print(f"\n{'page':<32}{'median':>9}{'p99':>9}{'floor':>8}{'× floor':>9}{'queries':>9}{'errors':>8}")
+        rows = []
         for page in pages:
-            page = Page(page.name, page.path.format(**sessions), page.role)
-            result = _measure(port, page, sessions.get(page.role or ""), args.requests, args.concurrency)
-            floor = floor or result["median_ms"]
-            result["ratio_to_floor"] = result["median_ms"] / floor
-            results.append(result)
+            path = page.path.format(**ids)
+            row = {
+                "page": page.name,
+                "path": path,
+                "queries": queries[page.name]["queries"],
+                **_interleaved(port, path, sessions.get(page.role or ""), args.requests, args.concurrency),
+            }
+            rows.append(row)
             print(
-                f"{result['page']:<28}{result['median_ms']:>10.2f}{result['p99_ms']:>10.2f}"
-                f"{result['requests_per_s']:>9.0f}{result['ratio_to_floor']:>9.2f}{result['non_200']:>9}",
+                f"{row['page']:<32}{row['median_ms']:>9.1f}{row['p99_ms']:>9.1f}{row['floor_median_ms']:>8.1f}"
+                f"{row['ratio_to_floor']:>9.1f}{row['queries']:>9}{row['errors']:>8}",
                 flush=True,
             )
-        scorer = json.loads(
-            _manage(
-                {**env, "DJANGO_SETTINGS_MODULE": "config.settings.production"},
-                "shell",
-                "--no-imports",
-                "-c",
-                "import json; from bench.scorer import measure; print(json.dumps(measure(3.0)))",
-            ).splitlines()[-1]
-        )
-        print(
-            f"\nScorer (one core, single thread): {scorer['answers_per_second']:.0f} answers/s "
-            f"({scorer['answers']} answers in {scorer['seconds']} s)"
-        )
-        results.append({"page": "scorer", **scorer})
-        (WORK / "results.json").write_text(json.dumps(results, indent=2))
-        print(f"\nSaved to {WORK / 'results.json'}")
-        return 1 if any(r.get("non_200") for r in results) else 0
+        targets = [(page.path.format(**ids), sessions.get(page.role or "")) for page in pages] + [(FLOOR.path, None)]
+        print(f"\nArrival rate {args.rate:.0f}/s for {args.duration:.0f} s ...", flush=True)
+        load = _arrival_rate(port, targets, args.rate, args.duration)
+        print(json.dumps(load))
     finally:
         server.terminate()
-        server.wait(timeout=10)
+        server.wait(timeout=20)
+    report = {
+        "date": datetime.date.today().isoformat(),
+        "machine": _machine(),
+        "database": prepared["database"],
+        "hires": prepared["hires"],
+        "gunicorn_workers": args.workers,
+        "concurrency": args.concurrency,
+        "targets": {"ratio_to_floor": TARGET_RATIO, "p99_ms": TARGET_P99_MS},
+        "pages": rows,
+        "arrival_rate": load,
+    }
+    REPORTS.mkdir(exist_ok=True)
+    (REPORTS / "report.json").write_text(json.dumps(report, indent=2) + "\n")
+    (REPORTS / "report.md").write_text(_markdown(report))
+    print(f"\nWrote {REPORTS / 'report.json'} and {REPORTS / 'report.md'}")
+    errors = load["errors"] + sum(row["errors"] for row in rows)
+    return 1 if errors else 0
 
 
 if __name__ == "__main__":

@@ -6,6 +6,8 @@ what is timed is the sweep and the delivery path, not a mail server.
 """
 
 import argparse
+import datetime
+import json
 import os
 import secrets
 import time
@@ -15,13 +17,23 @@ PROJECT = Path(__file__).resolve().parents[1]
 WORK = PROJECT / "var" / "bench"
 
 
+def _database_url() -> str:
+    from bench.run import DEFAULT_DATABASE, _postgres_reachable
+
+    url = os.environ.get("BENCH_DATABASE_URL", DEFAULT_DATABASE)
+    if url.startswith("postgres") and not _postgres_reachable(url):
+        print(f"PostgreSQL at {url} is not reachable: using SQLite instead.")
+        return f"sqlite:///{WORK / 'sweep.sqlite3'}"
+    return url
+
+
 def _configure() -> None:
     WORK.mkdir(parents=True, exist_ok=True)
     os.environ.update(
         DJANGO_SETTINGS_MODULE="config.settings.production",
         SECRET_KEY=os.environ.get("SECRET_KEY") or secrets.token_urlsafe(50),
         ALLOWED_HOSTS="127.0.0.1",
-        DATABASE_URL=os.environ.get("BENCH_DATABASE_URL", f"sqlite:///{WORK / 'sweep.sqlite3'}"),
+        DATABASE_URL=_database_url(),
         CELERY_BROKER_URL="memory://",
         EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend",
         LOG_LEVEL="WARNING",
@@ -107,6 +119,18 @@ def main() -> None:
         f"Email deliveries through one worker: {len(ids):,} in {delivery_seconds:.1f} s "
         f"({len(ids) / delivery_seconds:,.0f} per second)"
     )
+    from django.db import connection
+
+    from bench.run import REPORTS, _machine
+
+    REPORTS.mkdir(exist_ok=True)
+    (REPORTS / "sweep.json").write_text(json.dumps({
+        "date": datetime.date.today().isoformat(), "machine": _machine(), "database": connection.vendor,
+        "enrollments": result.enrollments, "batch_size": args.batch_size, "reminders_written": result.created,
+        "sweep_seconds": round(sweep_seconds, 1), "enrollments_per_s": round(result.enrollments / sweep_seconds),
+        "target_seconds_for_100000": 60, "email_deliveries": len(ids),
+        "deliveries_per_s": round(len(ids) / delivery_seconds, 1),
+    }, indent=2) + "\n")  # fmt: skip
 
 
 if __name__ == "__main__":
