@@ -55,6 +55,7 @@ PAGES = [
     Page("coach: grading screen", "/coaching/attempts/{oldest_attempt}/grade/", "coach"),
     Page("coach: hire timeline", "/coaching/hires/{timeline}/", "coach"),
     Page("admin: cohort dashboard", "/cohorts/{cohort}/", "admin"),
+    Page("admin: cohort dashboard, 500 hires", "/cohorts/{cohort_500}/", "admin"),
     Page("admin: cohorts", "/cohorts/", "admin"),
     Page("admin: checkpoint overview", "/checkpoint/cohorts/{checkpoint_cohort}/", "admin"),
     Page("api: training progress", "/api/v1/training/progress/", "hire"),
@@ -63,6 +64,7 @@ PAGES = [
     Page("api: coaching queue", "/api/v1/coaching/queue/", "coach"),
     Page("api: cohorts", "/api/v1/cohorts/", "admin"),
     Page("api: cohort dashboard", "/api/v1/cohorts/{cohort}/dashboard/", "admin"),
+    Page("api: cohort dashboard, 500 hires", "/api/v1/cohorts/{cohort_500}/dashboard/", "admin"),
 ]
 
 PREPARE_SCRIPT = r"""
@@ -103,6 +105,8 @@ ids["oldest_attempt"] = waiting.pk
 with_feedback = Enrollment.objects.filter(cohort__coaches=coach, feedback__isnull=False).order_by("pk")
 ids["timeline"] = with_feedback.values_list("pk", flat=True).first()
 ids["cohort"] = cohort.pk
+from bench.big_cohort import big_cohort_ensure
+ids["cohort_500"] = big_cohort_ensure(template=cohort).pk  # the same stage, 500 hires
 ids["checkpoint_cohort"] = scale_cohorts(44).values_list("pk", flat=True).first()
 admin = User.objects.get(email="admin0@scale.academy.test")
 people = {"hire": hire, "coach": coach, "admin": admin}

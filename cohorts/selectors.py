@@ -88,6 +88,26 @@ class Cell:
     def label(self) -> str:
         return CELL_LABELS[self.state]
 
+    @property
+    def count(self) -> str:
+        return f"{self.done}/{self.total}"
+
+
+ARROWS = {"rising": ("↑", "trend-up"), "falling": ("↓", "trend-down"), "steady": ("→", "")}
+
+
+@dataclass(frozen=True)
+class ScoreCell:
+    text: str
+    direction: str
+    arrow: str
+    css: str
+
+    @classmethod
+    def of(cls, value: float | None, direction: str) -> "ScoreCell":
+        arrow, css = ARROWS.get(direction, ("", ""))
+        return cls("—" if value is None else f"{value:.1f}", direction, arrow, css)
+
 
 @dataclass
 class HireStanding:
@@ -114,9 +134,10 @@ class HireStanding:
         return self.enrollment.hire
 
     @property
-    def score_cells(self) -> list[tuple[float | None, str]]:
-        """Average and trend per criterion, in the dashboard's criterion order."""
-        return [(self.averages.get(key), self.directions.get(key, "no data")) for key in self.averages]
+    def score_cells(self) -> list["ScoreCell"]:
+        """Average and trend per criterion, in the dashboard's criterion order, then overall."""
+        cells = [ScoreCell.of(self.averages.get(key), self.directions.get(key, "no data")) for key in self.averages]
+        return [*cells, ScoreCell.of(self.average, self.direction)]
 
     @property
     def percent(self) -> int:
@@ -163,6 +184,10 @@ class Dashboard:
     def at_risk(self) -> list[HireStanding]:
         flagged = [h for h in self.hires if h.reasons]
         return sorted(flagged, key=lambda h: (-len(h.reasons), -h.overdue, h.hire.display_name))
+
+    @property
+    def scored_hires(self) -> int:
+        return sum(1 for h in self.hires if h.scored)
 
     @property
     def running(self) -> list[HireStanding]:
@@ -240,11 +265,11 @@ def cohort_dashboard(*, cohort: Cohort, now: datetime.datetime | None = None) ->
         if when is not None and (enrollment_id not in last_active or when > last_active[enrollment_id]):
             last_active[enrollment_id] = when
 
-    for enrollment_id, lesson_id, completed_at in LessonCompletion.objects.filter(in_cohort).values_list(
-        "enrollment_id", "lesson_id", "completed_at"
-    ):
+    completions = LessonCompletion.objects.filter(in_cohort)
+    for enrollment_id, lesson_id in completions.values_list("enrollment_id", "lesson_id"):
         done.add((enrollment_id, "lesson", lesson_id))
-        active(enrollment_id, completed_at)
+    for row in completions.values("enrollment_id").annotate(last=Max("completed_at")):
+        active(row["enrollment_id"], row["last"])
     for row in (
         CheckAttempt.objects.filter(in_cohort)
         .values("enrollment_id", "knowledge_check_id")
@@ -381,14 +406,19 @@ def _scores(standing: HireStanding, series: list[tuple[datetime.datetime, dict]]
     for key in keys:
         levels = [levels[key] for _, levels in series if key in levels]
         standing.averages[key] = _mean(levels)
-        standing.directions[key] = trend_direction(levels)
+        standing.directions[key] = _direction(levels)
     per_entry = [sum(levels.values()) / len(levels) for _, levels in series]
     standing.average = _mean([level for _, levels in series for level in levels.values()])
-    standing.direction = trend_direction(per_entry)
+    standing.direction = _direction(per_entry)
     if per_entry:
         window = max(1, min(2, len(per_entry) // 2))
         standing.first_scores = _mean(per_entry[:window])
         standing.latest_scores = _mean(per_entry[-window:])
+
+
+def _direction(levels: list[float]) -> str:
+    """A trend needs two scores at least; one score is just that."""
+    return trend_direction(levels) if len(levels) > 1 else ("one score" if levels else "no data")
 
 
 def _risk_reasons(standing: HireStanding, schedule: Schedule, now: datetime.datetime) -> list[str]:
