@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from accounts import services as account_services
 from accounts.models import Role, User
+from checkpoint import services as checkpoint_services
 from courses import selectors as course_selectors
 from courses import services as course_services
 from courses.curriculum_loader import curriculum_load
@@ -148,7 +149,7 @@ def _submit_first_graded(enrollment: Enrollment, now: datetime.datetime) -> None
 
 def _salary(demo_hire: DemoHire) -> Decimal:
     """A plausible monthly salary, different for each hire (the checkpoint's offer is a multiple of it)."""
-    return DEMO_BASE_SALARY + 75 * (HIRES.index(demo_hire) % 5)
+    return DEMO_BASE_SALARY + 75 * (sum(map(ord, demo_hire.email)) % 5)
 
 
 @transaction.atomic
@@ -189,4 +190,41 @@ def demo_load(*, now: datetime.datetime | None = None) -> DemoResult:
         if demo_hire.status == EnrollmentStatus.PAUSED:
             course_services.enrollment_pause(enrollment=enrollment, actor=None, note="Family leave", now=now)
         result.created.append(f"enrollment {demo_hire.email}")
+    _graduating_cohort(curriculum, coaches[1], now, result)
     return result
+
+
+GRADUATING_COHORT_SLUG = "demo-graduating"
+# A cohort just past week six: two hires still deciding, one committed, one took the offer.
+GRADUATING = [
+    (DemoHire("hire.mia@academy.example", "Mia Johansson", days_behind=0), None),
+    (DemoHire("hire.noah@academy.example", "Noah Brooks", days_behind=0), None),
+    (DemoHire("hire.olivia@academy.example", "Olivia Reyes", days_behind=0), "commit"),
+    (DemoHire("hire.pablo@academy.example", "Pablo Ruiz", days_behind=0), "offer"),
+]
+
+
+def _graduating_cohort(curriculum: Curriculum, coach: User, now: datetime.datetime, result: DemoResult) -> None:
+    if Cohort.objects.filter(slug=GRADUATING_COHORT_SLUG).exists():
+        for demo_hire, _ in GRADUATING:
+            _person_get_or_create(DemoPerson(demo_hire.email, demo_hire.display_name, Role.HIRE), result)
+        return
+    cohort = course_services.cohort_create(
+        name="Graduating cohort", slug=GRADUATING_COHORT_SLUG, curriculum=curriculum, coaches=[coach],
+        start_date=timezone.localdate(now) - datetime.timedelta(days=43), time_zone="America/Los_Angeles",
+    )  # fmt: skip
+    result.created.append(f"cohort {cohort.name}")
+    enrollments = []
+    for demo_hire, choice in GRADUATING:
+        hire = _person_get_or_create(DemoPerson(demo_hire.email, demo_hire.display_name, Role.HIRE), result)
+        enrollment = course_services.enrollment_create(cohort=cohort, hire=hire, monthly_salary=_salary(demo_hire))
+        enrollments.append((enrollment, choice))
+    checkpoint_services.checkpoints_open_due(now=now)
+    for enrollment, choice in enrollments:
+        if choice:
+            enrollment.refresh_from_db()
+            checkpoint_services.checkpoint_decide(
+                hire=enrollment.hire, checkpoint_id=enrollment.checkpoint.pk, choice=choice, confirm=choice,
+                offer_text_version=1, reflection="Six weeks that showed me what WOW means.", now=now,
+            )  # fmt: skip
+    result.created.append("checkpoint decisions")

@@ -2,6 +2,7 @@ import pytest
 from django.core.management import call_command
 
 from accounts.models import Role, User
+from checkpoint.selectors import checkpoint_outcome_counts
 from courses.models import Cohort, Enrollment
 from demo.services import DEMO_PASSWORD
 
@@ -22,9 +23,22 @@ def test_load_demo_twice_creates_nothing_twice(capsys):
     assert counts == _counts()
     assert User.objects.filter(role=Role.ADMIN).count() == 1
     assert User.objects.filter(role=Role.COACH).count() == 2
-    assert Enrollment.objects.count() == 12
+    assert Enrollment.objects.count() == 12 + 4  # the running cohort and the graduating one
     assert "nothing created" in second
     for output in (first, second):
         assert DEMO_PASSWORD in output and "admin@academy.example" in output
     assert User.objects.get(email="hire.ana@academy.example").check_password(DEMO_PASSWORD)
-    assert set(Cohort.objects.get().coaches.values_list("role", flat=True)) == {Role.COACH}
+    assert set(Cohort.objects.get(slug="demo-cohort").coaches.values_list("role", flat=True)) == {Role.COACH}
+
+
+def test_the_graduating_cohort_shows_every_checkpoint_outcome():
+    call_command("load_demo")
+    counts = checkpoint_outcome_counts(cohort_ids=[Cohort.objects.get(slug="demo-graduating").pk])
+    assert next(iter(counts.values())) == {
+        "not_open": 0,
+        "open": 2,
+        "escalated": 0,
+        "committed": 1,
+        "took_offer": 1,
+        "closed": 0,
+    }
