@@ -1,9 +1,11 @@
 """A hire plays a three-turn role-play, submits, and sees the breakdown with highlighted phrases."""
 
 import datetime
+import re
 
 import pytest
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from courses.curriculum_loader import curriculum_load
 from courses.models import Attempt, AttemptState
@@ -47,7 +49,8 @@ def test_a_hire_plays_a_role_play_and_sees_highlights(page, sign_in, screenshot,
         assert customer_lines.count() == turn  # each customer turn appears as the hire answers
         page.get_by_label("Your answer to Denise Howard").fill(answer)
         if turn == 2:
-            page.wait_for_function("document.getElementById('draft-status').textContent.startsWith('Draft saved')")
+            # A locator, not a page-evaluated string: the Content Security Policy forbids eval.
+            expect(page.locator("#draft-status")).to_have_text(re.compile(r"^Draft saved"))
             screenshot("hire-roleplay-conversation")
         page.get_by_role("button", name="Send and submit" if turn == 3 else "Send").click()
         page.wait_for_load_state()

@@ -111,3 +111,11 @@ def test_the_api_answers_every_generated_request_without_server_errors_or_schema
     assert fuzzed >= 50, f"only {fuzzed} API operations found in the schema"
     distinct = {failure.split("\n")[0]: failure for failure in failures}  # one example per kind of failure
     assert not failures, f"{len(failures)} failures, {len(distinct)} distinct:\n" + "\n".join(distinct.values())
+
+
+def test_the_schema_generates_without_warnings_and_validates(tmp_path):
+    from django.core.management import call_command
+
+    target = tmp_path / "schema.yaml"
+    call_command("spectacular", "--validate", "--fail-on-warn", "--file", str(target))
+    assert "/api/v1/coaching/queue/" in target.read_text()
