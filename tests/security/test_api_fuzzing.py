@@ -15,8 +15,9 @@ import re
 
 import pytest
 import schemathesis
+from django.core import signals
 from django.core.wsgi import get_wsgi_application
-from django.db import transaction
+from django.db import close_old_connections, transaction
 from django.urls import resolve
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
@@ -98,7 +99,20 @@ def fuzz_operation(operation, world, tokens: dict[str, str]) -> list[str]:
     return failures
 
 
-def test_the_api_answers_every_generated_request_without_server_errors_or_schema_violations(world):
+@pytest.fixture
+def connection_kept_across_requests():
+    """As Django's test client does: the WSGI handler must not close the database connection
+    at the end of each request, or the test's transaction (and its data) would go with it."""
+    signals.request_started.disconnect(close_old_connections)
+    signals.request_finished.disconnect(close_old_connections)
+    yield
+    signals.request_started.connect(close_old_connections)
+    signals.request_finished.connect(close_old_connections)
+
+
+def test_the_api_answers_every_generated_request_without_server_errors_or_schema_violations(
+    world, connection_kept_across_requests
+):
     tokens = {role: Token.objects.create(user=world.user(role)).key for role in FUZZ_ROLES}
     schema = schemathesis.openapi.from_wsgi("/api/schema/", get_wsgi_application())
     failures, fuzzed = [], 0
