@@ -18,6 +18,7 @@ from common.numbers import number_or_none
 
 HirePermission = permissions.api_permission(permissions.can_take_training)
 AdminPermission = permissions.api_permission(permissions.can_manage_cohorts)
+FollowPermission = permissions.api_permission(permissions.can_follow_cohorts)
 CONFLICTS = ("already_decided", "already_annulled", "deadline_passed", "closed", "offer_text_changed")
 
 
@@ -124,9 +125,9 @@ class CohortCheckpointsSerializer(serializers.Serializer):
 
 
 class CohortCheckpointsView(APIView):
-    """Admins: a cohort's checkpoints, with the outcome counts."""
+    """A cohort's checkpoints, with the outcome counts: admins, and the cohort's own coaches."""
 
-    permission_classes = [AdminPermission]
+    permission_classes = [FollowPermission]
 
     @extend_schema(responses=CohortCheckpointsSerializer)
     def get(self, request, cohort_id: int):

@@ -97,6 +97,7 @@ def test_coaches_follow_only_their_cohorts_read_only(open_checkpoint, coach_clie
         == 403
     )
     assert coach_client.get(f"/checkpoint/cohorts/{cohort.pk}/payroll.csv").status_code == 403
+    assert coach_client.get(f"/api/v1/checkpoints/cohorts/{cohort.pk}/").json()["counts"]["open"] == 1
     other_coach = client_for(CoachFactory())
     assert other_coach.get(f"/checkpoint/cohorts/{cohort.pk}/").status_code == 403
     assert other_coach.get(f"/api/v1/checkpoints/cohorts/{cohort.pk}/").status_code == 403

@@ -234,7 +234,7 @@ ROUTES: dict[str, Row] = {
     # API: the checkpoint (the other hire has no checkpoint of her own yet)
     "api-my-checkpoint": api(API_HIRE),
     "api-checkpoint-decide": api(post_only(API_HIRE), "403 400 404 403 403 403"),
-    "api-cohort-checkpoints": api(API_ADMIN),  # admins only here, though coaches may follow it on the web
+    "api-cohort-checkpoints": api("403 403 403 200 403 200"),  # as on the web: the cohort's coaches follow it
     "api-checkpoint-record": api(post_only(API_ADMIN), "403 403 403 403 403 400", pk="checkpoint"),
     "api-checkpoint-offer": api(post_only(API_ADMIN), "403 403 403 403 403 400", pk="checkpoint"),
     "api-checkpoint-annul": api(post_only(API_ADMIN), "403 403 403 403 403 400", pk="decision"),
