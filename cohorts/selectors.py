@@ -270,25 +270,18 @@ def cohort_dashboard(*, cohort: Cohort, now: datetime.datetime | None = None) ->
         done.add((enrollment_id, "lesson", lesson_id))
     for row in completions.values("enrollment_id").annotate(last=Max("completed_at")):
         active(row["enrollment_id"], row["last"])
-    for row in (
-        CheckAttempt.objects.filter(in_cohort)
-        .values("enrollment_id", "knowledge_check_id")
-        .annotate(passes=Count("id", filter=Q(passed=True)), last=Max("submitted_at"))
-    ):
-        if row["passes"]:
-            done.add((row["enrollment_id"], "check", row["knowledge_check_id"]))
+    # What is done, per item; when each hire was last active, per hire (far fewer timestamps to read).
+    checks = CheckAttempt.objects.filter(in_cohort)
+    for enrollment_id, check_id in checks.filter(passed=True).values_list("enrollment_id", "knowledge_check_id"):
+        done.add((enrollment_id, "check", check_id))
+    for row in checks.values("enrollment_id").annotate(last=Max("submitted_at")):
         active(row["enrollment_id"], row["last"])
-    for row in (
-        Attempt.objects.filter(in_cohort)
-        .values("enrollment_id", "scenario_id")
-        .annotate(
-            submitted=Count("id", filter=~Q(state=AttemptState.IN_PROGRESS)),
-            started=Max("started_at"),
-            last=Max("submitted_at"),
-        )
+    attempts = Attempt.objects.filter(in_cohort)
+    for enrollment_id, scenario_id in attempts.exclude(state=AttemptState.IN_PROGRESS).values_list(
+        "enrollment_id", "scenario_id"
     ):
-        if row["submitted"]:
-            done.add((row["enrollment_id"], "roleplay", row["scenario_id"]))
+        done.add((enrollment_id, "roleplay", scenario_id))
+    for row in attempts.values("enrollment_id").annotate(started=Max("started_at"), last=Max("submitted_at")):
         active(row["enrollment_id"], row["started"])
         active(row["enrollment_id"], row["last"])
 

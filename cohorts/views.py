@@ -8,7 +8,7 @@ from django.views.decorators.http import require_POST
 
 from accounts import permissions
 from coaching.charts import trend_svg
-from cohorts import charts, exports, forms, selectors, services
+from cohorts import charts, exports, forms, rendering, selectors, services
 from cohorts.imports import Action
 from cohorts.models import CohortEvent
 from courses.models import Cohort, Enrollment, EnrollmentStatus
@@ -139,6 +139,8 @@ def cohort_dashboard(request, cohort_id: int):
         "dashboard": dashboard,
         "tab": "dashboard",
         "week_labels": week_labels,
+        "progress_rows": rendering.progress_rows(cohort, dashboard.hires),
+        "score_rows": rendering.score_rows(dashboard.hires),
         "weeks_chart": charts.weeks_svg(
             dashboard.week_counts, labels=week_labels, title="Where the hires in training stand, week by week"
         ),
