@@ -110,11 +110,8 @@ class CohortAdmin(course_admin.CohortAdmin):
                    "title": f"Import hires into {cohort.name}", "report": None}  # fmt: skip
         if request.method == "POST" and "confirmation" in request.POST:
             try:
-                content, filename = services.enrollment_import_unsign(
-                    cohort=cohort, confirmation=request.POST["confirmation"]
-                )
-                batch = services.enrollment_import_confirm(
-                    cohort=cohort, content=content, actor=request.user, filename=filename
+                batch = services.enrollment_import_confirm_signed(
+                    cohort=cohort, confirmation=request.POST["confirmation"], actor=request.user
                 )
             except ValidationError as error:
                 for message in error.messages:

@@ -211,6 +211,12 @@ def enrollment_import_unsign(*, cohort: Cohort, confirmation: str) -> tuple[byte
     return data["text"].encode("utf-8"), data.get("filename", "")
 
 
+def enrollment_import_confirm_signed(*, cohort: Cohort, confirmation: str, actor) -> EnrollmentImport:
+    """Import the file a previewed confirmation stands for (the web page's and the admin's confirm)."""
+    content, filename = enrollment_import_unsign(cohort=cohort, confirmation=confirmation)
+    return enrollment_import_confirm(cohort=cohort, content=content, actor=actor, filename=filename)
+
+
 def enrollment_import_confirm(*, cohort: Cohort, content: bytes, actor, filename: str = "") -> EnrollmentImport:
     """Import the file: every row or none. The file is checked again first; any problem refuses it all.
 

@@ -274,18 +274,15 @@ def cohort_import(request, cohort_id: int):
     context = {"cohort": cohort, "tab": "import", "report": None}
     if request.method == "POST" and "confirmation" in request.POST:
         try:
-            content, filename = services.enrollment_import_unsign(
-                cohort=cohort, confirmation=request.POST["confirmation"]
-            )
-            batch = services.enrollment_import_confirm(
-                cohort=cohort, content=content, actor=request.user, filename=filename
+            batch = services.enrollment_import_confirm_signed(
+                cohort=cohort, confirmation=request.POST["confirmation"], actor=request.user
             )
         except ValidationError as error:
             context["confirm_errors"] = error.messages
         else:
             messages.success(
                 request,
-                f"Imported {filename or 'the file'}: {batch.created_count} new hires invited, "
+                f"Imported {batch.filename or 'the file'}: {batch.created_count} new hires invited, "
                 f"{batch.enrolled_count} existing accounts enrolled, {batch.skipped_count} already here.",
             )
             return redirect("cohorts:dashboard", cohort.pk)
