@@ -351,6 +351,7 @@ def _markdown(report: dict) -> str:
         f"({load['requests']:,} requests, {load['achieved_per_s']} /s achieved): {load['errors']} errors, median "
         f"{load['median_ms']:.1f} ms, p99 {load['p99_ms']:.1f} ms, max {load['max_ms']:.1f} ms.",
     ]
+    lines += ["", f"Pre-scorer on one core: {report['scorer']['answers_per_second']:.0f} answers/s."]
     return "\n".join(lines) + "\n"
 
 
@@ -422,6 +423,11 @@ def main() -> int:
     finally:
         server.terminate()
         server.wait(timeout=20)
+    scorer = json.loads(
+        _manage(env, "shell", "--no-imports", "-c",
+                "import json; from bench.scorer import measure; print(json.dumps(measure(3.0)))").splitlines()[-1]
+    )  # fmt: skip
+    print(f"Pre-scorer, one core: {scorer['answers_per_second']:.0f} answers/s")
     report = {
         "date": datetime.date.today().isoformat(),
         "machine": _machine(),
@@ -432,6 +438,7 @@ def main() -> int:
         "targets": {"ratio_to_floor": TARGET_RATIO, "p99_ms": TARGET_P99_MS},
         "pages": rows,
         "arrival_rate": load,
+        "scorer": scorer,
     }
     REPORTS.mkdir(exist_ok=True)
     (REPORTS / "report.json").write_text(json.dumps(report, indent=2) + "\n")
