@@ -3,6 +3,9 @@ through a Celery worker. Production settings, an in-memory broker and in-memory 
 what is timed is the sweep and the delivery path, not a mail server.
 
     python -m bench.sweep [--enrollments 100000] [--deliveries 2000]
+
+PostgreSQL (a fresh `loyalty_sweep` database, or SWEEP_DATABASE_URL) when it is reachable,
+else SQLite. Writes benchmarks/sweep.json.
 """
 
 import argparse
@@ -18,12 +21,14 @@ WORK = PROJECT / "var" / "bench"
 
 
 def _database_url() -> str:
-    from bench.run import DEFAULT_DATABASE, _postgres_reachable
+    """Its own database, fresh each run, beside the page benchmark's (which it must not touch)."""
+    from bench.run import DEFAULT_DATABASE, _postgres_reachable, _recreate_database
 
-    url = os.environ.get("BENCH_DATABASE_URL", DEFAULT_DATABASE)
+    url = os.environ.get("SWEEP_DATABASE_URL", DEFAULT_DATABASE.replace("loyalty_bench", "loyalty_sweep"))
     if url.startswith("postgres") and not _postgres_reachable(url):
         print(f"PostgreSQL at {url} is not reachable: using SQLite instead.")
-        return f"sqlite:///{WORK / 'sweep.sqlite3'}"
+        url = f"sqlite:///{WORK / 'sweep.sqlite3'}"
+    _recreate_database(url)
     return url
 
 
