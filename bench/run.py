@@ -35,6 +35,9 @@ WORK = PROJECT / "var" / "bench"
 REPORTS = PROJECT / "benchmarks"
 DEFAULT_DATABASE = "postgres://postgres@127.0.0.1:5432/loyalty_bench"
 TARGET_RATIO = 3.0
+# Requests per role in the arrival-rate mix, per page: a cohort of 40 hires has half a coach,
+# and an organisation of 10,000 hires a handful of admins.
+ROLE_WEIGHTS = {"hire": 12, "coach": 3, "admin": 1}
 TARGET_P99_MS = 250.0
 
 
@@ -271,7 +274,7 @@ def _interleaved(port: int, path: str, session: str | None, requests: int, concu
 
 
 def _arrival_rate(port: int, targets: list[tuple[str, str | None]], rate: float, duration: float) -> dict:
-    """Open loop: a request every 1/rate seconds whatever the answers, round-robin over pages."""
+    """Open loop: a request every 1/rate seconds whatever the answers, cycling through the mix."""
     latencies: list[float] = []
     errors: list[int] = []
     lock = threading.Lock()
@@ -347,7 +350,8 @@ def _markdown(report: dict) -> str:
     load = report["arrival_rate"]
     lines += [
         "",
-        f"Fixed arrival rate: {load['rate_per_s']:.0f} requests/s for {load['duration_s']:.0f} s over every page "
+        f"Fixed arrival rate: {load['rate_per_s']:.0f} requests/s for {load['duration_s']:.0f} s, every page, "
+        f"weighted hire {ROLE_WEIGHTS['hire']} : coach {ROLE_WEIGHTS['coach']} : admin {ROLE_WEIGHTS['admin']} "
         f"({load['requests']:,} requests, {load['achieved_per_s']} /s achieved): {load['errors']} errors, median "
         f"{load['median_ms']:.1f} ms, p99 {load['p99_ms']:.1f} ms, max {load['max_ms']:.1f} ms.",
     ]
@@ -416,7 +420,13 @@ def main() -> int:
                 f"{row['ratio_to_floor']:>9.1f}{row['queries']:>9}{row['errors']:>8}",
                 flush=True,
             )
-        targets = [(page.path.format(**ids), sessions.get(page.role or "")) for page in pages] + [(FLOOR.path, None)]
+        # Traffic as the people make it: hires far outnumber coaches, and admins are few.
+        targets = [
+            (page.path.format(**ids), sessions.get(page.role or ""))
+            for page in pages
+            for _ in range(ROLE_WEIGHTS[page.role])
+        ]
+        targets = [targets[(n * 7919) % len(targets)] for n in range(len(targets))]  # spread, not in runs
         print(f"\nArrival rate {args.rate:.0f}/s for {args.duration:.0f} s ...", flush=True)
         load = _arrival_rate(port, targets, args.rate, args.duration)
         print(json.dumps(load))
