@@ -258,7 +258,7 @@ def cohort_dashboard(*, cohort: Cohort, now: datetime.datetime | None = None) ->
     items = _items(cohort.curriculum_id)
     in_cohort = Q(enrollment__cohort_id=cohort.pk)
 
-    done: set[tuple[int, str, int]] = set()
+    done: dict[int, set[tuple[str, int]]] = defaultdict(set)  # enrollment → (kind, id) done
     last_active: dict[int, datetime.datetime] = {}
 
     def active(enrollment_id: int, when: datetime.datetime | None) -> None:
@@ -267,20 +267,20 @@ def cohort_dashboard(*, cohort: Cohort, now: datetime.datetime | None = None) ->
 
     completions = LessonCompletion.objects.filter(in_cohort)
     for enrollment_id, lesson_id in completions.values_list("enrollment_id", "lesson_id"):
-        done.add((enrollment_id, "lesson", lesson_id))
+        done[enrollment_id].add(("lesson", lesson_id))
     for row in completions.values("enrollment_id").annotate(last=Max("completed_at")):
         active(row["enrollment_id"], row["last"])
     # What is done, per item; when each hire was last active, per hire (far fewer timestamps to read).
     checks = CheckAttempt.objects.filter(in_cohort)
     for enrollment_id, check_id in checks.filter(passed=True).values_list("enrollment_id", "knowledge_check_id"):
-        done.add((enrollment_id, "check", check_id))
+        done[enrollment_id].add(("check", check_id))
     for row in checks.values("enrollment_id").annotate(last=Max("submitted_at")):
         active(row["enrollment_id"], row["last"])
     attempts = Attempt.objects.filter(in_cohort)
     for enrollment_id, scenario_id in attempts.exclude(state=AttemptState.IN_PROGRESS).values_list(
         "enrollment_id", "scenario_id"
     ):
-        done.add((enrollment_id, "roleplay", scenario_id))
+        done[enrollment_id].add(("roleplay", scenario_id))
     for row in attempts.values("enrollment_id").annotate(started=Max("started_at"), last=Max("submitted_at")):
         active(row["enrollment_id"], row["started"])
         active(row["enrollment_id"], row["last"])
@@ -331,12 +331,21 @@ def cohort_dashboard(*, cohort: Cohort, now: datetime.datetime | None = None) ->
 
     schedules: dict[int, tuple[Schedule, dict]] = {}
 
+    week_of = {(item.kind, item.id): item.week for item in items}
+    totals: dict[int, int] = {number: 0 for number, _ in weeks}
+    for item in items:
+        totals[item.week] = totals.get(item.week, 0) + 1
+
     def schedule_of(offset: int) -> tuple[Schedule, dict]:
+        """Per schedule offset, once: which weeks are open and which items are past due."""
         if offset not in schedules:
             schedule = Schedule(start_date=cohort.start_date, time_zone=zone, offset_days=offset)
-            due = {(item.week, item.due_day): schedule.due_at(item.week, item.due_day) for item in items}
             unlocked = {number: schedule.is_unlocked(number, now) for number, _ in weeks}
-            schedules[offset] = (schedule, {"due": due, "unlocked": unlocked})
+            past_due: dict[int, set[tuple[str, int]]] = defaultdict(set)
+            for item in items:
+                if unlocked.get(item.week) and now >= schedule.due_at(item.week, item.due_day):
+                    past_due[item.week].add((item.kind, item.id))
+            schedules[offset] = (schedule, {"unlocked": unlocked, "past_due": past_due})
         return schedules[offset]
 
     hires: list[HireStanding] = []
@@ -345,14 +354,16 @@ def cohort_dashboard(*, cohort: Cohort, now: datetime.datetime | None = None) ->
         enrollment.cohort = cohort  # already read: spare the template a query per hire
         schedule, times = schedule_of(offset_days(enrollment, today))
         standing = HireStanding(enrollment=enrollment, current_week=schedule.current_week(now))
-        per_week: dict[int, list[int]] = {number: [0, 0, 0] for number, _ in weeks}  # done, total, overdue
-        for item in items:
-            counts = per_week.setdefault(item.week, [0, 0, 0])
-            counts[1] += 1
-            if (enrollment.pk, item.kind, item.id) in done:
-                counts[0] += 1
-            elif times["unlocked"].get(item.week) and now >= times["due"][(item.week, item.due_day)]:
-                counts[2] += 1
+        # Done, total and overdue per week, from the hire's done items: no loop over every item per hire.
+        hire_done = done.get(enrollment.pk, set())
+        done_per_week: dict[int, int] = defaultdict(int)
+        for key in hire_done:
+            if key in week_of:
+                done_per_week[week_of[key]] += 1
+        per_week = {
+            number: [done_per_week[number], total, len(times["past_due"][number] - hire_done)]
+            for number, total in totals.items()
+        }
         for index, (number, _) in enumerate(weeks):
             item_done, total, overdue = per_week[number]
             if not times["unlocked"][number]:

@@ -141,6 +141,7 @@ def cohort_dashboard(request, cohort_id: int):
         "week_labels": week_labels,
         "progress_rows": rendering.progress_rows(cohort, dashboard.hires),
         "score_rows": rendering.score_rows(dashboard.hires),
+        "at_risk_rows": rendering.at_risk_rows(dashboard.at_risk),
         "weeks_chart": charts.weeks_svg(
             dashboard.week_counts, labels=week_labels, title="Where the hires in training stand, week by week"
         ),
