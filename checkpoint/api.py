@@ -1,6 +1,5 @@
 """Checkpoint API: validate, call one service, serialize. The same access rules as the web."""
 
-from django.http import HttpResponse
 from django.urls import reverse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
@@ -14,6 +13,7 @@ from checkpoint import access, selectors, services
 from checkpoint.exports import payroll_csv
 from checkpoint.models import Choice, Decision
 from common.api import call_service
+from common.csv_export import csv_response
 from common.numbers import number_or_none
 
 HirePermission = permissions.api_permission(permissions.can_take_training)
@@ -212,6 +212,4 @@ class PayrollExportView(APIView):
         value = request.query_params.get("cohort", "")
         number = number_or_none(value)
         cohort = access.access_cohort(request.user, number) if number is not None else None
-        response = HttpResponse(payroll_csv(selectors.payroll_rows(cohort=cohort)), content_type="text/csv")
-        response["Content-Disposition"] = 'attachment; filename="payroll.csv"'
-        return response
+        return csv_response(payroll_csv(selectors.payroll_rows(cohort=cohort)), "payroll.csv")

@@ -15,6 +15,7 @@ from checkpoint.exports import payroll_csv
 from checkpoint.forms import ChoiceForm, ConfirmForm, OfferOverrideForm, OfferTextForm, ReasonForm, RecordForm
 from checkpoint.models import Choice, Decision
 from checkpoint.selectors import State
+from common.csv_export import csv_response
 from courses.models import Cohort
 
 PENDING = "checkpoint_pending_choice"
@@ -151,12 +152,6 @@ def offer_text(request, cohort_id: int):
             return redirect("checkpoint:cohort", cohort.pk)
     versions = cohort.offer_texts.order_by("-version")
     return render(request, "checkpoint/offer_text.html", {"cohort": cohort, "form": form, "versions": versions})
-
-
-def csv_response(body: str, filename: str) -> HttpResponse:
-    response = HttpResponse(body, content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
 
 
 @permissions.require(permissions.can_manage_cohorts)

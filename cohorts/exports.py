@@ -1,31 +1,7 @@
-"""CSV exports of a cohort, for payroll and HR: progress, scores per criterion, checkpoint outcomes.
-
-Cells that a spreadsheet would run as a formula (=, +, -, @ …) are prefixed with an apostrophe.
-"""
-
-import csv
-import io
-from collections.abc import Iterable
+"""CSV exports of a cohort, for payroll and HR: progress, scores per criterion, checkpoint outcomes."""
 
 from cohorts.selectors import Dashboard
-
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
-def _cell(value) -> str:
-    if value is None:
-        return ""
-    text = str(value)
-    return "'" + text if text.startswith(_FORMULA_START) else text
-
-
-def to_csv(header: list[str], rows: Iterable[list]) -> str:
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow(header)
-    for row in rows:
-        writer.writerow([_cell(value) for value in row])
-    return out.getvalue()
+from common.csv_export import csv_text
 
 
 def _when(value) -> str:
@@ -54,7 +30,7 @@ def progress_csv(dashboard: Dashboard) -> str:
         ]
         for h in dashboard.hires
     )
-    return to_csv(header, rows)
+    return csv_text(header, rows)
 
 
 def scores_csv(dashboard: Dashboard) -> str:
@@ -68,7 +44,7 @@ def scores_csv(dashboard: Dashboard) -> str:
         for key in keys:
             row += [h.averages.get(key), h.directions.get(key, "no data")]
         rows.append(row)
-    return to_csv(header, rows)
+    return csv_text(header, rows)
 
 
 def checkpoint_csv(dashboard: Dashboard, outcomes: dict[int, str]) -> str:
@@ -85,4 +61,4 @@ def checkpoint_csv(dashboard: Dashboard, outcomes: dict[int, str]) -> str:
         ]
         for h in dashboard.hires
     )
-    return to_csv(header, rows)
+    return csv_text(header, rows)

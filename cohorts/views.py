@@ -2,7 +2,7 @@
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
@@ -11,6 +11,7 @@ from coaching.charts import trend_svg
 from cohorts import charts, exports, forms, rendering, selectors, services
 from cohorts.imports import Action
 from cohorts.models import CohortEvent
+from common.csv_export import csv_response
 from courses.models import Cohort, Enrollment, EnrollmentStatus
 
 manage = permissions.require(permissions.can_manage_cohorts)
@@ -154,12 +155,6 @@ def cohort_dashboard(request, cohort_id: int):
     return render(request, "cohorts/dashboard.html", context)
 
 
-def _csv_response(content: str, filename: str) -> HttpResponse:
-    response = HttpResponse(content, content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
-
-
 @manage
 def cohort_export(request, cohort_id: int, kind: str):
     if kind not in EXPORTS:
@@ -172,7 +167,7 @@ def cohort_export(request, cohort_id: int, kind: str):
         content = exports.scores_csv(dashboard)
     else:
         content = exports.checkpoint_csv(dashboard, selectors.checkpoint_outcomes(cohort=cohort))
-    return _csv_response(content, f"{cohort.slug}-{kind}.csv")
+    return csv_response(content, f"{cohort.slug}-{kind}.csv")
 
 
 # --- Hires -------------------------------------------------------------------------------------------------
