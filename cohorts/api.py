@@ -333,15 +333,12 @@ class ImportConfirmView(AdminAPIView):
         cohort = _cohort(pk)
         data = ImportConfirmSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        if data.validated_data.get("file"):
-            upload = data.validated_data["file"]
-            content, filename = upload.read(), upload.name
+        if upload := data.validated_data.get("file"):
+            batch = call_service(services.enrollment_import_confirm, cohort=cohort, content=upload.read(),
+                                 actor=request.user, filename=upload.name)  # fmt: skip
         else:
-            content, filename = call_service(
-                services.enrollment_import_unsign, cohort=cohort, confirmation=data.validated_data["confirmation"]
-            )
-        batch = call_service(services.enrollment_import_confirm, cohort=cohort, content=content,
-                             actor=request.user, filename=filename)  # fmt: skip
+            batch = call_service(services.enrollment_import_confirm_signed, cohort=cohort, actor=request.user,
+                                 confirmation=data.validated_data["confirmation"])  # fmt: skip
         return Response(EnrollmentImportSerializer(batch).data, status=status.HTTP_201_CREATED)
 
 
