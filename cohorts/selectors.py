@@ -30,10 +30,7 @@ from courses.models import (
     Criterion,
     Enrollment,
     EnrollmentStatus,
-    KnowledgeCheck,
-    Lesson,
     LessonCompletion,
-    Scenario,
     Week,
 )
 from courses.pacing import Schedule, offset_days
@@ -205,32 +202,6 @@ class Dashboard:
         return dict(counts)
 
 
-@dataclass(frozen=True)
-class _Item:
-    kind: str
-    id: int
-    week: int
-    due_day: int
-
-
-def _items(curriculum_id: int) -> list[_Item]:
-    items = [
-        _Item("lesson", row["id"], row["week__number"], row["due_day"])
-        for row in Lesson.objects.filter(curriculum_id=curriculum_id).values("id", "week__number", "due_day")
-    ]
-    items += [
-        _Item("check", row["id"], row["week__number"], row["due_day"])
-        for row in KnowledgeCheck.objects.filter(week__curriculum_id=curriculum_id).values(
-            "id", "week__number", "due_day"
-        )
-    ]
-    items += [
-        _Item("roleplay", row["id"], row["week__number"], row["due_day"])
-        for row in Scenario.objects.filter(curriculum_id=curriculum_id).values("id", "week__number", "due_day")
-    ]
-    return items
-
-
 def _criteria(curriculum_id: int) -> list[tuple[str, str]]:
     """The criteria of the rubric the curriculum's role-plays use, newest version's titles first."""
     seen: dict[str, str] = {}
@@ -255,7 +226,7 @@ def cohort_dashboard(*, cohort: Cohort, now: datetime.datetime | None = None) ->
     enrollments = list(cohort_enrollments(cohort=cohort))
     weeks = list(Week.objects.filter(curriculum_id=cohort.curriculum_id).order_by("number").values_list(
         "number", "title"))  # fmt: skip
-    items = _items(cohort.curriculum_id)
+    items = course_selectors.curriculum_due_items(curriculum_id=cohort.curriculum_id)
     in_cohort = Q(enrollment__cohort_id=cohort.pk)
 
     done: dict[int, set[tuple[str, int]]] = defaultdict(set)  # enrollment → (kind, id) done

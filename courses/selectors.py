@@ -4,6 +4,7 @@ import datetime
 from dataclasses import dataclass, field
 
 from django.db.models import Count, Max, Q, QuerySet
+from django.urls import reverse
 from django.utils import timezone
 
 from accounts import permissions
@@ -58,6 +59,39 @@ def enrollment_current(*, hire) -> Enrollment | None:
 def enrollment_latest(*, hire) -> Enrollment | None:
     """The hire's newest enrollment whatever its status (e.g. after graduating or leaving)."""
     return Enrollment.objects.select_related("cohort").filter(hire=hire).order_by("-cohort__start_date", "-pk").first()
+
+
+@dataclass(frozen=True)
+class DueItem:
+    kind: str  # lesson | check | roleplay
+    id: int
+    week: int
+    due_day: int
+    title: str
+    url: str
+
+
+def curriculum_due_items(*, curriculum_id: int) -> list[DueItem]:
+    """Every lesson, check and role-play of a curriculum with its week, due day and page: three queries."""
+    items = [
+        DueItem("lesson", row["id"], row["week__number"], row["due_day"], row["title"],
+                reverse("courses:lesson", args=[row["week__number"], row["slug"]]))
+        for row in Lesson.objects.filter(curriculum_id=curriculum_id).values(
+            "id", "week__number", "due_day", "title", "slug")
+    ]  # fmt: skip
+    items += [
+        DueItem("check", row["id"], row["week__number"], row["due_day"], row["title"],
+                reverse("courses:check", args=[row["week__number"]]))
+        for row in KnowledgeCheck.objects.filter(week__curriculum_id=curriculum_id).values(
+            "id", "week__number", "due_day", "title")
+    ]  # fmt: skip
+    items += [
+        DueItem("roleplay", row["id"], row["week__number"], row["due_day"], f"Role-play: {row['title']}",
+                reverse("courses:scenario", args=[row["slug"]]))
+        for row in Scenario.objects.filter(curriculum_id=curriculum_id).values(
+            "id", "week__number", "due_day", "title", "slug")
+    ]  # fmt: skip
+    return items
 
 
 # --- The hire's view of their training ------------------------------------------------

@@ -23,12 +23,10 @@ from courses.models import (
     CheckAttempt,
     Enrollment,
     EnrollmentStatus,
-    KnowledgeCheck,
-    Lesson,
     LessonCompletion,
-    Scenario,
 )
 from courses.pacing import Schedule
+from courses.selectors import DueItem, curriculum_due_items
 from notifications.models import (
     DEFAULT_CHANNEL,
     EmailStatus,
@@ -41,38 +39,6 @@ from notifications.services import email_plan
 
 BATCH_SIZE = 500
 DAY = datetime.timedelta(days=1)
-
-
-@dataclass(frozen=True)
-class DueItem:
-    kind: str  # lesson | check | roleplay
-    id: int
-    week: int
-    due_day: int
-    title: str
-    url: str
-
-
-def _curriculum_items(curriculum_id: int) -> list[DueItem]:
-    items = [
-        DueItem("lesson", row["id"], row["week__number"], row["due_day"], row["title"],
-                reverse("courses:lesson", args=[row["week__number"], row["slug"]]))
-        for row in Lesson.objects.filter(curriculum_id=curriculum_id).values(
-            "id", "week__number", "due_day", "title", "slug")
-    ]  # fmt: skip
-    items += [
-        DueItem("check", row["id"], row["week__number"], row["due_day"], row["title"],
-                reverse("courses:check", args=[row["week__number"]]))
-        for row in KnowledgeCheck.objects.filter(week__curriculum_id=curriculum_id).values(
-            "id", "week__number", "due_day", "title")
-    ]  # fmt: skip
-    items += [
-        DueItem("roleplay", row["id"], row["week__number"], row["due_day"], f"Role-play: {row['title']}",
-                reverse("courses:scenario", args=[row["slug"]]))
-        for row in Scenario.objects.filter(curriculum_id=curriculum_id).values(
-            "id", "week__number", "due_day", "title", "slug")
-    ]  # fmt: skip
-    return items
 
 
 @dataclass
@@ -98,7 +64,7 @@ def reminders_sweep(*, now: datetime.datetime | None = None, batch_size: int = B
             return result
         last_pk = batch[-1].pk
         for curriculum_id in {e.cohort.curriculum_id for e in batch} - set(items_by_curriculum):
-            items_by_curriculum[curriculum_id] = _curriculum_items(curriculum_id)
+            items_by_curriculum[curriculum_id] = curriculum_due_items(curriculum_id=curriculum_id)
         result.created += _sweep_batch(batch, items_by_curriculum, now, plans)
         result.enrollments += len(batch)
         result.batches += 1
