@@ -84,9 +84,6 @@ class MyCheckpointView(APIView):
         row = selectors.checkpoint_for_hire(hire=request.user)
         if row is None:
             raise NotFound("You are not enrolled in a cohort.")
-        row.offer_text = (
-            services.offer_text_ensure(cohort=row.enrollment.cohort) if row.state == selectors.State.OPEN else None
-        )
         return Response(MyCheckpointSerializer(row).data)
 
 
@@ -174,9 +171,7 @@ class OfferView(APIView):
         payload.is_valid(raise_exception=True)
         call_service(services.checkpoint_offer_override, conflict_codes=CONFLICTS, actor=request.user,
                      checkpoint_id=checkpoint.pk, **payload.validated_data)  # fmt: skip
-        row = next(r for r in selectors.cohort_overview(cohort=checkpoint.enrollment.cohort).rows
-                   if r.checkpoint and r.checkpoint.pk == checkpoint.pk)  # fmt: skip
-        return Response(CheckpointRowSerializer(row).data)
+        return Response(CheckpointRowSerializer(selectors.checkpoint_row(checkpoint_id=checkpoint.pk)).data)
 
 
 class ReasonSerializer(serializers.Serializer):

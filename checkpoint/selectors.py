@@ -31,14 +31,15 @@ class State:
     }
 
 
-def _state(enrollment: Enrollment, checkpoint: Checkpoint | None, standing: Decision | None, now) -> str:
-    if standing is not None:
-        return State.COMMITTED if standing.choice == Choice.COMMIT else State.TOOK_OFFER
-    if enrollment.status != EnrollmentStatus.ACTIVE:
+def _state(*, choice: str | None, status: str, opened: bool, escalated: bool, deadline, now: datetime.datetime) -> str:
+    """One rule for where a hire stands, for the overview's rows and the outcome counts alike."""
+    if choice is not None:
+        return State.COMMITTED if choice == Choice.COMMIT else State.TOOK_OFFER
+    if status != EnrollmentStatus.ACTIVE:
         return State.CLOSED
-    if checkpoint is None:
+    if not opened:
         return State.NOT_OPEN
-    if checkpoint.escalated_at is not None or now >= checkpoint.deadline:
+    if escalated or now >= deadline:
         return State.ESCALATED
     return State.OPEN
 
@@ -54,6 +55,7 @@ class CheckpointRow:
     deadline: datetime.datetime | None
     offer_amount: Decimal | None
     currency: str
+    offer_text: OfferText | None = None  # the current text, while the checkpoint is open
 
     @property
     def state_label(self) -> str:
@@ -87,7 +89,10 @@ def _row(enrollment: Enrollment, now: datetime.datetime) -> CheckpointRow:
     )
     return CheckpointRow(
         enrollment=enrollment, checkpoint=checkpoint, standing=standing, history=history,
-        state=_state(enrollment, checkpoint, standing, now), opens_at=opens_at, deadline=deadline,
+        state=_state(
+            choice=standing.choice if standing else None, status=enrollment.status, opened=checkpoint is not None,
+            escalated=bool(checkpoint and checkpoint.escalated_at), deadline=deadline, now=now,
+        ), opens_at=opens_at, deadline=deadline,
         offer_amount=amount, currency=standing.currency if standing else enrollment.cohort.currency,
     )  # fmt: skip
 
@@ -103,7 +108,22 @@ def checkpoint_for_hire(*, hire, now: datetime.datetime | None = None) -> Checkp
         .order_by("-cohort__start_date", "-pk")
         .first()
     )
-    return _row(enrollment, now) if enrollment else None
+    if enrollment is None:
+        return None
+    row = _row(enrollment, now)
+    if row.state == State.OPEN:
+        row.offer_text = offer_text_current(cohort=enrollment.cohort)
+    return row
+
+
+def checkpoint_row(*, checkpoint_id: int, now: datetime.datetime | None = None) -> CheckpointRow | None:
+    enrollment = (
+        Enrollment.objects.filter(checkpoint__pk=checkpoint_id)
+        .select_related("cohort", "hire", "checkpoint")
+        .prefetch_related(_decisions_prefetch())
+        .first()
+    )
+    return _row(enrollment, now or timezone.now()) if enrollment else None
 
 
 def offer_text_current(*, cohort: Cohort) -> OfferText | None:
@@ -154,17 +174,14 @@ def checkpoint_outcome_counts(
     for row in Enrollment.objects.filter(cohort_id__in=cohort_ids).values(
         "pk", "cohort_id", "status", "checkpoint__escalated_at", "checkpoint__deadline", "checkpoint__pk"
     ):
-        choice = standing.get(row["pk"])
-        if choice is not None:
-            state = State.COMMITTED if choice == Choice.COMMIT else State.TOOK_OFFER
-        elif row["status"] != EnrollmentStatus.ACTIVE:
-            state = State.CLOSED
-        elif row["checkpoint__pk"] is None:
-            state = State.NOT_OPEN
-        elif row["checkpoint__escalated_at"] is not None or now >= row["checkpoint__deadline"]:
-            state = State.ESCALATED
-        else:
-            state = State.OPEN
+        state = _state(
+            choice=standing.get(row["pk"]),
+            status=row["status"],
+            opened=row["checkpoint__pk"] is not None,
+            escalated=row["checkpoint__escalated_at"] is not None,
+            deadline=row["checkpoint__deadline"],
+            now=now,
+        )
         counts[row["cohort_id"]][state] += 1
     return {cohort_id: {key: counter.get(key, 0) for key in State.LABELS} for cohort_id, counter in counts.items()}
 

@@ -24,7 +24,8 @@ from checkpoint.models import (
     EventKind,
     OfferText,
 )
-from courses.models import Cohort, Enrollment, EnrollmentStatus
+from courses.models import TRAINING_WEEKS, Cohort, Enrollment, EnrollmentStatus
+from courses.pacing import DAYS_PER_WEEK
 from notifications.models import Kind
 from notifications.services import notify
 
@@ -142,7 +143,7 @@ def checkpoints_open_due(*, now: datetime.datetime | None = None) -> int:
     # No hire's checkpoint opens before the cohort's own day (extensions only move it later);
     # a day's margin covers time zones ahead of UTC.
     horizon = now.date() + datetime.timedelta(days=1)
-    earliest_start = horizon - datetime.timedelta(days=timing.DAYS_PER_WEEK * timing.TRAINING_WEEKS)
+    earliest_start = horizon - datetime.timedelta(days=DAYS_PER_WEEK * TRAINING_WEEKS)
     candidates = (
         Enrollment.objects.filter(status=EnrollmentStatus.ACTIVE, checkpoint__isnull=True, cohort__archived_at=None)
         .filter(
@@ -442,7 +443,7 @@ def checkpoint_offer_override(
             value = Decimal(str(amount)).quantize(Decimal("0.01"))
         except InvalidOperation:
             raise CheckpointError("The amount must be a number, like 4250.00.") from None
-        if value < 0 or value >= Decimal("100000000"):
+        if not value.is_finite() or value < 0 or value >= Decimal("100000000"):
             raise CheckpointError("The amount must be between 0 and 99,999,999.99.")
     checkpoint = _locked_checkpoint(checkpoint_id)
     if _standing(checkpoint) is not None:

@@ -10,8 +10,8 @@ import zoneinfo
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
-from courses.models import TRAINING_WEEKS, Enrollment
-from courses.pacing import DAYS_PER_WEEK, schedule_for
+from courses.models import Enrollment
+from courses.pacing import schedule_for
 
 LAST_MORNING = datetime.time(8, 0)
 REMINDER_BEFORE_DEADLINE = datetime.timedelta(hours=48)
@@ -42,9 +42,10 @@ def _local_midnight(day: datetime.date, zone: zoneinfo.ZoneInfo) -> datetime.dat
 
 def opening_day(enrollment: Enrollment, now: datetime.datetime) -> datetime.date:
     schedule = schedule_for(enrollment, now)
-    cohort = enrollment.cohort
-    base = cohort.checkpoint_opens_on or cohort.start_date + datetime.timedelta(days=DAYS_PER_WEEK * TRAINING_WEEKS)
-    return base + datetime.timedelta(days=schedule.offset_days)
+    opens_on = enrollment.cohort.checkpoint_opens_on
+    if opens_on is None:
+        return schedule.training_ends_at().astimezone(schedule.time_zone).date()  # the end of week six
+    return opens_on + datetime.timedelta(days=schedule.offset_days)
 
 
 def window_for(enrollment: Enrollment, now: datetime.datetime) -> Window:

@@ -16,16 +16,14 @@ from checkpoint.forms import ChoiceForm, ConfirmForm, OfferOverrideForm, OfferTe
 from checkpoint.models import Choice, Decision
 from checkpoint.selectors import State
 from common.csv_export import csv_response
-from courses.models import Cohort
+from courses import selectors as course_selectors
 
 PENDING = "checkpoint_pending_choice"
 
 
 def _my_context(request, row, **extra):
-    cohort = row.enrollment.cohort
-    offer_text = services.offer_text_ensure(cohort=cohort) if row.state == State.OPEN else None
-    return {"row": row, "offer_text": offer_text, "State": State, "Choice": Choice,
-            "zone": zoneinfo.ZoneInfo(cohort.time_zone), **extra}  # fmt: skip
+    return {"row": row, "offer_text": row.offer_text, "State": State, "Choice": Choice,
+            "zone": zoneinfo.ZoneInfo(row.enrollment.cohort.time_zone), **extra}  # fmt: skip
 
 
 @permissions.require(permissions.can_take_training)
@@ -68,10 +66,7 @@ def confirm(request):
 
 @permissions.require(permissions.can_follow_cohorts)
 def cohort_list(request):
-    cohorts = Cohort.objects.filter(archived_at=None).order_by("-start_date", "name")
-    if not permissions.can_manage_cohorts(request.user):
-        cohorts = cohorts.filter(coaches=request.user)
-    cohorts = list(cohorts)
+    cohorts = list(course_selectors.cohort_list(user=request.user).filter(archived_at=None))
     counts = selectors.checkpoint_outcome_counts(cohort_ids=[cohort.pk for cohort in cohorts])
     rows = [(cohort, counts[cohort.pk]) for cohort in cohorts]
     return render(request, "checkpoint/cohort_list.html", {"rows": rows, "labels": State.LABELS})
@@ -140,8 +135,9 @@ def annul(request, decision_id: int):
 @permissions.require(permissions.can_manage_cohorts)
 def offer_text(request, cohort_id: int):
     cohort = access.access_cohort(request.user, cohort_id)
-    current = services.offer_text_ensure(cohort=cohort)
-    form = OfferTextForm(request.POST or None, initial={"body_markdown": current.body_markdown})
+    current = selectors.offer_text_current(cohort=cohort)
+    initial = current.body_markdown if current else services.DEFAULT_OFFER_TEXT
+    form = OfferTextForm(request.POST or None, initial={"body_markdown": initial})
     if request.method == "POST" and form.is_valid():
         try:
             services.offer_text_publish(cohort=cohort, actor=request.user, **form.cleaned_data)

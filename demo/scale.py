@@ -10,7 +10,6 @@ the configured scorer and reused.
 
 import datetime
 import random
-import zoneinfo
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -22,6 +21,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import Role, User
+from checkpoint import timing
 from checkpoint.models import Certificate, Checkpoint, CheckpointEvent, Choice, Decision, EventKind, OfferText
 from checkpoint.services import DEFAULT_OFFER_TEXT
 from coaching.models import CallNote, CallReview, Feedback, Grade
@@ -396,17 +396,14 @@ def _checkpoints(enrollments: list[Enrollment], now: datetime.datetime, rng: ran
     """Checkpoints for cohorts past week six: open, decided either way, some escalated."""
     due = []
     for enrollment in enrollments:
-        zone = zoneinfo.ZoneInfo(enrollment.cohort.time_zone)
-        opens_day = enrollment.cohort.start_date + datetime.timedelta(days=42)
-        opens_at = datetime.datetime.combine(opens_day, datetime.time.min, tzinfo=zone)
-        if opens_at <= now:
-            deadline = opens_at + datetime.timedelta(days=enrollment.cohort.checkpoint_window_days)
+        window = timing.window_for(enrollment, now)
+        if window.opens_at <= now:
             due.append(
                 Checkpoint(
                     enrollment=enrollment,
-                    opened_at=opens_at,
-                    deadline=deadline,
-                    escalated_at=deadline if deadline <= now else None,
+                    opened_at=window.opens_at,
+                    deadline=window.deadline,
+                    escalated_at=window.deadline if window.deadline <= now else None,
                 )
             )
     _bulk(Checkpoint, due, result)
@@ -436,7 +433,7 @@ def _checkpoints(enrollments: list[Enrollment], now: datetime.datetime, rng: ran
                 decided_by_id=enrollment.hire_id,
                 offer_text_id=offer_texts[enrollment.cohort_id],
                 currency=enrollment.cohort.currency,
-                offer_amount=enrollment.monthly_salary * enrollment.cohort.offer_salary_months,
+                offer_amount=timing.offer_amount(enrollment),
                 reflection="These six weeks showed me what WOW means.",
             )
         )
