@@ -17,20 +17,20 @@ from accounts.models import Role
 Predicate = Callable[[object], bool]
 
 
-def _is_signed_in(user) -> bool:
+def is_signed_in(user) -> bool:
     return bool(user and user.is_authenticated and user.is_active)
 
 
 def is_hire(user) -> bool:
-    return _is_signed_in(user) and user.role == Role.HIRE
+    return is_signed_in(user) and user.role == Role.HIRE
 
 
 def is_coach(user) -> bool:
-    return _is_signed_in(user) and user.role == Role.COACH
+    return is_signed_in(user) and user.role == Role.COACH
 
 
 def is_admin(user) -> bool:
-    return _is_signed_in(user) and (user.role == Role.ADMIN or user.is_superuser)
+    return is_signed_in(user) and (user.role == Role.ADMIN or user.is_superuser)
 
 
 def can_take_training(user) -> bool:

@@ -6,13 +6,8 @@ from django.http import Http404
 
 from accounts import permissions
 from coaching.models import CallReview, Dispute, Feedback
+from coaching.selectors import visible_to
 from courses.models import Attempt, Enrollment
-
-
-def _visible_cohort_filter(user, prefix: str) -> dict:
-    if permissions.is_admin(user):
-        return {}
-    return {f"{prefix}cohort__coaches": user}
 
 
 def access_coachable_enrollment(user, enrollment_id: int) -> Enrollment:
@@ -20,7 +15,7 @@ def access_coachable_enrollment(user, enrollment_id: int) -> Enrollment:
         raise PermissionDenied
     enrollment = (
         Enrollment.objects.select_related("hire", "cohort__curriculum")
-        .filter(pk=enrollment_id, **_visible_cohort_filter(user, ""))
+        .filter(visible_to(user), pk=enrollment_id)
         .first()
     )
     if enrollment is None:
@@ -33,7 +28,7 @@ def access_gradable_attempt(user, attempt_id: int) -> Attempt:
         raise PermissionDenied
     attempt = (
         Attempt.objects.select_related("scenario__week", "rubric_version", "enrollment__hire", "enrollment__cohort")
-        .filter(pk=attempt_id, **_visible_cohort_filter(user, "enrollment__"))
+        .filter(visible_to(user, "enrollment__"), pk=attempt_id)
         .exclude(state="in_progress")  # nobody grades what the hire is still writing
         .first()
     )
@@ -48,7 +43,7 @@ def access_own_feedback(user, feedback_id: int) -> Feedback:
     if permissions.is_hire(user):
         feedback = feedback.filter(enrollment__hire=user)
     elif permissions.can_grade(user):
-        feedback = feedback.filter(**_visible_cohort_filter(user, "enrollment__"))
+        feedback = feedback.filter(visible_to(user, "enrollment__"))
     else:
         raise PermissionDenied
     found = feedback.first()

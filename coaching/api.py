@@ -15,12 +15,11 @@ from coaching.access import access_coachable_enrollment, access_dispute, access_
 from coaching.models import CallReview, Channel, Dispute, Feedback
 from coaching.uploads import parse_timestamp
 from common.api import call_service
-from common.numbers import number_or_none
 from courses import selectors as course_selectors
 
 CoachPermission = permissions.api_permission(permissions.can_grade)
 HirePermission = permissions.api_permission(permissions.can_take_training)
-SignedIn = permissions.api_permission(lambda user: bool(user and user.is_authenticated and user.is_active))
+SignedIn = permissions.api_permission(permissions.is_signed_in)
 
 
 class QueueItemSerializer(serializers.Serializer):
@@ -61,13 +60,7 @@ class QueueView(APIView):
         ],
     )
     def get(self, request):
-        def number(name):
-            value = request.query_params.get(name, "")
-            return number_or_none(value)
-
-        filters = selectors.QueueFilters(
-            cohort=number("cohort"), week=number("week"), scenario=number("scenario"), hire=number("hire")
-        )
+        filters = selectors.QueueFilters.from_params(request.query_params)
         queue = selectors.grading_queue(user=request.user, filters=filters)
         paginator = PageNumberPagination()
         page = paginator.paginate_queryset(queue, request, view=self)

@@ -9,12 +9,14 @@ from django.utils import timezone
 from accounts import permissions
 from coaching.charts import Point, trend_direction
 from coaching.models import AnswerComment, AttemptClaim, CallReview, Dispute, Feedback, Grade, SavedComment
+from common.numbers import number_or_none
 from courses.models import Attempt, AttemptState, Enrollment
 
 LOW_PERCENT = 50
 
 
-def _visible(user, prefix: str = "") -> Q:
+def visible_to(user, prefix: str = "") -> Q:
+    """What a person may see of coaching: an admin all of it, a coach their cohorts', nobody else anything."""
     if permissions.is_admin(user):
         return Q()
     if permissions.is_coach(user):
@@ -23,7 +25,7 @@ def _visible(user, prefix: str = "") -> Q:
 
 
 def enrollments_visible(*, user) -> QuerySet[Enrollment]:
-    return Enrollment.objects.select_related("hire", "cohort").filter(_visible(user))
+    return Enrollment.objects.select_related("hire", "cohort").filter(visible_to(user))
 
 
 # --- The grading queue ------------------------------------------------------------------------
@@ -35,6 +37,11 @@ class QueueFilters:
     week: int | None = None
     scenario: int | None = None
     hire: int | None = None
+
+    @classmethod
+    def from_params(cls, params) -> "QueueFilters":
+        """From a query string (web GET or API query params); anything not a usable id is ignored."""
+        return cls(**{name: number_or_none(params.get(name, "")) for name in ("cohort", "week", "scenario", "hire")})
 
     def apply(self, attempts: QuerySet[Attempt]) -> QuerySet[Attempt]:
         if self.cohort:
@@ -53,7 +60,7 @@ class QueueFilters:
 
 def grading_queue(*, user, filters: QueueFilters = QueueFilters()) -> QuerySet[Attempt]:
     """Attempts awaiting a coach, oldest first, with who holds each."""
-    attempts = Attempt.objects.filter(_visible(user, "enrollment__"), state=AttemptState.AWAITING_COACH)
+    attempts = Attempt.objects.filter(visible_to(user, "enrollment__"), state=AttemptState.AWAITING_COACH)
     claims = AttemptClaim.objects.select_related("coach")
     return (
         filters.apply(attempts)
@@ -158,7 +165,11 @@ def feedback_entries(*, enrollment: Enrollment) -> QuerySet[Feedback]:
     return (
         Feedback.objects.filter(enrollment=enrollment)
         .select_related(
-            "coach", "grade__attempt__scenario__week", "grade__rubric_version", "call_review__rubric_version"
+            "coach",
+            "grade__coach",
+            "grade__attempt__scenario__week",
+            "grade__rubric_version",
+            "call_review__rubric_version",
         )
         .prefetch_related(
             "replies__author",

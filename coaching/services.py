@@ -66,6 +66,11 @@ def _ensure_not_held_by_another(attempt: Attempt, coach, now: datetime.datetime)
         raise ValidationError(f"{claim.coach} is grading this attempt right now.", code="claimed")
 
 
+def attempt_claim_release(*, attempt: Attempt, coach) -> None:
+    """A coach lets go of an attempt they opened, so another may grade it at once."""
+    AttemptClaim.objects.filter(attempt=attempt, coach=coach).delete()
+
+
 def _release_claim(attempt: Attempt) -> None:
     AttemptClaim.objects.filter(attempt=attempt).delete()
 

@@ -21,21 +21,10 @@ from coaching.access import (
 )
 from coaching.charts import trend_svg
 from coaching.forms import CallReviewForm
-from coaching.models import AttemptClaim
 from common.numbers import number_or_none
 from courses import selectors as course_selectors
 
 QUEUE_PAGE_SIZE = 50
-
-
-def _filters(request) -> selectors.QueueFilters:
-    def number(name):
-        value = request.GET.get(name, "")
-        return number_or_none(value)
-
-    return selectors.QueueFilters(
-        cohort=number("cohort"), week=number("week"), scenario=number("scenario"), hire=number("hire")
-    )
 
 
 def _query(filters: selectors.QueueFilters) -> str:
@@ -47,7 +36,7 @@ def _query(filters: selectors.QueueFilters) -> str:
 
 @permissions.require(permissions.can_grade)
 def queue(request):
-    filters = _filters(request)
+    filters = selectors.QueueFilters.from_params(request.GET)
     attempts = selectors.grading_queue(user=request.user, filters=filters)
     page = Paginator(attempts, QUEUE_PAGE_SIZE).get_page(request.GET.get("page"))
     now = timezone.now()
@@ -65,7 +54,7 @@ def queue(request):
 
 @permissions.require(permissions.can_grade)
 def grade_next(request):
-    filters = _filters(request)
+    filters = selectors.QueueFilters.from_params(request.GET)
     skip = request.GET.get("after")
     attempt = selectors.next_to_grade(user=request.user, filters=filters, skip=number_or_none(skip))
     if attempt is None:
@@ -81,7 +70,7 @@ def _levels_from(post, criteria) -> dict:
 @permissions.require(permissions.can_grade)
 def grade(request, attempt_id: int):
     attempt = access_gradable_attempt(request.user, attempt_id)
-    filters = _filters(request)
+    filters = selectors.QueueFilters.from_params(request.GET)
     claim = services.attempt_claim(attempt=attempt, coach=request.user) if attempt.state == "awaiting_coach" else None
     held_by_other = claim is not None and claim.coach_id != request.user.pk
     context = selectors.grading_context(attempt=attempt, coach=request.user)
@@ -153,7 +142,7 @@ def _grade_action(request, attempt, action: str, criteria, filters):
 @require_POST
 def release_claim(request, attempt_id: int):
     attempt = access_gradable_attempt(request.user, attempt_id)
-    AttemptClaim.objects.filter(attempt=attempt, coach=request.user).delete()
+    services.attempt_claim_release(attempt=attempt, coach=request.user)
     return redirect("coaching:queue")
 
 
