@@ -8,7 +8,6 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts import permissions
-from accounts.models import Role, User
 from cohorts import selectors, services
 from common.api import call_service
 from courses.models import Cohort, Curriculum, Enrollment
@@ -81,7 +80,8 @@ class CohortListView(generics.ListCreateAPIView):
         data = CohortInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         cohort = call_service(services.cohort_create, actor=request.user, **data.validated_data)
-        return Response(CohortDetailSerializer(_cohort(cohort.pk)).data, status=status.HTTP_201_CREATED)
+        detail = selectors.cohort_detail(user=request.user, pk=cohort.pk)  # with its head counts, like every reply
+        return Response(CohortDetailSerializer(detail).data, status=status.HTTP_201_CREATED)
 
 
 class CohortView(AdminAPIView):
@@ -105,7 +105,7 @@ class CohortArchiveView(AdminAPIView):
 
     @extend_schema(request=None, responses=CohortDetailSerializer)
     def post(self, request, pk: int):
-        call_service(services.cohort_archive, cohort=_cohort(pk), actor=request.user, conflict_codes=("state",))
+        call_service(services.cohort_archive, cohort=_cohort(pk), actor=request.user)
         return Response(CohortDetailSerializer(selectors.cohort_detail(user=request.user, pk=pk)).data)
 
     @extend_schema(request=None, responses=CohortDetailSerializer)
@@ -115,7 +115,7 @@ class CohortArchiveView(AdminAPIView):
 
 
 class CoachInputSerializer(serializers.Serializer):
-    coach = serializers.PrimaryKeyRelatedField(queryset=User.objects.filter(role=Role.COACH, is_active=True))
+    coach = serializers.PrimaryKeyRelatedField(queryset=selectors.coaches_available())
 
 
 class CohortCoachesView(AdminAPIView):

@@ -17,6 +17,7 @@ from functools import cache
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 
+from accounts import permissions
 from accounts.models import Role, User
 from courses.models import RUNNING_STATUSES, Cohort, Enrollment
 
@@ -273,8 +274,8 @@ def check_against_database(report: ImportReport, *, cohort: Cohort) -> ImportRep
             coach = people.get(row.coach_email)
             if coach is None:
                 row.problems.append(f"there is no coach with the email {row.coach_email}.")
-            elif coach.role != Role.COACH:
-                row.problems.append(f"{row.coach_email} is not a coach's account.")
+            elif not permissions.is_coach(coach):
+                row.problems.append(f"{row.coach_email} is not an active coach's account.")
             else:
                 row.coach = coach
                 if row.coach_email not in assigned:

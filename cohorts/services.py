@@ -14,6 +14,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
+from accounts import permissions
 from accounts import services as account_services
 from accounts.models import Role, User
 from cohorts.imports import (
@@ -146,7 +147,7 @@ def cohort_unarchive(*, cohort: Cohort, actor) -> Cohort:
 @transaction.atomic
 def cohort_coach_assign(*, cohort: Cohort, coach: User, actor) -> bool:
     """Make `coach` one of the cohort's coaches. Returns False if they already were."""
-    if coach.role != Role.COACH or not coach.is_active:
+    if not permissions.is_coach(coach):
         raise ValidationError(f"{coach} is not an active coach.")
     if cohort.coaches.filter(pk=coach.pk).exists():
         return False

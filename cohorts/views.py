@@ -12,7 +12,7 @@ from cohorts import charts, exports, forms, rendering, selectors, services
 from cohorts.imports import Action
 from cohorts.models import CohortEvent
 from common.csv_export import csv_response
-from courses.models import Cohort, Enrollment, EnrollmentStatus
+from courses.models import RUNNING_STATUSES, Cohort, Enrollment
 
 manage = permissions.require(permissions.can_manage_cohorts)
 EXPORTS = ("progress", "scores", "checkpoint")
@@ -210,7 +210,7 @@ def enrollment_detail(request, cohort_id: int, enrollment_id: int):
         "withdraw_form": forms.NoteForm(auto_id="withdraw-%s"),
         "extend_form": forms.ExtendForm(auto_id="extend-%s"),
         "tab": "hires",
-        "running": enrollment.status in (EnrollmentStatus.ACTIVE, EnrollmentStatus.PAUSED),
+        "running": enrollment.status in RUNNING_STATUSES,
     }
     return render(request, "cohorts/enrollment.html", context)
 
