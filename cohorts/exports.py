@@ -47,18 +47,11 @@ def scores_csv(dashboard: Dashboard) -> str:
     return csv_text(header, rows)
 
 
-def checkpoint_csv(dashboard: Dashboard, outcomes: dict[int, str]) -> str:
-    """One row per hire: the enrollment's status and, where there is one, the checkpoint outcome."""
+def checkpoint_csv(cohort, rows) -> str:
+    """One row per hire: the enrollment's status and the checkpoint outcome, as the checkpoint pages word it."""
     header = ["email", "name", "status", "checkpoint_outcome", "monthly_salary", "currency"]
-    rows = (
-        [
-            h.hire.email,
-            h.hire.display_name,
-            h.enrollment.status,
-            outcomes.get(h.enrollment.pk, ""),
-            h.enrollment.monthly_salary,
-            dashboard.cohort.currency,
-        ]
-        for h in dashboard.hires
-    )
-    return csv_text(header, rows)
+    return csv_text(header, (
+        [r.enrollment.hire.email, r.enrollment.hire.display_name, r.enrollment.status, r.state_label,
+         r.enrollment.monthly_salary, cohort.currency]
+        for r in rows
+    ))  # fmt: skip

@@ -371,9 +371,12 @@ def cohort_dashboard(*, cohort: Cohort, now: datetime.datetime | None = None) ->
     )  # fmt: skip
 
 
-def checkpoint_outcomes(*, cohort: Cohort, now: datetime.datetime | None = None) -> dict[int, str]:
-    """Each hire's checkpoint outcome, by enrollment id, as the checkpoint pages word it."""
-    return {row.enrollment.pk: row.state_label for row in cohort_overview(cohort=cohort, now=now).rows}
+def checkpoint_rows(*, cohort: Cohort, now: datetime.datetime | None = None) -> list:
+    """Each hire's checkpoint, in the dashboard's order (those still training first, then by name)."""
+    rows = cohort_overview(cohort=cohort, now=now).rows
+    hire = lambda r: r.enrollment.hire  # noqa: E731
+    return sorted(rows, key=lambda r: (r.enrollment.status not in RUNNING_STATUSES, hire(r).display_name.lower(),
+                                       hire(r).email))  # fmt: skip
 
 
 def _scores(standing: HireStanding, series: list[tuple[datetime.datetime, dict]], keys: list[str]) -> None:

@@ -160,13 +160,12 @@ def cohort_export(request, cohort_id: int, kind: str):
     if kind not in EXPORTS:
         raise Http404("No such export.")
     cohort = _cohort(cohort_id)
-    dashboard = selectors.cohort_dashboard(cohort=cohort)
-    if kind == "progress":
-        content = exports.progress_csv(dashboard)
-    elif kind == "scores":
-        content = exports.scores_csv(dashboard)
+    if kind == "checkpoint":  # needs only the checkpoint rows, not the whole dashboard
+        content = exports.checkpoint_csv(cohort, selectors.checkpoint_rows(cohort=cohort))
+    elif kind == "progress":
+        content = exports.progress_csv(selectors.cohort_dashboard(cohort=cohort))
     else:
-        content = exports.checkpoint_csv(dashboard, selectors.checkpoint_outcomes(cohort=cohort))
+        content = exports.scores_csv(selectors.cohort_dashboard(cohort=cohort))
     return csv_response(content, f"{cohort.slug}-{kind}.csv")
 
 
