@@ -374,9 +374,12 @@ def cohort_dashboard(*, cohort: Cohort, now: datetime.datetime | None = None) ->
 def checkpoint_rows(*, cohort: Cohort, now: datetime.datetime | None = None) -> list:
     """Each hire's checkpoint, in the dashboard's order (those still training first, then by name)."""
     rows = cohort_overview(cohort=cohort, now=now).rows
-    hire = lambda r: r.enrollment.hire  # noqa: E731
-    return sorted(rows, key=lambda r: (r.enrollment.status not in RUNNING_STATUSES, hire(r).display_name.lower(),
-                                       hire(r).email))  # fmt: skip
+    return sorted(rows, key=_dashboard_order)
+
+
+def _dashboard_order(row) -> tuple:
+    hire = row.enrollment.hire
+    return row.enrollment.status not in RUNNING_STATUSES, hire.display_name.lower(), hire.email
 
 
 def _scores(standing: HireStanding, series: list[tuple[datetime.datetime, dict]], keys: list[str]) -> None:
