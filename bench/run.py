@@ -72,8 +72,7 @@ PAGES = [
 
 PREPARE_SCRIPT = r"""
 import datetime, json
-from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
-from django.contrib.sessions.backends.db import SessionStore
+from django.conf import settings
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
@@ -113,19 +112,14 @@ ids["cohort_500"] = big_cohort_ensure(template=cohort).pk  # the same stage, 500
 ids["checkpoint_cohort"] = scale_cohorts(44).values_list("pk", flat=True).first()
 admin = User.objects.get(email="admin0@scale.academy.test")
 people = {"hire": hire, "coach": coach, "admin": admin}
-sessions = {}
+clients = {}
 for role, user in people.items():
-    session = SessionStore()
-    session[SESSION_KEY] = str(user.pk)
-    session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
-    session[HASH_SESSION_KEY] = user.get_session_auth_hash()
-    session.create()
-    sessions[role] = session.session_key
+    clients[role] = Client()
+    clients[role].force_login(user)  # a session row gunicorn's workers will find too
+sessions = {role: client.cookies[settings.SESSION_COOKIE_NAME].value for role, client in clients.items()}
 queries = {}
 for name, path, role in PAGES:
-    client = Client()
-    if role:
-        client.force_login(people[role])
+    client = clients[role] if role else Client()
     path = path.format(**ids)
     client.get(path, secure=True)  # warm
     with CaptureQueriesContext(connection) as captured:
@@ -137,7 +131,7 @@ print(json.dumps({"ids": ids, "sessions": sessions, "queries": queries,
 """
 
 
-def _free_port() -> int:
+def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
@@ -177,13 +171,15 @@ def _manage(env: dict[str, str], *args: str) -> str:
     ).stdout
 
 
-def _recreate_database(url: str) -> None:
+def recreate_database(url: str) -> None:
     if url.startswith("sqlite"):
         Path(url.removeprefix("sqlite:///")).unlink(missing_ok=True)
         return
     import psycopg
 
     match = re.match(r"postgres(?:ql)?://(?P<auth>[^@]+)@(?P<host>[^:/]+):?(?P<port>\d*)/(?P<name>\w+)$", url)
+    if not match:
+        raise SystemExit(f"expected postgres://user@host:port/name or sqlite:///path, not {url}")
     admin = f"postgresql://{match['auth']}@{match['host']}:{match['port'] or 5432}/postgres"
     with psycopg.connect(admin, autocommit=True) as connection:
         connection.execute(f'DROP DATABASE IF EXISTS "{match["name"]}" WITH (FORCE)')
@@ -192,7 +188,7 @@ def _recreate_database(url: str) -> None:
 
 def _prepare(env: dict[str, str], hires: int, reuse: bool) -> dict:
     if not reuse:
-        _recreate_database(env["DATABASE_URL"])
+        recreate_database(env["DATABASE_URL"])
     _manage(env, "migrate", "--noinput")
     _manage(env, "collectstatic", "--noinput", "--clear")
     if not reuse:
@@ -379,7 +375,7 @@ def main() -> int:
     print(f"Preparing {database_url} ...", flush=True)
     prepared = _prepare(env, args.hires, args.reuse)
     ids, sessions, queries = prepared["ids"], prepared["sessions"], prepared["queries"]
-    port = _free_port()
+    port = free_port()
     server = subprocess.Popen(
         [
             sys.executable,

@@ -22,13 +22,13 @@ WORK = PROJECT / "var" / "bench"
 
 def _database_url() -> str:
     """Its own database, fresh each run, beside the page benchmark's (which it must not touch)."""
-    from bench.run import DEFAULT_DATABASE, _postgres_reachable, _recreate_database
+    from bench.run import DEFAULT_DATABASE, _postgres_reachable, recreate_database
 
     url = os.environ.get("SWEEP_DATABASE_URL", DEFAULT_DATABASE.replace("loyalty_bench", "loyalty_sweep"))
     if url.startswith("postgres") and not _postgres_reachable(url):
         print(f"PostgreSQL at {url} is not reachable: using SQLite instead.")
         url = f"sqlite:///{WORK / 'sweep.sqlite3'}"
-    _recreate_database(url)
+    recreate_database(url)
     return url
 
 

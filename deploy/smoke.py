@@ -15,7 +15,6 @@ import re
 import secrets
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
@@ -24,31 +23,15 @@ from http.cookies import SimpleCookie
 from pathlib import Path
 from urllib.parse import urlencode
 
+from bench.run import free_port, recreate_database
+
 PROJECT = Path(__file__).resolve().parents[1]
 HIRE_EMAIL = "hire.ana@academy.example"
 PASSWORD = "wow-through-service"
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 def _say(message: str) -> None:
     print(f"[smoke] {message}", flush=True)
-
-
-def _fresh_database(url: str) -> None:
-    import psycopg
-
-    match = re.match(r"postgres(?:ql)?://(?P<auth>[^@]+)@(?P<host>[^:/]+):?(?P<port>\d*)/(?P<name>\w+)$", url)
-    if not match:
-        raise SystemExit(f"SMOKE_DATABASE_URL must be postgres://user@host:port/name, not {url}")
-    admin = f"postgresql://{match['auth']}@{match['host']}:{match['port'] or 5432}/postgres"
-    with psycopg.connect(admin, autocommit=True) as connection:
-        connection.execute(f'DROP DATABASE IF EXISTS "{match["name"]}" WITH (FORCE)')
-        connection.execute(f'CREATE DATABASE "{match["name"]}"')
 
 
 class Browser:
@@ -93,7 +76,7 @@ def _wait(condition, what: str, timeout: float = 60.0):
 
 def main() -> int:
     work = Path(tempfile.mkdtemp(prefix="smoke-"))
-    port = _free_port()
+    port = free_port()
     env = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "config.settings.production",
@@ -116,7 +99,7 @@ def main() -> int:
                               capture_output=True, text=True).stdout  # fmt: skip
 
     _say(f"fresh database {env['DATABASE_URL']}, broker {env['CELERY_BROKER_URL']}")
-    _fresh_database(env["DATABASE_URL"])
+    recreate_database(env["DATABASE_URL"])
     import redis
 
     redis.Redis.from_url(env["CELERY_BROKER_URL"]).flushdb()
