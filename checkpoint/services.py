@@ -13,7 +13,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts import permissions
-from accounts.models import Role, User
+from accounts.models import User
+from accounts.selectors import admins_active
 from checkpoint import timing
 from checkpoint.models import (
     Certificate,
@@ -47,7 +48,6 @@ training manager are glad to talk it through.
 
 REFLECTION_MAX = 5000
 REASON_MAX = 2000
-ESCALATION_RECIPIENT_ROLES = (Role.ADMIN,)
 
 
 class CheckpointError(ValidationError):
@@ -87,7 +87,7 @@ def offer_text_publish(*, cohort: Cohort, body_markdown: str, actor: User) -> Of
 
 def _staff_for(enrollment: Enrollment) -> list[User]:
     coaches = list(enrollment.cohort.coaches.filter(is_active=True))
-    admins = list(User.objects.filter(role__in=ESCALATION_RECIPIENT_ROLES, is_active=True))
+    admins = list(admins_active())
     return coaches + admins
 
 

@@ -16,6 +16,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import Role, User
+from accounts.selectors import admins_active
 from courses.models import Attempt, AttemptState, Cohort, EnrollmentStatus, LessonCompletion
 from notifications.models import DigestDelivery, EmailStatus, Kind, Notification
 from notifications.reminders import notifications_record
@@ -90,7 +91,7 @@ def cohort_weekly_digest(*, now: datetime.datetime | None = None) -> int:
         .annotate(n=Count("id"))
         .values_list("recipient__enrollments__cohort", "n")
     )
-    admins = list(User.objects.filter(Q(role=Role.ADMIN) | Q(is_superuser=True), is_active=True))
+    admins = list(admins_active())
     candidates = [
         Notification(
             recipient=admin, kind=Kind.COHORT_DIGEST, key=f"{Kind.COHORT_DIGEST}:{cohort.pk}:{year}-W{week:02d}",
