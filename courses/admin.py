@@ -367,12 +367,16 @@ class CriterionInline(AdminSitePermissionMixin, admin.StackedInline):
 @admin.register(RubricVersion)
 class RubricVersionAdmin(AdminSitePermissionMixin, admin.ModelAdmin):
     list_display = ["__str__", "created_at", "criteria_count"]
+    list_select_related = ["rubric"]
     inlines = [CriterionInline]
     readonly_fields = ["rubric", "number", "source_hash", "created_at"]
 
-    @admin.display(description="criteria")
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(criteria_total=Count("criteria"))
+
+    @admin.display(description="criteria", ordering="criteria_total")
     def criteria_count(self, version) -> int:
-        return version.criteria.count()
+        return version.criteria_total
 
 
 class RubricVersionInline(AdminSitePermissionMixin, admin.TabularInline):
