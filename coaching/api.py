@@ -105,9 +105,7 @@ class GradingView(APIView):
     @extend_schema(responses=OpenApiTypes.OBJECT)
     def get(self, request, pk: int):
         attempt = access_gradable_attempt(request.user, pk)
-        claim = (
-            services.attempt_claim(attempt=attempt, coach=request.user) if attempt.state == "awaiting_coach" else None
-        )
+        claim = services.attempt_open_for_grading(attempt=attempt, coach=request.user)
         context = selectors.grading_context(attempt=attempt, coach=request.user)
         return Response(
             {

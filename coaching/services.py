@@ -37,6 +37,13 @@ MAX_COMMENT_CHARS = 5000
 # --- Claims --------------------------------------------------------------------------------
 
 
+def attempt_open_for_grading(*, attempt: Attempt, coach) -> AttemptClaim | None:
+    """Opening an attempt that awaits a coach claims it; anything else is only looked at."""
+    if attempt.state != AttemptState.AWAITING_COACH:
+        return None
+    return attempt_claim(attempt=attempt, coach=coach)
+
+
 def attempt_claim(*, attempt: Attempt, coach, now: datetime.datetime | None = None) -> AttemptClaim:
     """Hold an attempt for this coach for a while. If another coach holds it, their claim is
     returned unchanged: the caller shows who has it."""

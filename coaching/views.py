@@ -71,7 +71,7 @@ def _levels_from(post, criteria) -> dict:
 def grade(request, attempt_id: int):
     attempt = access_gradable_attempt(request.user, attempt_id)
     filters = selectors.QueueFilters.from_params(request.GET)
-    claim = services.attempt_claim(attempt=attempt, coach=request.user) if attempt.state == "awaiting_coach" else None
+    claim = services.attempt_open_for_grading(attempt=attempt, coach=request.user)
     held_by_other = claim is not None and claim.coach_id != request.user.pk
     context = selectors.grading_context(attempt=attempt, coach=request.user)
     error = None

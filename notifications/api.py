@@ -5,7 +5,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from notifications import services
-from notifications.models import Channel, Kind, Notification, QuietHours
+from notifications.models import CONFIGURABLE_KINDS, Channel, Notification, QuietHours
 
 
 class NotificationSerializer(serializers.ModelSerializer):
@@ -48,7 +48,7 @@ class PreferencesSerializer(serializers.Serializer):
     )
 
     def validate_channels(self, channels: dict) -> dict:
-        unknown = set(channels) - (set(Kind.values) - {Kind.TEST})
+        unknown = set(channels) - CONFIGURABLE_KINDS
         if unknown:
             raise serializers.ValidationError(f"Unknown kinds: {', '.join(sorted(unknown))}")
         return channels

@@ -19,6 +19,9 @@ class Kind(models.TextChoices):
     TEST = "test", "Test notification"
 
 
+# Every kind but the admin's test message can be given a channel.
+CONFIGURABLE_KINDS = frozenset(Kind.values) - {Kind.TEST}
+
 # Reminders wait out quiet hours; events appear in-app at once whatever the hour.
 REMINDER_KINDS = {Kind.DUE_TOMORROW, Kind.OVERDUE, Kind.WEEK_UNLOCKED, Kind.GRADING_OVERDUE}
 

@@ -16,6 +16,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 
 from notifications.models import (
+    CONFIGURABLE_KINDS,
     DEFAULT_CHANNEL,
     REMINDER_KINDS,
     Channel,
@@ -179,10 +180,9 @@ def notifications_mark_all_read(*, user, now: datetime.datetime | None = None) -
 
 
 def preferences_save(*, user, channels: dict[str, str], quiet_starts=None, quiet_ends=None, quiet_enabled=None):
-    valid_kinds = {k for k in Kind.values if k != Kind.TEST}
     with transaction.atomic():
         for kind, channel in channels.items():
-            if kind in valid_kinds and channel in Channel.values:
+            if kind in CONFIGURABLE_KINDS and channel in Channel.values:
                 Preference.objects.update_or_create(user=user, kind=kind, defaults={"channel": channel})
         if quiet_starts is not None or quiet_enabled is not None:
             quiet, _ = QuietHours.objects.get_or_create(user=user)
@@ -195,4 +195,4 @@ def preferences_save(*, user, channels: dict[str, str], quiet_starts=None, quiet
 
 def preferences_for(*, user) -> dict[str, str]:
     chosen = dict(Preference.objects.filter(user=user).values_list("kind", "channel"))
-    return {kind: chosen.get(kind, DEFAULT_CHANNEL) for kind in Kind.values if kind != Kind.TEST}
+    return {kind: chosen.get(kind, DEFAULT_CHANNEL) for kind in Kind.values if kind in CONFIGURABLE_KINDS}
