@@ -94,28 +94,29 @@ def password_reset_request(*, email: str, domain: str, use_https: bool) -> int:
     return count
 
 
+def _account_link_send(user: User, *, template: str, token: str, domain: str, protocol: str, **extra) -> None:
+    """An email carrying a one-time link to this account (reset, invitation), from the named templates."""
+    context = {
+        "email": user.email, "domain": domain, "protocol": protocol, "site_name": settings.SITE_NAME,
+        "uid": urlsafe_base64_encode(force_bytes(user.pk)), "user": user, "token": token, **extra,
+    }  # fmt: skip
+    PasswordResetForm().send_mail(
+        subject_template_name=f"registration/{template}_subject.txt",
+        email_template_name=f"registration/{template}_email.txt",
+        context=context,
+        from_email=None,
+        to_email=user.email,
+        html_email_template_name=f"registration/{template}_email.html",
+    )
+
+
 def password_reset_email_send(*, user_id: int, domain: str, use_https: bool) -> bool:
     """Send one reset email. The token is made here, so it never travels through the broker."""
     user = User.objects.filter(pk=user_id, is_active=True).first()
     if user is None:
         return False
-    context = {
-        "email": user.email,
-        "domain": domain,
-        "site_name": settings.SITE_NAME,
-        "uid": urlsafe_base64_encode(force_bytes(user.pk)),
-        "user": user,
-        "token": default_token_generator.make_token(user),
-        "protocol": "https" if use_https else "http",
-    }
-    PasswordResetForm().send_mail(
-        subject_template_name="registration/password_reset_subject.txt",
-        email_template_name="registration/password_reset_email.txt",
-        context=context,
-        from_email=None,
-        to_email=user.email,
-        html_email_template_name="registration/password_reset_email.html",
-    )
+    _account_link_send(user, template="password_reset", token=default_token_generator.make_token(user),
+                       domain=domain, protocol="https" if use_https else "http")  # fmt: skip
     return True
 
 
@@ -137,24 +138,10 @@ def invitation_email_send(*, user_id: int) -> bool:
     if user is None or user.has_usable_password():
         return False
     site = urlsplit(settings.SITE_URL)
-    context = {
-        "email": user.email,
-        "domain": site.netloc,
-        "protocol": site.scheme or "https",
-        "site_name": settings.SITE_NAME,
-        "uid": urlsafe_base64_encode(force_bytes(user.pk)),
-        "user": user,
-        "token": invitation_token_generator.make_token(user),
-        "valid_days": settings.INVITATION_TIMEOUT // (60 * 60 * 24),
-    }
-    PasswordResetForm().send_mail(
-        subject_template_name="registration/invitation_subject.txt",
-        email_template_name="registration/invitation_email.txt",
-        context=context,
-        from_email=None,
-        to_email=user.email,
-        html_email_template_name="registration/invitation_email.html",
-    )
+    _account_link_send(
+        user, template="invitation", token=invitation_token_generator.make_token(user), domain=site.netloc,
+        protocol=site.scheme or "https", valid_days=settings.INVITATION_TIMEOUT // (60 * 60 * 24),
+    )  # fmt: skip
     return True
 
 
