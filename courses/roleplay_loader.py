@@ -5,6 +5,7 @@ Read by courses.curriculum_loader, which validates everything before writing any
 
 import hashlib
 import json
+import re
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -25,6 +26,9 @@ from courses.models import (
 )
 
 VARIANTS = ("warm", "neutral", "cold")
+DEFAULT_LINE_OF_BUSINESS = "online-retail"
+SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
+LANGUAGE_CODE = re.compile(r"[a-z]{2,3}(?:-[A-Za-z]{2,4})?")
 
 
 def roleplays_read(reader, path: Path) -> dict:
@@ -98,8 +102,9 @@ def _read_scenario(reader, raw: Any, index: int, rubrics: set[str], slugs: set[s
     slug = raw.get("slug") if isinstance(raw, dict) else None
     item = f"scenario '{slug}'" if slug else f"scenario {index + 1}"
     fields = {"slug", "week", "title", "rubric", "mode", "max_attempts", "due_day", "persona", "crm", "turns",
-              "exemplars"}  # fmt: skip
-    data = reader.mapping(raw, item, fields, fields - {"max_attempts", "due_day", "crm", "exemplars"})
+              "exemplars", "policies", "language", "line_of_business"}  # fmt: skip
+    optional = {"max_attempts", "due_day", "crm", "exemplars", "policies", "language", "line_of_business"}
+    data = reader.mapping(raw, item, fields, fields - optional)
     if slug in slugs:
         reader.problem(item, "slug", "is used by another scenario in this file")
     slugs.add(slug)
@@ -114,6 +119,16 @@ def _read_scenario(reader, raw: Any, index: int, rubrics: set[str], slugs: set[s
     if not isinstance(history, list) or not all(isinstance(h, str) for h in history):
         reader.problem(f"{item}, crm", "history", "must be a list of texts")
         history = []
+    policies = data.get("policies") or []
+    if not isinstance(policies, list) or not all(isinstance(p, str) and p.strip() for p in policies):
+        reader.problem(item, "policies", "must be a list of texts")
+        policies = []
+    line_of_business = reader.text(data, "line_of_business", item, required=False, max_length=40)
+    if line_of_business and not SLUG.fullmatch(line_of_business):
+        reader.problem(item, "line_of_business", f"must be a slug such as 'travel' (got {line_of_business!r})")
+    language = reader.text(data, "language", item, required=False, max_length=10)
+    if language and not LANGUAGE_CODE.fullmatch(language):
+        reader.problem(item, "language", f"must be a language code such as 'en' or 'es' (got {language!r})")
     turns = []
     for number, raw_turn in enumerate(reader.items(data, "turns", item), start=1):
         turn_item = f"{item}, turn {number}"
@@ -147,6 +162,9 @@ def _read_scenario(reader, raw: Any, index: int, rubrics: set[str], slugs: set[s
         },
         "crm_order": reader.text(crm, "order", f"{item}, crm", required=False, max_length=500),
         "crm_history": [h.strip() for h in history],
+        "policies": [p.strip() for p in policies],
+        "language": language or "en",
+        "line_of_business": line_of_business or DEFAULT_LINE_OF_BUSINESS,
         "turns": turns,
         "exemplars": exemplars,
     }
@@ -202,7 +220,8 @@ def scenarios_write(curriculum: Curriculum, scenarios: list[dict]) -> None:
             title=data["title"], rubric=rubrics[data["rubric"]], mode=data["mode"],
             max_attempts=data["max_attempts"], due_day=data["due_day"], persona_name=data["persona"]["name"],
             persona_situation=data["persona"]["situation"], persona_mood=data["persona"]["mood"],
-            crm_order=data["crm_order"], crm_history=data["crm_history"],
+            crm_order=data["crm_order"], crm_history=data["crm_history"], policies=data["policies"],
+            language=data["language"], line_of_business=data["line_of_business"],
         )  # fmt: skip
         ScenarioTurn.objects.bulk_create(
             ScenarioTurn(scenario=scenario, number=n, **turn) for n, turn in enumerate(data["turns"], start=1)

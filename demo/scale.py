@@ -41,7 +41,7 @@ from courses.models import (
 )
 from courses.scoring import get_scorer
 from courses.scoring.base import ScoreResult
-from courses.scoring.evaluation import load_devset
+from courses.scoring.evaluation import load_devset, request_for
 from courses.services.roleplays import prescore_combine, weighted_percent
 from demo.services import DEMO_PASSWORD
 from notifications.models import EmailStatus, Kind, Notification
@@ -90,7 +90,7 @@ def _scored_answers() -> dict[int, list[ScoredAnswer]]:
     scorer = get_scorer()
     by_turn: dict[int, list[ScoredAnswer]] = {}
     for row in load_devset(DEVSET):
-        result = scorer.score(customer_message=row.customer, answer=row.answer)
+        result = scorer.score(request_for(row))
         scored = ScoredAnswer(row.customer, row.answer, result.as_dict(), dict(row.labels))
         by_turn.setdefault(min(row.turn, 3), []).append(scored)
     return by_turn

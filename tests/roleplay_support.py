@@ -7,7 +7,7 @@ import yaml
 
 from courses.models import Curriculum, Exemplar, Rubric, Scenario, ScenarioTurn
 from courses.roleplay_loader import rubric_upsert
-from courses.scoring import CRITERIA, CriterionScore, Evidence, ScoreResult
+from courses.scoring import CRITERIA, CriterionScore, Evidence, ScoreResult, ScoringRequest
 
 ROLEPLAYS_FILE = Path(__file__).resolve().parents[1] / "courses" / "data" / "default_roleplays.yaml"
 MARKER_SCORER = "tests.roleplay_support.MarkerScorer"
@@ -50,7 +50,8 @@ class MarkerScorer:
 
     name = "marker/1"
 
-    def score(self, *, customer_message: str, answer: str, context=None) -> ScoreResult:
+    def score(self, request: ScoringRequest) -> ScoreResult:
+        answer = request.answer
         level = 3 if "[warm]" in answer else 0 if "[cold]" in answer else 1
         match = re.search(r"\[(warm|cold)\]", answer)
         evidence = ()

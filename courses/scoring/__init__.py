@@ -1,19 +1,38 @@
-"""Automatic empathy pre-scoring of role-play answers against the default rubric."""
+"""Automatic empathy pre-scoring of role-play answers, in their whole situation."""
 
 from functools import cache
 
-from courses.scoring.base import CRITERIA, CriterionScore, Evidence, ScenarioContext, Scorer, ScoreResult
+from courses.scoring.base import (
+    CRITERIA,
+    CriterionScore,
+    CriterionSpec,
+    Evidence,
+    Exchange,
+    ExemplarText,
+    Flag,
+    RubricSpec,
+    ScenarioContext,
+    Scorer,
+    ScoreResult,
+    ScoringRequest,
+)
 
-DEFAULT_SCORER = "courses.scoring.phrase_rules.PhraseRulesScorer"
+DEFAULT_SCORER = "courses.scoring.live.LiveScorer"
 
 __all__ = [
     "CRITERIA",
     "DEFAULT_SCORER",
     "CriterionScore",
+    "CriterionSpec",
     "Evidence",
+    "Exchange",
+    "ExemplarText",
+    "Flag",
+    "RubricSpec",
     "ScenarioContext",
     "ScoreResult",
     "Scorer",
+    "ScoringRequest",
     "get_scorer",
 ]
 

@@ -6,18 +6,26 @@ quadratic-weighted Cohen's kappa, which credits near misses and corrects for cha
 
 from __future__ import annotations
 
-import hashlib
 import json
+import random
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
 
-from courses.scoring.base import CRITERIA, MAX_LEVEL, MIN_LEVEL, Scorer, ScoreResult
+from courses.scoring.base import CRITERIA, Scorer, ScoreResult
+from courses.scoring.qwk import LEVELS, quadratic_weighted_kappa
 
 FIELDS = ("id", "scenario", "turn", "customer", "answer", "kind", "labels")
-KINDS = ("strong", "genuine", "scripted", "cold", "off_topic", "keyword_stuffed", "mixed")
+OPTIONAL_FIELDS = ("flag",)
+KINDS = (
+    "strong", "genuine", "scripted", "cold", "off_topic", "keyword_stuffed", "mixed", "blunt", "blaming",
+    "warm_unhelpful", "off_message", "copied", "non_english", "questions_only", "one_liner",
+)  # fmt: skip
 SPLITS = ("all", "tuning", "held-out")
-LEVELS = tuple(range(MIN_LEVEL, MAX_LEVEL + 1))
+DEVSET_DIR = Path(__file__).resolve().parents[1] / "data" / "devset"
+HELD_OUT_FILE = DEVSET_DIR / "held_out.txt"
+BOOTSTRAP_SAMPLES = 1000
 
 
 class DevsetError(ValueError):
@@ -40,16 +48,22 @@ class LabelledAnswer:
     answer: str
     kind: str
     labels: dict[str, int] = field(hash=False)
+    flag: str | None = None
 
     @property
     def split(self) -> str:
-        return split_of(self.id)
+        return split_of(self.scenario)
 
 
-def split_of(answer_id: str) -> str:
-    """'tuning' or 'held-out', fixed by a hash of the id so the halves never drift."""
-    digest = hashlib.sha256(answer_id.encode("utf-8")).hexdigest()
-    return "tuning" if int(digest[:8], 16) % 2 == 0 else "held-out"
+def split_of(scenario: str) -> str:
+    """'tuning' or 'held-out': whole scenarios are held out (courses/data/devset/held_out.txt)."""
+    return "held-out" if scenario in held_out_scenarios() else "tuning"
+
+
+@cache
+def held_out_scenarios() -> frozenset[str]:
+    lines = HELD_OUT_FILE.read_text(encoding="utf-8").splitlines()
+    return frozenset(line.strip() for line in lines if line.strip() and not line.startswith("#"))
 
 
 def _require_text(path, number, record, name) -> str:
@@ -73,7 +87,7 @@ def parse_line(path: Path | str, number: int, line: str) -> LabelledAnswer:
     for name in FIELDS:
         if name not in record:
             raise DevsetError(path, number, name, "missing")
-    for name in sorted(set(record) - set(FIELDS)):
+    for name in sorted(set(record) - set(FIELDS) - set(OPTIONAL_FIELDS)):
         raise DevsetError(path, number, name, "unexpected field")
 
     turn = record["turn"]
@@ -105,7 +119,18 @@ def parse_line(path: Path | str, number: int, line: str) -> LabelledAnswer:
         answer=_require_text(path, number, record, "answer"),
         kind=kind,
         labels={key: labels[key] for key in CRITERIA},
+        flag=_flag(path, number, record.get("flag")),
     )
+
+
+def _flag(path, number, value) -> str | None:
+    from courses.scoring.integrity import FLAG_CODES
+
+    if value is None:
+        return None
+    if value not in FLAG_CODES:
+        raise DevsetError(path, number, "flag", f"{value!r} is not null or one of {', '.join(FLAG_CODES)}")
+    return value
 
 
 def load_devset(path: Path | str) -> list[LabelledAnswer]:
@@ -139,37 +164,6 @@ def select_split(rows: Iterable[LabelledAnswer], split: str) -> list[LabelledAns
     return [row for row in rows if split == "all" or row.split == split]
 
 
-def quadratic_weighted_kappa(rater_a: Sequence[int], rater_b: Sequence[int], levels: Sequence[int] = LEVELS) -> float:
-    """Cohen's kappa with weights (i - j)²: 1 is perfect agreement, 0 is what chance gives.
-
-    Computed in integers (scaled by n) so the result does not depend on summation order.
-    When chance itself predicts no disagreement (both raters used one and the same level),
-    kappa is undefined; it is taken as 1.0 if the raters agree everywhere, else 0.0.
-    """
-    if len(rater_a) != len(rater_b):
-        raise ValueError("both raters must rate the same items")
-    n = len(rater_a)
-    if n == 0:
-        raise ValueError("kappa needs at least one rated item")
-    index = {level: position for position, level in enumerate(levels)}
-    size = len(levels)
-    observed = [[0] * size for _ in range(size)]
-    for a, b in zip(rater_a, rater_b, strict=True):
-        observed[index[a]][index[b]] += 1
-    row_totals = [sum(row) for row in observed]
-    column_totals = [sum(observed[i][j] for i in range(size)) for j in range(size)]
-    observed_disagreement = 0  # sum of w * O, times n
-    expected_disagreement = 0  # sum of w * E, times n (E = row * column / n)
-    for i in range(size):
-        for j in range(size):
-            weight = (i - j) ** 2
-            observed_disagreement += weight * observed[i][j] * n
-            expected_disagreement += weight * row_totals[i] * column_totals[j]
-    if expected_disagreement == 0:
-        return 1.0 if observed_disagreement == 0 else 0.0
-    return 1.0 - observed_disagreement / expected_disagreement
-
-
 @dataclass(frozen=True)
 class Agreement:
     key: str
@@ -177,6 +171,25 @@ class Agreement:
     exact: float  # fraction, 0..1
     within_one: float
     qwk: float
+    qwk_low: float | None = None  # bootstrap 95% interval
+    qwk_high: float | None = None
+
+
+@dataclass(frozen=True)
+class FlagAgreement:
+    """How the integrity flags match the answers a reader expected to be flagged."""
+
+    expected: int
+    raised: int
+    both: int
+
+    @property
+    def precision(self) -> float | None:
+        return self.both / self.raised if self.raised else None
+
+    @property
+    def recall(self) -> float | None:
+        return self.both / self.expected if self.expected else None
 
 
 @dataclass(frozen=True)
@@ -191,37 +204,123 @@ class Evaluation:
         return next(item.qwk for item in self.agreement if item.key == key)
 
 
-def agreement_for(key: str, human: Sequence[int], machine: Sequence[int]) -> Agreement:
+def _bootstrap(human: Sequence[int], machine: Sequence[int], samples: int) -> tuple[float, float]:
+    # A fixed seed: the same labels and levels always print the same interval.
+    chooser = random.Random(20261201)
+    n = len(human)
+    found = []
+    for _ in range(samples):
+        picks = [chooser.randrange(n) for _ in range(n)]
+        found.append(quadratic_weighted_kappa([human[i] for i in picks], [machine[i] for i in picks]))
+    found.sort()
+    return found[int(0.025 * samples)], found[min(samples - 1, int(0.975 * samples))]
+
+
+def agreement_for(key: str, human: Sequence[int], machine: Sequence[int], bootstrap: int = 0) -> Agreement:
     n = len(human)
     exact = sum(1 for h, m in zip(human, machine, strict=True) if h == m)
     near = sum(1 for h, m in zip(human, machine, strict=True) if abs(h - m) <= 1)
-    return Agreement(key=key, n=n, exact=exact / n, within_one=near / n, qwk=quadratic_weighted_kappa(human, machine))
+    low = high = None
+    if bootstrap and n > 1:
+        low, high = _bootstrap(human, machine, bootstrap)
+    return Agreement(
+        key=key, n=n, exact=exact / n, within_one=near / n, qwk=quadratic_weighted_kappa(human, machine),
+        qwk_low=low, qwk_high=high,
+    )  # fmt: skip
 
 
-def evaluate(rows: Sequence[LabelledAnswer], scorer: Scorer, split: str = "all") -> Evaluation:
+def request_for(row: LabelledAnswer, catalogue=None):
+    from courses.scoring.catalogue import load_catalogue
+
+    catalogue = catalogue or load_catalogue()
+    return catalogue.request(row.scenario, row.turn, row.customer, row.answer)
+
+
+def line_of_business(row: LabelledAnswer, catalogue=None) -> str:
+    from courses.scoring.catalogue import DEFAULT_LINE_OF_BUSINESS, load_catalogue
+
+    found = (catalogue or load_catalogue()).scenarios.get(row.scenario)
+    return found.context.line_of_business if found else DEFAULT_LINE_OF_BUSINESS
+
+
+def score_rows(rows: Sequence[LabelledAnswer], scorer: Scorer) -> tuple[ScoreResult, ...]:
+    return tuple(scorer.score(request_for(row)) for row in rows)
+
+
+def agreement_table(
+    rows: Sequence[LabelledAnswer], results: Sequence[ScoreResult], keys=CRITERIA, bootstrap: int = 0
+) -> tuple[Agreement, ...]:
+    return tuple(
+        agreement_for(
+            key,
+            [row.labels[key] for row in rows],
+            [result.level(key) if result.level(key) is not None else 0 for result in results],
+            bootstrap,
+        )
+        for key in keys
+    )
+
+
+def flag_agreement(rows: Sequence[LabelledAnswer], results: Sequence[ScoreResult]) -> FlagAgreement:
+    expected = [row.flag is not None for row in rows]
+    raised = [result.flagged for result in results]
+    return FlagAgreement(
+        expected=sum(expected), raised=sum(raised), both=sum(1 for e, r in zip(expected, raised, strict=True) if e and r)
+    )
+
+
+def evaluate(
+    rows: Sequence[LabelledAnswer], scorer: Scorer, split: str = "all", bootstrap: int = 0
+) -> Evaluation:
     chosen = select_split(rows, split)
     if not chosen:
         raise ValueError(f"no answers in the {split} split")
-    results = tuple(scorer.score(customer_message=row.customer, answer=row.answer) for row in chosen)
-    agreement = tuple(
-        agreement_for(
-            key,
-            [row.labels[key] for row in chosen],
-            [result.level(key) for result in results],
-        )
-        for key in CRITERIA
-    )
+    results = score_rows(chosen, scorer)
+    agreement = agreement_table(chosen, results, bootstrap=bootstrap)
     return Evaluation(scorer=scorer.name, split=split, rows=tuple(chosen), results=results, agreement=agreement)
 
 
+def _percent(value: float | None) -> str:
+    return "-" if value is None else f"{100 * value:.0f}%"
+
+
+def format_agreement(agreement: Sequence[Agreement]) -> list[str]:
+    header = f"{'criterion':<13} {'n':>4} {'exact %':>8} {'within-one %':>13} {'QWK':>7}  {'95% interval':>15}"
+    lines = [header, "-" * len(header)]
+    for item in agreement:
+        interval = f"{item.qwk_low:.2f} to {item.qwk_high:.2f}" if item.qwk_low is not None else ""
+        lines.append(
+            f"{item.key:<13} {item.n:>4} {100 * item.exact:>8.1f} {100 * item.within_one:>13.1f} {item.qwk:>7.3f}"
+            f"  {interval:>15}"
+        )
+    return lines
+
+
 def format_table(evaluation: Evaluation, source: str = "") -> str:
-    header = f"{'criterion':<13} {'n':>4} {'exact %':>8} {'within-one %':>13} {'QWK':>7}"
     lines = [f"scorer: {evaluation.scorer}"]
     if source:
         lines.append(f"file: {source}")
-    lines += [f"split: {evaluation.split} ({len(evaluation.rows)} answers)", header, "-" * len(header)]
-    for item in evaluation.agreement:
-        lines.append(
-            f"{item.key:<13} {item.n:>4} {100 * item.exact:>8.1f} {100 * item.within_one:>13.1f} {item.qwk:>7.3f}"
-        )
+    lines.append(f"split: {evaluation.split} ({len(evaluation.rows)} answers)")
+    lines += format_agreement(evaluation.agreement)
+    return "\n".join(lines)
+
+
+def format_report(evaluation: Evaluation, source: str = "", bootstrap: int = BOOTSTRAP_SAMPLES) -> str:
+    """The table, then the same per line of business, then how the integrity flags did."""
+    lines = [format_table(evaluation, source)]
+    groups: dict[str, list[int]] = {}
+    for index, row in enumerate(evaluation.rows):
+        groups.setdefault(line_of_business(row), []).append(index)
+    if len(groups) > 1:
+        for name, indexes in sorted(groups.items()):
+            rows = [evaluation.rows[i] for i in indexes]
+            results = [evaluation.results[i] for i in indexes]
+            lines += ["", f"line of business: {name} ({len(rows)} answers)"]
+            lines += format_agreement(agreement_table(rows, results, bootstrap=bootstrap))
+    flags = flag_agreement(evaluation.rows, evaluation.results)
+    lines += [
+        "",
+        f"integrity flags: {flags.expected} answers should be flagged, {flags.raised} were, {flags.both} of them "
+        f"rightly (precision {_percent(flags.precision)}, recall {_percent(flags.recall)})",
+    ]
     return "\n".join(lines)

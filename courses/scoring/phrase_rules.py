@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from courses.scoring import phrases as P
-from courses.scoring.base import CriterionScore, Evidence, ScenarioContext, ScoreResult
+from courses.scoring.base import CriterionScore, Evidence, ScenarioContext, ScoreResult, ScoringRequest
 from courses.scoring.text import STOPWORDS, Span, Token, content_stems, is_content, sentences, stem, tokens, words
 
 EARNED = "earned"
@@ -502,7 +502,7 @@ def own_resolve(reading: _Reading) -> tuple[CriterionScore, _Resolution]:
             level = min(level, 1)
 
     overpromise = reading.spans("overpromise")
-    blame = reading.spans("blame")
+    blame = reading.spans("blame") + reading.spans("stall_escalation")
     refusal = reading.spans("refusal")
     unreferred = reading.medical and not referral
     summary = {
@@ -738,7 +738,7 @@ def tone(
     reading: _Reading, resolution: _Resolution, acknowledged: CriterionScore, connected: CriterionScore
 ) -> CriterionScore:
     judged = _Judgement(reading, "tone")
-    cold = reading.spans("blame") + reading.spans("curt")
+    cold = reading.spans("blame") + reading.spans("curt") + reading.spans("stall_escalation")
     stiff = reading.spans("jargon") + reading.spans("refusal")
     scripted = reading.spans("scripted")
     warm_spans = reading.spans("warm")
@@ -760,8 +760,7 @@ def tone(
     judged.add(scripted, COST, P.SCRIPTED.note)
     judged.add(warm_spans, EARNED, P.WARM.note)
     judged.add(reading.name_spans, EARNED, "uses the customer's name")
-    # A few contractions show it is spoken, not recited; three are enough to make the point.
-    judged.add(reading.contraction_spans[:3], EARNED, "natural, spoken wording")
+    # Contractions count towards warmth below but are not shown as evidence: one word proves nothing.
     warmth = len({reading.answer[s:e].lower() for s, e in warm_spans}) + (1 if reading.contractions >= 2 else 0)
     if len(stiff) >= 2 and not scripted and not warmth:
         return judged.result(0, "Full of jargon and rules; the customer would feel brushed off.")
@@ -799,8 +798,12 @@ class PhraseRulesScorer:
 
     name = "phrase-rules/1"
 
-    def score(self, *, customer_message: str, answer: str, context: ScenarioContext | None = None) -> ScoreResult:
-        reading = read(customer_message, answer, context)
+    def score(self, request: ScoringRequest) -> ScoreResult:
+        return self.analyse(request)[0]
+
+    def analyse(self, request: ScoringRequest) -> tuple[ScoreResult, _Reading]:
+        """The levels and evidence, and the reading they came from (the learned layer's rule features)."""
+        reading = read(request.customer_message, request.answer, request.scenario)
         resolved, resolution = own_resolve(reading)
         acknowledged = acknowledge(reading, resolution)
         connected = connect(reading, resolution)
@@ -812,4 +815,4 @@ class PhraseRulesScorer:
             wow(reading),
             tone(reading, resolution, acknowledged, connected),
         )
-        return ScoreResult(scorer=self.name, criteria=criteria)
+        return ScoreResult(scorer=self.name, criteria=criteria), reading

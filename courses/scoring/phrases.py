@@ -572,6 +572,31 @@ BLAME = phrase(
     r"(?:that's|it's) not my (?:job|problem|department)",
     r"not (?:my|our) problem",
     r"isn't chit-chat",
+    r"calm down",
+    r"(?:it's|that's|this is|was) (?:the|their|your|his|her) (?:\w+ )?(?:fault|mistake)",
+    r"(?:courier|carrier|driver|warehouse|airline|airport|bank|engineer|network|supplier|restaurant|"
+    r"shop|store|team|department|system)(?:'s|s') (?:fault|mistake|problem|issue)",
+    r"not (?:our|my|the company's) fault",
+    r"(?:it's|that's|was) not (?:on )?ours",
+    r"(?:blame|take it up with|complain to) (?:the|them|your)",
+    r"nothing (?:I|we) can do",
+    r"(?:you|you've) (?:must have|should've|clearly|obviously)",
+    r"you'll just have to wait",
+    r"(?:if you|you need to) (?:stop|quit) (?:shouting|yelling)",
+)
+
+# Refusing or stalling a customer who asks for someone senior or for a complaint to be logged.
+STALL_ESCALATION = phrase(
+    "stall_escalation",
+    "refuses or stalls the escalation the customer asked for",
+    r"(?:no|not a|there's no|there is no) (?:manager|supervisor|one senior)(?:s)? (?:is |are )?(?:available|here|around|on)",
+    r"(?:a |the )?(?:manager|supervisor) (?:won't|can't|will not|cannot|isn't going to) (?:help|do|change|say)",
+    r"(?:no need|don't need|you don't need) (?:for |to (?:speak to |talk to |get )?)?(?:a |the )?(?:manager|supervisor)",
+    r"(?:can't|cannot|won't|not able to|unable to) (?:put you through|transfer you|get (?:you )?a manager|escalate)",
+    r"(?:managers?|supervisors?) (?:are|is) (?:busy|in a meeting)",
+    r"(?:I'm|I am) (?:the|as) (?:highest|most senior)",
+    r"(?:there's|there is) no (?:point|need) (?:in )?(?:escalating|complaining|a complaint)",
+    r"(?:wait|try again|call back) (?:a few|for|until) (?:days|hours|weeks|tomorrow|next)",
 )
 
 OVERPROMISE = phrase(
@@ -587,6 +612,15 @@ OVERPROMISE = phrase(
     r"you (?:might|may) (?:be|have) (?:depress\w*|an infection|a sprain)",
     r"sounds like (?:you (?:might be|are) )?depress\w*",
     r"good for (?:depression|anxiety|mental health)",
+    r"I (?:can )?guarantee",
+    r"(?:a )?(?:hundred|100) ?(?:per ?cent|%) (?:sure|guaranteed|certain)",
+    r"(?:will|'ll) never happen again",
+    r"(?:free|on us|no charge) (?:for life|forever)",
+    r"(?:waive|wipe|cancel|write off) (?:the|your) (?:whole |entire |full )?(?:bill|balance|debt|arrears)",
+    r"(?:full )?refund (?:you )?(?:right now|immediately|instantly|in cash|today) (?:and|plus) ",
+    r"(?:cash|full) refund (?:and|plus) (?:a|an|the) ",
+    r"(?:I'll|I will|we'll) (?:make sure|ensure) (?:you get|it's|you're on) (?:a seat|the flight|that flight)",
+    r"(?:seat|flight|slot|engineer) (?:is|will be) (?:definitely|guaranteed)",
 )
 
 # Reassurance or advice on a health question: a shoe shop must refer it on, never answer it.
@@ -676,7 +710,7 @@ TAKE_AWAY_WORRY = phrase(
     r"whenever (?:you feel up to it|suits you|you're ready)|(?:ready|there) (?:when|whenever) you are",
     r"I'll do (?:all of )?it for you",
     r"handwritten note|(?:pop|put|add|include|slip) (?:in )?a (?:little |handwritten |short )?(?:note|card)",
-    r"(?:pick|collect)(?:ed)? (?:them |it )?up from (?:you|your)|courier",
+    r"(?:pick|collect)(?:ed)? (?:them |it )?up from (?:you|your)|(?:send|book|arrange)(?:ing)? a courier to",
     r"nothing to print|no need to print|no printer",
     r"so you (?:don't|won't) (?:have|need) to",
     r"a confirmation (?:email|by email)",

@@ -263,9 +263,9 @@ from courses.services.roleplays import (  # noqa: E402
     attempt_start,
     attempts_allowed,
     next_variant,
-    scenario_context,
     weighted_percent,
 )
+from courses.services.scoring import scenario_context, scoring_request  # noqa: E402
 
 __all__ = [
     "attempt_answer",
@@ -274,5 +274,6 @@ __all__ = [
     "attempts_allowed",
     "next_variant",
     "scenario_context",
+    "scoring_request",
     "weighted_percent",
 ]

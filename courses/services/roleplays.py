@@ -23,25 +23,13 @@ from courses.models import (
     Scenario,
     Variant,
 )
-from courses.scoring import ScenarioContext, ScoreResult, get_scorer
+from courses.scoring import ScoreResult, get_scorer
+from courses.scoring.base import AVERAGED_CRITERIA
+from courses.services.scoring import scoring_request
 
 WARM_FROM_PERCENT = 60  # a previous answer at or above this softens the customer
 COLD_BELOW_PERCENT = 30  # below this the customer gets shorter and more frustrated
 MAX_ANSWER_CHARS = 4000
-# Turn levels are combined into the attempt's level per criterion: the best moment counts
-# for what an answer *did*, while tone is the average of the whole conversation.
-AVERAGED_CRITERIA = {"tone"}
-
-
-def scenario_context(scenario: Scenario) -> ScenarioContext:
-    return ScenarioContext(
-        title=scenario.title,
-        persona_name=scenario.persona_name,
-        situation=scenario.persona_situation,
-        mood=scenario.persona_mood,
-        crm_order=scenario.crm_order,
-        crm_history=tuple(scenario.crm_history),
-    )
 
 
 def weighted_percent(levels: dict[str, int | None], criteria: list[Criterion]) -> int | None:
@@ -69,9 +57,10 @@ class AttemptPrescore:
     scorer: str
     levels: dict[str, int | None]
     percent: int | None
+    flags: tuple[dict, ...] = ()  # each integrity flag with the turn it was raised on
 
     def as_dict(self) -> dict:
-        return {"scorer": self.scorer, "levels": self.levels, "percent": self.percent}
+        return {"scorer": self.scorer, "levels": self.levels, "percent": self.percent, "flags": list(self.flags)}
 
 
 def prescore_combine(turn_results: list[ScoreResult], criteria: list[Criterion]) -> AttemptPrescore:
@@ -85,7 +74,12 @@ def prescore_combine(turn_results: list[ScoreResult], criteria: list[Criterion])
         else:
             levels[criterion.key] = max(found)
     scorer = turn_results[0].scorer if turn_results else get_scorer().name
-    return AttemptPrescore(scorer=scorer, levels=levels, percent=weighted_percent(levels, criteria))
+    flags = tuple(
+        {**flag.as_dict(), "turn": number}
+        for number, result in enumerate(turn_results, start=1)
+        for flag in result.flags
+    )
+    return AttemptPrescore(scorer=scorer, levels=levels, percent=weighted_percent(levels, criteria), flags=flags)
 
 
 def _frozen_error(attempt: Attempt) -> ValidationError:
@@ -160,8 +154,7 @@ def attempt_answer(*, attempt: Attempt, answer: str, now: datetime.datetime | No
             raise _frozen_error(attempt)
         scenario = attempt.scenario
         turn = _current_turn(attempt)
-        result = get_scorer().score(customer_message=turn.customer_text, answer=answer,
-                                    context=scenario_context(scenario))  # fmt: skip
+        result = get_scorer().score(scoring_request(turn=turn, answer=answer))
         turn.answer = answer
         turn.answered_at = now
         turn.seconds_spent = max(0, int((now - turn.shown_at).total_seconds()))
@@ -186,11 +179,14 @@ def _submit(attempt: Attempt, criteria: list[Criterion], now: datetime.datetime)
     prescore = prescore_combine(results, criteria)
     attempt.prescore = prescore.as_dict()
     attempt.prescore_percent = prescore.percent
+    attempt.prescore_flagged = bool(prescore.flags)
     attempt.submitted_at = now
     # Practice ends at submission; a graded role-play goes on to the coaches' queue.
     attempt.state = AttemptState.AWAITING_COACH if attempt.scenario.is_graded else AttemptState.SUBMITTED
     if attempt.scenario.is_graded:
         target = Cohort.objects.filter(enrollments=attempt.enrollment_id).values_list("grading_target_hours", flat=True)
         attempt.grading_due_at = now + datetime.timedelta(hours=target[0])
-    attempt.save(update_fields=["prescore", "prescore_percent", "submitted_at", "state", "grading_due_at"])
+    attempt.save(
+        update_fields=["prescore", "prescore_percent", "prescore_flagged", "submitted_at", "state", "grading_due_at"]
+    )
     return attempt

@@ -4,7 +4,7 @@ import random
 
 import pytest
 
-from courses.scoring import CRITERIA, ScenarioContext
+from courses.scoring import CRITERIA, ScenarioContext, ScoringRequest
 from courses.scoring.evaluation import load_devset
 from courses.scoring.phrase_rules import PhraseRulesScorer
 from tests.scoring.conftest import DEVSET
@@ -30,35 +30,38 @@ STUFFING = (
 
 
 def levels(scorer, customer, answer):
-    result = scorer.score(customer_message=customer, answer=answer)
+    result = scorer.score(ScoringRequest(customer_message=customer, answer=answer))
     return {criterion.key: criterion.level for criterion in result.criteria}
 
 
 # ------------------------------------------------------------------ determinism
 def test_same_answer_twice_gives_identical_results(scorer):
     answer = "Panic no more: we stock true narrow widths. When's the wedding, and is it indoors or out?"
-    first = scorer.score(customer_message=WEDDING, answer=answer)
-    second = scorer.score(customer_message=WEDDING, answer=answer)
-    again = PhraseRulesScorer().score(customer_message=WEDDING, answer=answer)
+    first = scorer.score(ScoringRequest(customer_message=WEDDING, answer=answer))
+    second = scorer.score(ScoringRequest(customer_message=WEDDING, answer=answer))
+    again = PhraseRulesScorer().score(ScoringRequest(customer_message=WEDDING, answer=answer))
     assert first == second == again
     assert first.as_dict() == again.as_dict()
 
 
 def test_a_shuffled_batch_gives_identical_results():
     rows = load_devset(DEVSET)
-    in_order = {row.id: PhraseRulesScorer().score(customer_message=row.customer, answer=row.answer) for row in rows}
+    in_order = {
+        row.id: PhraseRulesScorer().score(ScoringRequest(customer_message=row.customer, answer=row.answer))
+        for row in rows
+    }
     shuffled = list(rows)
     random.Random(20240611).shuffle(shuffled)
     scorer = PhraseRulesScorer()
     for row in shuffled:
-        assert scorer.score(customer_message=row.customer, answer=row.answer) == in_order[row.id]
+        assert scorer.score(ScoringRequest(customer_message=row.customer, answer=row.answer)) == in_order[row.id]
 
 
 def test_context_is_optional_and_may_refine(scorer):
     answer = "Hi Margaret, I'm so sorry. There's no rush with any of this."
-    plain = scorer.score(customer_message=WEDDING, answer=answer)
+    plain = scorer.score(ScoringRequest(customer_message=WEDDING, answer=answer))
     with_context = scorer.score(
-        customer_message=WEDDING, answer=answer, context=ScenarioContext(persona_name="Margaret Ellis")
+        ScoringRequest(customer_message=WEDDING, answer=answer, scenario=ScenarioContext(persona_name="Margaret Ellis"))
     )
     assert tuple(c.key for c in plain.criteria) == tuple(c.key for c in with_context.criteria) == CRITERIA
 
@@ -130,7 +133,7 @@ def test_no_question_is_zero(scorer):
 )
 def test_stuffing_never_raises_acknowledge_tone_or_ownership(scorer, customer, answer):
     plain = levels(scorer, customer, answer)
-    stuffed = scorer.score(customer_message=customer, answer=f"{STUFFING} {answer}")
+    stuffed = scorer.score(ScoringRequest(customer_message=customer, answer=f"{STUFFING} {answer}"))
     for key in ("acknowledge", "tone", "own_resolve"):
         assert stuffed.level(key) <= plain[key], key
     assert stuffed.level("acknowledge") <= 1
@@ -141,7 +144,7 @@ def test_stuffing_never_raises_acknowledge_tone_or_ownership(scorer, customer, a
 
 
 def test_stuffing_alone_earns_no_more_than_scripted(scorer):
-    result = scorer.score(customer_message=REFUND, answer=STUFFING)
+    result = scorer.score(ScoringRequest(customer_message=REFUND, answer=STUFFING))
     assert result.level("acknowledge") <= 1
     assert result.level("tone") <= 1
     assert result.level("own_resolve") == 0
@@ -208,7 +211,7 @@ def test_warm_natural_answer_is_genuine_or_better(scorer):
 # ------------------------------------------------------------------ evidence
 def test_evidence_offsets_are_exact_over_the_whole_dev_set(scorer):
     for row in load_devset(DEVSET):
-        result = scorer.score(customer_message=row.customer, answer=row.answer)
+        result = scorer.score(ScoringRequest(customer_message=row.customer, answer=row.answer))
         for criterion in result.criteria:
             assert criterion.summary, (row.id, criterion.key)
             if criterion.level:
@@ -222,7 +225,7 @@ def test_evidence_offsets_are_exact_over_the_whole_dev_set(scorer):
 
 def test_offsets_survive_curly_apostrophes_and_unusual_letters(scorer):
     answer = "İ’m so sorry — that’s our mistake. I’ll send the boots today, and they’re due Thursday."
-    result = scorer.score(customer_message=REFUND, answer=answer)
+    result = scorer.score(ScoringRequest(customer_message=REFUND, answer=answer))
     for criterion in result.criteria:
         for item in criterion.evidence:
             assert answer[item.start : item.end] == item.text

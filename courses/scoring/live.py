@@ -1,0 +1,64 @@
+"""The default scorer: the situational scorer with whichever model version is live.
+
+The live version is read from the database on every score (one indexed row), so promoting or
+rolling back takes effect in every web and worker process at once; each version's weights are
+loaded once per process. With no version in the database, the version shipped in the repo is live.
+"""
+
+from __future__ import annotations
+
+import threading
+from functools import cache
+
+from courses.scoring.base import ScoreResult, ScoringRequest
+from courses.scoring.model_file import SHIPPED_MODEL, ScorerModel
+from courses.scoring.situational import NAME, SituationalScorer
+
+_lock = threading.Lock()
+_loaded: dict[str, SituationalScorer] = {}
+
+
+@cache
+def shipped_model() -> ScorerModel:
+    return ScorerModel.load(SHIPPED_MODEL)
+
+
+def live_version() -> tuple[str, int | None]:
+    """(version, database id or None for the shipped file)."""
+    from courses.models import ScorerVersion
+
+    row = ScorerVersion.objects.filter(is_live=True).values_list("version", "id").first()
+    if row is None:
+        return shipped_model().version, None
+    return row[0], row[1]
+
+
+def scorer_for(version: str, row_id: int | None) -> SituationalScorer:
+    with _lock:
+        found = _loaded.get(version)
+    if found is not None:
+        return found
+    if row_id is None:
+        model = shipped_model()
+    else:
+        from courses.models import ScorerVersion
+
+        model = ScorerModel.from_dict(ScorerVersion.objects.values_list("model", flat=True).get(pk=row_id))
+    scorer = SituationalScorer(model)
+    with _lock:
+        _loaded[version] = scorer
+    return scorer
+
+
+class LiveScorer:
+    """Scores with the live model version; its `name` is that version."""
+
+    @property
+    def name(self) -> str:
+        return f"{NAME}/{live_version()[0]}"
+
+    def current(self) -> SituationalScorer:
+        return scorer_for(*live_version())
+
+    def score(self, request: ScoringRequest) -> ScoreResult:
+        return self.current().score(request)
