@@ -22,6 +22,7 @@ NAV_ITEMS = [
     NavItem("Coaching overview", "coaching:overview", permissions.can_grade),
     NavItem("Cohorts", "cohorts:list", permissions.can_manage_cohorts),
     NavItem("Checkpoints", "checkpoint:cohorts", permissions.can_follow_cohorts),
+    NavItem("Pre-scorer", "courses:scorer_versions", permissions.can_manage_scorer),
     NavItem("Site admin", "admin:index", permissions.can_use_admin_site),
     NavItem("API", "api-docs", permissions.can_manage_cohorts),
 ]

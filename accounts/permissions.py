@@ -50,6 +50,11 @@ def can_follow_cohorts(user) -> bool:
     return is_coach(user) or is_admin(user)
 
 
+def can_manage_scorer(user) -> bool:
+    """Versions of the automatic pre-scorer: see their figures, choose the live one."""
+    return is_admin(user)
+
+
 def can_use_admin_site(user) -> bool:
     return is_admin(user)
 

@@ -32,6 +32,9 @@ class QueueItemSerializer(serializers.Serializer):
     submitted_at = serializers.DateTimeField()
     grading_due_at = serializers.DateTimeField()
     prescore_percent = serializers.IntegerField(allow_null=True)
+    flagged = serializers.BooleanField(
+        source="prescore_flagged", help_text="An integrity check asked for a coach's eye on one of the answers."
+    )
 
 
 class QueuePageSerializer(serializers.Serializer):
@@ -48,7 +51,7 @@ QUEUE_FILTERS = ("cohort", "week", "scenario", "hire")
 
 
 class QueueView(APIView):
-    """Attempts awaiting a coach, oldest first. Filters: cohort, week, scenario, hire."""
+    """Attempts awaiting a coach, oldest first. Filters: cohort, week, scenario, hire, flagged."""
 
     permission_classes = [CoachPermission]
 
@@ -56,6 +59,7 @@ class QueueView(APIView):
         responses=QueuePageSerializer,
         parameters=[
             *(OpenApiParameter(name, int, description=f"Only this {name} (id or number)") for name in QUEUE_FILTERS),
+            OpenApiParameter("flagged", bool, description="Only answers that need a coach's eye (integrity flags)"),
             OpenApiParameter("page", int),
         ],
     )

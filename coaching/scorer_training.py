@@ -135,7 +135,10 @@ def scorer_retrain(
     judged_on, judge = (
         (f"{len(held_coach)} held-out coach grades", held_coach)
         if len(held_coach) >= MIN_HELDOUT_COACH_GRADES
-        else (f"{len(held_devset)} held-out labelled answers (only {len(held_coach)} held-out coach grades)", held_devset)
+        else (
+            f"{len(held_devset)} held-out labelled answers (only {len(held_coach)} held-out coach grades)",
+            held_devset,
+        )
     )
     log(f"training on {len(training)} examples ({sum(1 for e in training if e.source == 'coach')} coach grades)")
     model = train(training, SituationalScorer, version=next_version_name(now), criteria=keys, now=now, log=log)

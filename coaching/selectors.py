@@ -31,17 +31,24 @@ def enrollments_visible(*, user) -> QuerySet[Enrollment]:
 # --- The grading queue ------------------------------------------------------------------------
 
 
+ID_FILTERS = ("cohort", "week", "scenario", "hire")
+YES = frozenset({"1", "true", "on", "yes"})
+
+
 @dataclass(frozen=True)
 class QueueFilters:
     cohort: int | None = None
     week: int | None = None
     scenario: int | None = None
     hire: int | None = None
+    flagged: bool = False  # only attempts an integrity check asked a coach to look at
 
     @classmethod
     def from_params(cls, params) -> "QueueFilters":
-        """From a query string (web GET or API query params); anything not a usable id is ignored."""
-        return cls(**{name: number_or_none(params.get(name, "")) for name in ("cohort", "week", "scenario", "hire")})
+        """From a query string (web GET or API query params); anything not a usable id is ignored.
+        `flagged` is on for 1/true/on/yes (a checkbox, or an API boolean), off for anything else."""
+        ids = {name: number_or_none(params.get(name, "")) for name in ID_FILTERS}
+        return cls(**ids, flagged=str(params.get("flagged", "")).strip().lower() in YES)
 
     def apply(self, attempts: QuerySet[Attempt]) -> QuerySet[Attempt]:
         if self.cohort:
@@ -52,14 +59,20 @@ class QueueFilters:
             attempts = attempts.filter(scenario_id=self.scenario)
         if self.hire:
             attempts = attempts.filter(enrollment__hire_id=self.hire)
+        if self.flagged:
+            attempts = attempts.filter(prescore_flagged=True)
         return attempts
 
     def as_query(self) -> dict:
-        return {k: v for k, v in self.__dict__.items() if v}
+        query = {name: getattr(self, name) for name in ID_FILTERS if getattr(self, name)}
+        if self.flagged:
+            query["flagged"] = 1
+        return query
 
 
 def grading_queue(*, user, filters: QueueFilters = QueueFilters()) -> QuerySet[Attempt]:
-    """Attempts awaiting a coach, oldest first, with who holds each."""
+    """Attempts awaiting a coach, oldest first, with who holds each. The rows read `prescore_flagged`
+    (a column) for the "needs a coach's eye" marker; the prescore JSON itself stays deferred."""
     attempts = Attempt.objects.filter(visible_to(user, "enrollment__"), state=AttemptState.AWAITING_COACH)
     claims = AttemptClaim.objects.select_related("coach")
     return (

@@ -85,8 +85,10 @@ def grade(request, attempt_id: int):
             if response is not None:
                 return response
         context = selectors.grading_context(attempt=attempt, coach=request.user)
+    flags = course_selectors.attempt_integrity_flags(attempt)
     for turn in context["turns"]:
         turn.segments = course_selectors.highlight_segments(turn.answer, course_selectors.turn_evidence(turn.prescore))
+        turn.flags = [flag for flag in flags if flag.get("turn") == turn.number]
     posted = _levels_from(request.POST, context["criteria"]) if request.method == "POST" else {}
     chosen = posted or (context["grade"].levels if context["grade"] else {})
     prescore_levels = (attempt.prescore or {}).get("levels", {})
@@ -95,6 +97,7 @@ def grade(request, attempt_id: int):
         claim=claim,
         held_by_other=held_by_other,
         error=error,
+        flags=flags,
         query=_query(filters),
         rows=[
             {"criterion": c, "chosen": chosen.get(c.key), "estimate": prescore_levels.get(c.key)}

@@ -4,6 +4,7 @@ Access goes through courses.access, the same helpers as the web pages, so a lock
 week is 403 and another curriculum's content 404 here too.
 """
 
+from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
 from rest_framework.exceptions import PermissionDenied as ApiPermissionDenied
@@ -22,6 +23,8 @@ from courses.access import (
     access_scenario,
     access_week,
 )
+from courses.models import ScorerVersion
+from courses.services.scorer_versions import scorer_version_activate
 
 TrainingPermission = permissions.api_permission(permissions.can_take_training)
 
@@ -357,3 +360,51 @@ class AttemptAnswerView(TrainingAPIView):
             answer=incoming.validated_data["answer"],
         )
         return _attempt_response(attempt)
+
+
+# --- Versions of the pre-scorer (admins) ----------------------------------------------------
+
+ScorerPermission = permissions.api_permission(permissions.can_manage_scorer)
+
+
+class ScorerVersionSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    version = serializers.CharField()
+    source = serializers.CharField()
+    trained_at = serializers.DateTimeField()
+    is_live = serializers.BooleanField()
+    coach_grades_used = serializers.IntegerField()
+    fingerprint = serializers.CharField()
+    heldout = serializers.DictField(help_text="Per criterion: n, qwk, exact, within_one and the 95% interval.")
+    comparison = serializers.DictField(help_text="Against the version that was live when this one was trained.")
+
+
+class ReasonSerializer(serializers.Serializer):
+    reason = serializers.CharField(max_length=500)
+
+
+class ScorerVersionListView(APIView):
+    """Every version of the pre-scorer, newest first, with its held-out figures and which one is live."""
+
+    permission_classes = [ScorerPermission]
+
+    @extend_schema(responses=ScorerVersionSerializer(many=True))
+    def get(self, request):
+        return Response(ScorerVersionSerializer(selectors.scorer_versions_overview()["versions"], many=True).data)
+
+
+class ScorerVersionActivateView(APIView):
+    """Make a stored version live (a rollback), with a reason kept in its history."""
+
+    permission_classes = [ScorerPermission]
+
+    @extend_schema(request=ReasonSerializer, responses=ScorerVersionSerializer)
+    def post(self, request, pk: int):
+        version = get_object_or_404(ScorerVersion.objects.defer("model"), pk=pk)
+        incoming = ReasonSerializer(data=request.data)
+        incoming.is_valid(raise_exception=True)
+        version = call_service(
+            scorer_version_activate, field="reason", version=version, actor=request.user,
+            reason=incoming.validated_data["reason"],
+        )  # fmt: skip
+        return Response(ScorerVersionSerializer(version).data)

@@ -19,4 +19,6 @@ urlpatterns = [
     path("training/attempts/<int:pk>/", api.AttemptView.as_view(), name="api-attempt"),
     path("training/attempts/<int:pk>/draft/", api.AttemptDraftView.as_view(), name="api-attempt-draft"),
     path("training/attempts/<int:pk>/answers/", api.AttemptAnswerView.as_view(), name="api-attempt-answers"),
+    path("scorer/versions/", api.ScorerVersionListView.as_view(), name="api-scorer-versions"),
+    path("scorer/versions/<int:pk>/live/", api.ScorerVersionActivateView.as_view(), name="api-scorer-version-activate"),
 ]

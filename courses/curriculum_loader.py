@@ -370,3 +370,30 @@ def _counts(curriculum: Curriculum) -> dict[str, int]:
         "questions": Question.objects.filter(knowledge_check__week__curriculum=curriculum).count(),
         "role-plays": curriculum.scenarios.count(),
     }
+
+
+@transaction.atomic
+def scenario_pack_load(path: Path, *, curriculum: Curriculum) -> list[str]:
+    """Add a pack of role-play scenarios (a role-play file) to a curriculum version no cohort runs yet.
+
+    Validates the whole pack first; a problem writes nothing. Returns the slugs added.
+    """
+    path = Path(path)
+    reader = _Reader(path)
+    parsed = roleplays_read(reader, path)
+    curriculum = Curriculum.objects.select_for_update().get(pk=curriculum.pk)
+    if curriculum.cohorts.exists():
+        reader.problem(
+            "curriculum", None,
+            f"{curriculum} is run by cohorts; copy it as a new version in the admin and add the pack to that",
+        )  # fmt: skip
+    taken = set(curriculum.scenarios.values_list("slug", flat=True))
+    for scenario in parsed["scenarios"]:
+        if scenario["slug"] in taken:
+            reader.problem(f"scenario '{scenario['slug']}'", "slug", f"is already a scenario of {curriculum}")
+    if reader.problems:
+        raise CurriculumFileError(reader.problems)
+    for rubric_data in parsed["rubrics"]:
+        rubric_upsert(rubric_data)
+    scenarios_write(curriculum, parsed["scenarios"])
+    return [scenario["slug"] for scenario in parsed["scenarios"]]

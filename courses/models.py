@@ -542,7 +542,9 @@ class ScorerVersion(models.Model):
     class Meta:
         ordering = ["-trained_at", "-id"]
         constraints = [
-            models.UniqueConstraint(fields=["is_live"], condition=models.Q(is_live=True), name="one_live_scorer_version")
+            models.UniqueConstraint(
+                fields=["is_live"], condition=models.Q(is_live=True), name="one_live_scorer_version"
+            )
         ]
 
     def __str__(self) -> str:
@@ -560,9 +562,14 @@ class ScorerVersionEvent(models.Model):
 
     version = models.ForeignKey(ScorerVersion, on_delete=models.CASCADE, related_name="events")
     kind = models.CharField(max_length=12, choices=Kind.choices)
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     reason = models.TextField(blank=True)
     at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         ordering = ["-at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.version} {self.get_kind_display().lower()}"

@@ -24,6 +24,7 @@ from courses.models import (
     Week,
 )
 from courses.pacing import Schedule, schedule_for
+from courses.scoring.integrity import FLAG_TITLES
 
 DUE_SOON = datetime.timedelta(days=3)
 
@@ -414,7 +415,7 @@ def highlight_segments(answer: str, evidence: list[dict]) -> list[Segment]:
     one that earned them, so a hire sees what to change.
     """
     spans = sorted(
-        (e["start"], e["end"], e["effect"], f"{e['criterion']}: {e['note']}")
+        (e["start"], e["end"], e["effect"], _named_note(e))
         for e in evidence
         if 0 <= e["start"] < e["end"] <= len(answer)
     )
@@ -436,6 +437,40 @@ def highlight_segments(answer: str, evidence: list[dict]) -> list[Segment]:
     if position < len(answer):
         segments.append(Segment(answer[position:]))
     return segments
+
+
+def _named_note(evidence: dict) -> str:
+    """Notes name their criterion ("Tone: ..."); pre-scores made before they did get the key in front."""
+    note = evidence["note"]
+    return note if ": " in note[:24] else f"{evidence['criterion']}: {note}"
+
+
+def attempt_integrity_flags(attempt: Attempt) -> list[dict]:
+    """The attempt's integrity flags ({code, reason, guidance, turn}), each with its title."""
+    flags = (attempt.prescore or {}).get("flags") or []
+    return [{**flag, "title": FLAG_TITLES.get(flag.get("code"), "Needs a coach's eye")} for flag in flags]
+
+
+def scorer_versions_overview() -> dict:
+    """Every stored version of the pre-scorer with its figures and history, newest first, and the live one."""
+    from courses.models import ScorerVersion, ScorerVersionEvent
+    from courses.scoring.live import live_version
+    from courses.services.scorer_versions import shipped_version_ensure
+
+    shipped_version_ensure()
+    versions = list(ScorerVersion.objects.defer("model").order_by("-trained_at", "-id"))
+    events = ScorerVersionEvent.objects.select_related("version", "actor").order_by("-at", "-id")[:50]
+    live, _ = live_version()
+    keys = sorted({key for version in versions for key in version.heldout}, key=_criterion_order)
+    for version in versions:
+        version.figures = [(key, version.heldout.get(key)) for key in keys]
+    return {"versions": versions, "events": events, "live": live, "keys": keys}
+
+
+def _criterion_order(key: str) -> tuple[int, str]:
+    from courses.scoring.base import CRITERIA
+
+    return (CRITERIA.index(key) if key in CRITERIA else len(CRITERIA), key)
 
 
 def turn_evidence(prescore: dict | None) -> list[dict]:

@@ -1,10 +1,12 @@
 from django.urls import path
 
-from courses import views
+from courses import scorer_views, views
 
 app_name = "courses"
 
 urlpatterns = [
+    path("scorer/", scorer_views.scorer_versions, name="scorer_versions"),
+    path("scorer/<int:version_id>/live/", scorer_views.scorer_version_activate_view, name="scorer_version_activate"),
     path("training/", views.my_training, name="my_training"),
     path("training/weeks/<int:week_number>/", views.week_detail, name="week"),
     path("training/weeks/<int:week_number>/check/", views.knowledge_check, name="check"),

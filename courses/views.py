@@ -228,10 +228,15 @@ def attempt_result(request, slug: str, number: int):
     if not attempt.is_frozen:
         return redirect("courses:attempt", slug=slug, number=number)
     scenario = attempt.scenario
+    flags = selectors.attempt_integrity_flags(attempt)
+    turns = _conversation(attempt)
+    for turn in turns:
+        turn.flags = [flag for flag in flags if flag.get("turn") == turn.number]
     context = {
         "attempt": attempt,
         "scenario": scenario,
-        "turns": _conversation(attempt),
+        "turns": turns,
+        "flags": flags,
         "breakdown": selectors.attempt_breakdown(attempt=attempt),
         "exemplars": scenario.exemplars.all(),
         "panels": panels_for(attempt.enrollment, slot="attempt_result", attempt=attempt),

@@ -219,7 +219,10 @@ CELERY_BEAT_SCHEDULE = {
     # Opens each hire's checkpoint soon after local midnight, reminds, escalates; repeats are harmless.
     "checkpoint-sweep": {"task": "checkpoint.tasks.checkpoints_sweep", "schedule": crontab(minute="*/15")},
     # Retrains only when enough new coach grades arrived; a candidate goes live only if it is better.
-    "coaching-scorer-retrain": {"task": "coaching.tasks.scorer_retrain_when_due", "schedule": crontab(hour=4, minute=40)},
+    "coaching-scorer-retrain": {
+        "task": "coaching.tasks.scorer_retrain_when_due",
+        "schedule": crontab(hour=4, minute=40),
+    },
     "accounts-clear-expired-sessions": {
         "task": "accounts.tasks.sessions_clear_expired",
         "schedule": crontab(hour=3, minute=17),

@@ -265,13 +265,13 @@ def flag_agreement(rows: Sequence[LabelledAnswer], results: Sequence[ScoreResult
     expected = [row.flag is not None for row in rows]
     raised = [result.flagged for result in results]
     return FlagAgreement(
-        expected=sum(expected), raised=sum(raised), both=sum(1 for e, r in zip(expected, raised, strict=True) if e and r)
+        expected=sum(expected),
+        raised=sum(raised),
+        both=sum(1 for e, r in zip(expected, raised, strict=True) if e and r),
     )
 
 
-def evaluate(
-    rows: Sequence[LabelledAnswer], scorer: Scorer, split: str = "all", bootstrap: int = 0
-) -> Evaluation:
+def evaluate(rows: Sequence[LabelledAnswer], scorer: Scorer, split: str = "all", bootstrap: int = 0) -> Evaluation:
     chosen = select_split(rows, split)
     if not chosen:
         raise ValueError(f"no answers in the {split} split")

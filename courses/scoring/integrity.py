@@ -71,10 +71,53 @@ def _language_identifier():
 # The commonest words of English: a sentence in English is rarely without them.
 _ENGLISH_FUNCTION_WORDS = frozenset(
     # Words that Spanish, French or Portuguese also use ("a", "no", "me") are left out on purpose.
-    (
-        "the an and or but to of in on at for with you your i i'm i'll i've it it's is are was we we'll that this "
-        "so be can will have just not yes my they them there what when how if do don't"
-    ).split()
+    [
+        "the",
+        "an",
+        "and",
+        "or",
+        "but",
+        "to",
+        "of",
+        "in",
+        "on",
+        "at",
+        "for",
+        "with",
+        "you",
+        "your",
+        "i",
+        "i'm",
+        "i'll",
+        "i've",
+        "it",
+        "it's",
+        "is",
+        "are",
+        "was",
+        "we",
+        "we'll",
+        "that",
+        "this",
+        "so",
+        "be",
+        "can",
+        "will",
+        "have",
+        "just",
+        "not",
+        "yes",
+        "my",
+        "they",
+        "them",
+        "there",
+        "what",
+        "when",
+        "how",
+        "if",
+        "do",
+        "don't",
+    ]
 )
 
 
@@ -142,10 +185,31 @@ def relevance(request: ScoringRequest, encoder) -> Relevance | None:
 # Words of feeling and talk that any answer may use: never the specifics of another customer.
 _CONVERSATIONAL = frozenset(
     stem(word)
-    for word in (
-        "hear tell hard sorry understand completely worry worried stressful upsetting glad lovely frustrating "
-        "apologise apologize totally honestly really feel feeling afraid thank thanks"
-    ).split()
+    for word in [
+        "hear",
+        "tell",
+        "hard",
+        "sorry",
+        "understand",
+        "completely",
+        "worry",
+        "worried",
+        "stressful",
+        "upsetting",
+        "glad",
+        "lovely",
+        "frustrating",
+        "apologise",
+        "apologize",
+        "totally",
+        "honestly",
+        "really",
+        "feel",
+        "feeling",
+        "afraid",
+        "thank",
+        "thanks",
+    ]
 )
 
 
@@ -237,7 +301,8 @@ def check(request: ScoringRequest, encoder=None, relevance_found: Relevance | No
             Flag(
                 LENGTH,
                 f"Only {len(tokens)} word{'s' if len(tokens) != 1 else ''}: much shorter than an answer usually is.",
-                "That's very short for this moment: acknowledge what the customer said and tell them what happens next.",
+                "That's very short for this moment: acknowledge what the customer said and tell them what "
+                "happens next.",
             )
         )
     elif len(tokens) > MAX_WORDS:

@@ -589,9 +589,11 @@ BLAME = phrase(
 STALL_ESCALATION = phrase(
     "stall_escalation",
     "refuses or stalls the escalation the customer asked for",
-    r"(?:no|not a|there's no|there is no) (?:manager|supervisor|one senior)(?:s)? (?:is |are )?(?:available|here|around|on)",
+    r"(?:no|not a|there's no|there is no) (?:manager|supervisor|one senior)(?:s)? "
+    r"(?:is |are )?(?:available|here|around|on)",
     r"(?:a |the )?(?:manager|supervisor) (?:won't|can't|will not|cannot|isn't going to) (?:help|do|change|say)",
-    r"(?:no need|don't need|you don't need) (?:for |to (?:speak to |talk to |get )?)?(?:a |the )?(?:manager|supervisor)",
+    r"(?:no need|don't need|you don't need) (?:for |to (?:speak to |talk to |get )?)?"
+    r"(?:a |the )?(?:manager|supervisor)",
     r"(?:can't|cannot|won't|not able to|unable to) (?:put you through|transfer you|get (?:you )?a manager|escalate)",
     r"(?:managers?|supervisors?) (?:are|is) (?:busy|in a meeting)",
     r"(?:I'm|I am) (?:the|as) (?:highest|most senior)",

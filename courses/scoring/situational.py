@@ -125,7 +125,9 @@ class SituationalScorer:
     def __init__(self, model: ScorerModel | None, encoder=None):
         """`model` None gives a scorer that only works out features, for training a first model."""
         if model is not None and model.feature_spec != FEATURE_SPEC:
-            raise ValueError(f"model {model.version} was trained on feature spec {model.feature_spec}, not {FEATURE_SPEC}")
+            raise ValueError(
+                f"model {model.version} was trained on feature spec {model.feature_spec}, not {FEATURE_SPEC}"
+            )
         self.model = model
         self.name = f"{NAME}/{model.version if model else 'untrained'}"
         self._encoder = encoder

@@ -45,7 +45,7 @@ class Example:
 
 def combine(key: str, levels: Sequence[int]) -> int:
     if key in AVERAGED_CRITERIA:
-        return int(round(sum(levels) / len(levels)))
+        return round(sum(levels) / len(levels))
     return max(levels)
 
 

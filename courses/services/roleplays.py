@@ -63,10 +63,16 @@ class AttemptPrescore:
         return {"scorer": self.scorer, "levels": self.levels, "percent": self.percent, "flags": list(self.flags)}
 
 
-def prescore_combine(turn_results: list[ScoreResult], criteria: list[Criterion]) -> AttemptPrescore:
+def prescore_combine(
+    turn_results: list[ScoreResult], criteria: list[Criterion], turn_numbers: list[int] | None = None
+) -> AttemptPrescore:
     levels: dict[str, int | None] = {}
     for criterion in criteria:
-        found = [r.level(criterion.key) for r in turn_results if criterion.key in {c.key for c in r.criteria}]
+        found = [
+            level
+            for r in turn_results
+            if criterion.key in {c.key for c in r.criteria} and (level := r.level(criterion.key)) is not None
+        ]
         if not found:
             levels[criterion.key] = None  # the scorer does not know this criterion: the coach scores it
         elif criterion.key in AVERAGED_CRITERIA:
@@ -74,9 +80,10 @@ def prescore_combine(turn_results: list[ScoreResult], criteria: list[Criterion])
         else:
             levels[criterion.key] = max(found)
     scorer = turn_results[0].scorer if turn_results else get_scorer().name
+    numbers = turn_numbers or list(range(1, len(turn_results) + 1))
     flags = tuple(
         {**flag.as_dict(), "turn": number}
-        for number, result in enumerate(turn_results, start=1)
+        for number, result in zip(numbers, turn_results, strict=True)
         for flag in result.flags
     )
     return AttemptPrescore(scorer=scorer, levels=levels, percent=weighted_percent(levels, criteria), flags=flags)
@@ -175,8 +182,9 @@ def attempt_answer(*, attempt: Attempt, answer: str, now: datetime.datetime | No
 
 
 def _submit(attempt: Attempt, criteria: list[Criterion], now: datetime.datetime) -> Attempt:
-    results = [ScoreResult.from_dict(t.prescore) for t in attempt.turns.order_by("number")]
-    prescore = prescore_combine(results, criteria)
+    turns = list(attempt.turns.order_by("number"))
+    results = [ScoreResult.from_dict(t.prescore) for t in turns]
+    prescore = prescore_combine(results, criteria, [t.number for t in turns])
     attempt.prescore = prescore.as_dict()
     attempt.prescore_percent = prescore.percent
     attempt.prescore_flagged = bool(prescore.flags)

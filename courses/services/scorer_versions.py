@@ -58,7 +58,9 @@ def comparison_decide(candidate: dict[str, float], live: dict[str, float]) -> di
     added = sorted(set(candidate) - set(live))
     better = mean_candidate > mean_live + EPSILON or (bool(added) and abs(mean_candidate - mean_live) <= EPSILON)
     return {
-        "criteria": {key: {"candidate": candidate.get(key), "live": live.get(key)} for key in sorted(set(candidate) | set(live))},
+        "criteria": {
+            key: {"candidate": candidate.get(key), "live": live.get(key)} for key in sorted(set(candidate) | set(live))
+        },
         "mean_candidate": round(mean_candidate, 4),
         "mean_live": round(mean_live, 4),
         "worse_on": worse,

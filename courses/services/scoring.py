@@ -17,9 +17,7 @@ from courses.scoring import (
 def scenario_context(scenario: Scenario, exemplars: list[Exemplar] | None = None) -> ScenarioContext:
     if exemplars is None:
         exemplars = list(scenario.exemplars.all())
-    lines = tuple(
-        text for turn in scenario.turns.all() for text in (turn.neutral, turn.warm, turn.cold) if text
-    )
+    lines = tuple(text for turn in scenario.turns.all() for text in (turn.neutral, turn.warm, turn.cold) if text)
     return ScenarioContext(
         slug=scenario.slug,
         title=scenario.title,
@@ -41,9 +39,7 @@ def rubric_spec(version: RubricVersion) -> RubricSpec:
         slug=version.rubric.slug,
         version=version.number,
         criteria=tuple(
-            CriterionSpec(
-                key=c.key, title=c.title, description=c.description, levels=tuple(c.level_descriptors or ())
-            )
+            CriterionSpec(key=c.key, title=c.title, description=c.description, levels=tuple(c.level_descriptors or ()))
             for c in version.criteria.all()
         ),
     )

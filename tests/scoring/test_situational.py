@@ -182,7 +182,7 @@ def test_a_criterion_without_a_head_says_plainly_there_is_no_estimate(scorer):
             scenario=CATALOGUE.scenarios[slug].context,
             rubric=rubric,
             others=CATALOGUE.others(slug),
-        )  # fmt: skip
+        )
     )
     missing = result.criterion("policy_accuracy")
     assert missing.level is None

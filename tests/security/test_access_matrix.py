@@ -29,6 +29,7 @@ import pytest
 from django.db import transaction
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from courses.services.scorer_versions import shipped_version_ensure
 from tests.security.conftest import ROLES, World, invitation_kwargs, password_reset_kwargs
 
 pytestmark = pytest.mark.django_db
@@ -187,6 +188,11 @@ ROUTES: dict[str, Row] = {
     "cohorts:edit": web(ADMIN, ADMIN),
     "cohorts:archive": web(post_only(ADMIN), "L 403 403 403 403 302"),
     "cohorts:coaches": web(ADMIN, ADMIN),
+    # Versions of the pre-scorer: admins only; making one live needs a reason (an empty form is refused)
+    "courses:scorer_versions": web(ADMIN),
+    "courses:scorer_version_activate": web(post_only(ADMIN), "L 403 403 403 403 302"),
+    "api-scorer-versions": api(API_ADMIN),
+    "api-scorer-version-activate": api(post_only(API_ADMIN), "403 403 403 403 403 400", pk="scorer_version"),
     "cohorts:coach_remove": web(post_only(ADMIN), "L 403 403 403 403 302"),
     "cohorts:hires": web(ADMIN),
     "cohorts:hire_add": web(ADMIN, ADMIN),
@@ -294,6 +300,8 @@ OBJECTS: dict[str, Callable[[World], object]] = {
     "decision": lambda w: w.decision.pk,
     "cohort": lambda w: w.cohort.pk,
     "enrollment": lambda w: w.enrollment.pk,
+    "version_id": lambda w: shipped_version_ensure().pk,
+    "scorer_version": lambda w: shipped_version_ensure().pk,
     "reset": lambda w: password_reset_kwargs(w.hire),
     "invitation": lambda w: invitation_kwargs(w.hire),
 }

@@ -21,7 +21,9 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--ship", metavar="VERSION", help="write the shipped model file under this version name")
-        parser.add_argument("--output", type=Path, default=SHIPPED_MODEL, help="where --ship writes (default: %(default)s)")
+        parser.add_argument(
+            "--output", type=Path, default=SHIPPED_MODEL, help="where --ship writes (default: %(default)s)"
+        )
 
     def handle(self, *args, ship: str | None, output: Path, **options):
         if ship:
