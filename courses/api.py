@@ -379,7 +379,7 @@ class ScorerVersionSerializer(serializers.Serializer):
     comparison = serializers.DictField(help_text="Against the version that was live when this one was trained.")
 
 
-class ReasonSerializer(serializers.Serializer):
+class ScorerActivationSerializer(serializers.Serializer):
     reason = serializers.CharField(max_length=500)
 
 
@@ -398,10 +398,10 @@ class ScorerVersionActivateView(APIView):
 
     permission_classes = [ScorerPermission]
 
-    @extend_schema(request=ReasonSerializer, responses=ScorerVersionSerializer)
+    @extend_schema(request=ScorerActivationSerializer, responses=ScorerVersionSerializer)
     def post(self, request, pk: int):
         version = get_object_or_404(ScorerVersion.objects.defer("model"), pk=pk)
-        incoming = ReasonSerializer(data=request.data)
+        incoming = ScorerActivationSerializer(data=request.data)
         incoming.is_valid(raise_exception=True)
         version = call_service(
             scorer_version_activate, field="reason", version=version, actor=request.user,

@@ -25,7 +25,7 @@ from courses.scoring.model_file import ScorerModel
 from courses.scoring.ordinal import OrdinalHead, fit_cuts
 from courses.scoring.qwk import quadratic_weighted_kappa
 
-L2_GRID = (3.0, 10.0, 30.0, 100.0)
+L2_GRID = (3.0, 10.0, 30.0, 100.0, 300.0)
 PROJECTION_DIMENSIONS = 24
 FOLDS = 5
 MIN_EXAMPLES_PER_CRITERION = 30  # below this a criterion gets no head: "no estimate yet"

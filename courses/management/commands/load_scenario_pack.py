@@ -15,7 +15,9 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("path", type=Path)
         parser.add_argument("--curriculum", required=True, help="the curriculum's slug")
-        parser.add_argument("--curriculum-version", type=int, dest="curriculum_version", help="its version (default: the newest)")
+        parser.add_argument(
+            "--curriculum-version", type=int, dest="curriculum_version", help="its version (default: the newest)"
+        )
 
     def handle(self, *args, path: Path, curriculum: str, curriculum_version: int | None, **options):
         version = curriculum_version
