@@ -317,6 +317,14 @@ def format_report(evaluation: Evaluation, source: str = "", bootstrap: int = BOO
             results = [evaluation.results[i] for i in indexes]
             lines += ["", f"line of business: {name} ({len(rows)} answers)"]
             lines += format_agreement(agreement_table(rows, results, bootstrap=bootstrap))
+    from courses.scoring.catalogue import DEFAULT_LINE_OF_BUSINESS
+
+    others = [i for name, indexes in groups.items() if name != DEFAULT_LINE_OF_BUSINESS for i in indexes]
+    if len([name for name in groups if name != DEFAULT_LINE_OF_BUSINESS]) > 1:
+        rows = [evaluation.rows[i] for i in others]
+        results = [evaluation.results[i] for i in others]
+        lines += ["", f"every line of business but {DEFAULT_LINE_OF_BUSINESS} ({len(rows)} answers)"]
+        lines += format_agreement(agreement_table(rows, results, bootstrap=bootstrap))
     flags = flag_agreement(evaluation.rows, evaluation.results)
     lines += [
         "",

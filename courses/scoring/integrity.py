@@ -53,11 +53,20 @@ def _trigrams(tokens: list[str]) -> set[tuple[str, ...]]:
     return {tuple(tokens[i : i + 3]) for i in range(len(tokens) - 2)}
 
 
+@lru_cache(maxsize=2048)
+def _source_trigrams(source: str) -> frozenset[tuple[str, ...]]:
+    return frozenset(_trigrams(words(source)))  # exemplars are compared with every answer: read them once
+
+
 def copy_containment(answer: str, source: str) -> float:
-    answer_grams = _trigrams(words(answer))
+    """Share of the answer's word trigrams that the source contains."""
+    return _containment(_trigrams(words(answer)), source)
+
+
+def _containment(answer_grams: set[tuple[str, ...]], source: str) -> float:
     if not answer_grams:
         return 0.0
-    return len(answer_grams & _trigrams(words(source))) / len(answer_grams)
+    return len(answer_grams & _source_trigrams(source)) / len(answer_grams)
 
 
 @cache
@@ -220,6 +229,11 @@ def _vocabulary(scenario: ScenarioContext) -> frozenset[str]:
     return content_stems(" ".join(texts))
 
 
+@lru_cache(maxsize=64)
+def _frequency(others: tuple[ScenarioContext, ...]) -> Counter:
+    return Counter(word for other in others for word in _vocabulary(other))
+
+
 def specifics(request: ScoringRequest, closest_other: str) -> tuple[int, int]:
     """(specifics of the closest other scenario, specifics of this one) that the answer names.
 
@@ -228,7 +242,7 @@ def specifics(request: ScoringRequest, closest_other: str) -> tuple[int, int]:
     other = next((o for o in request.others if o.slug == closest_other), None)
     if other is None:
         return 0, 0
-    frequency = Counter(word for o in request.others for word in _vocabulary(o))
+    frequency = _frequency(request.others).copy()
     own = _vocabulary(request.scenario) | content_stems(
         " ".join([request.customer_message, *(f"{e.customer} {e.answer}" for e in request.history)])
     )
@@ -256,8 +270,9 @@ def check(request: ScoringRequest, encoder=None, relevance_found: Relevance | No
     sources = [(e.answer, "this scenario's exemplar") for e in scenario.exemplars]
     sources += [(text, "another scenario's exemplar") for text in request.other_exemplars]
     if len(tokens) >= COPY_MIN_WORDS:
+        answer_grams = _trigrams(tokens)
         for source, where in sources:
-            if copy_containment(answer, source) >= COPY_CONTAINMENT:
+            if _containment(answer_grams, source) >= COPY_CONTAINMENT:
                 flags.append(
                     Flag(
                         COPIED,

@@ -62,3 +62,32 @@ class LiveScorer:
 
     def score(self, request: ScoringRequest) -> ScoreResult:
         return self.current().score(request)
+
+
+def warm_up() -> int:
+    """Load the live scorer and embed every text of the scenarios cohorts run, once per process.
+
+    A web worker otherwise pays for this (about a second) on its first answer; run in the
+    background at start, it never reaches a hire. Returns how many texts were embedded.
+    """
+    from django.db import connection
+
+    from courses.models import RubricVersion, Scenario
+    from courses.scoring.integrity import scenario_texts
+    from courses.services.scoring import scenario_context
+
+    try:
+        scorer = LiveScorer().current()
+        texts: list[str] = []
+        scenarios = (
+            Scenario.objects.filter(curriculum__cohorts__isnull=False).distinct().prefetch_related("turns", "exemplars")
+        )
+        for scenario in scenarios:
+            texts += scenario_texts(scenario_context(scenario))
+        for version in RubricVersion.objects.filter(attempts__isnull=False).distinct().prefetch_related("criteria"):
+            texts += [text for criterion in version.criteria.all() for text in criterion.level_descriptors or ()]
+        for text in dict.fromkeys(texts):
+            scorer.encoder.embed([text])
+        return len(texts)
+    finally:
+        connection.close()  # this thread's own connection

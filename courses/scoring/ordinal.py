@@ -1,8 +1,11 @@
-"""Per-criterion ordinal heads: one L2-regularised logistic regression per threshold (level > k).
+"""Per-criterion ordinal heads, in numpy: the same data always gives the same weights.
 
-The expected level is the sum of the three threshold probabilities; cut points, fitted on
-out-of-fold predictions, turn it into a level. Fitting is Newton's method in numpy, so the
-same data always gives the same weights, and nothing heavier than numpy is needed at run time.
+Two kinds, chosen per criterion by scenario-grouped cross-validation:
+- "thresholds": one L2-regularised logistic regression per threshold (level > k), fitted by
+  Newton's method; the expected level is the sum of the three threshold probabilities.
+- "ridge": L2-regularised least squares on the level itself, which shares one weight vector
+  across the levels and so holds up where a level is rare (few answers earn a memorable WOW).
+Cut points, fitted on out-of-fold predictions, turn the expected level into a level.
 """
 
 from __future__ import annotations
@@ -60,18 +63,39 @@ def fit_logistic(x: np.ndarray, y: np.ndarray, l2: float, weights: np.ndarray | 
     return beta
 
 
+def fit_ridge(x: np.ndarray, y: np.ndarray, l2: float, weights: np.ndarray | None = None) -> np.ndarray:
+    """Weights (bias last) of weighted least squares with an L2 penalty; the bias is not penalised."""
+    n, d = x.shape
+    design = np.hstack([x, np.ones((n, 1))])
+    sample = np.ones(n) if weights is None else weights
+    penalty = np.full(d + 1, l2)
+    penalty[-1] = 0.0
+    gram = (design * sample[:, None]).T @ design + np.diag(penalty + 1e-8)
+    return np.linalg.solve(gram, (design * sample[:, None]).T @ y.astype(float))
+
+
+HEAD_KINDS = ("thresholds", "ridge")
+
+
 @dataclass
 class OrdinalHead:
-    weights: np.ndarray  # (3, d + 1): one row per threshold, bias last
+    weights: np.ndarray  # thresholds: (3, d + 1), one row per threshold; ridge: (1, d + 1); bias last
     cuts: tuple[float, float, float] = DEFAULT_CUTS
+    kind: str = "thresholds"
 
     @classmethod
-    def fit(cls, x: np.ndarray, y: np.ndarray, l2: float, weights: np.ndarray | None = None) -> OrdinalHead:
+    def fit(
+        cls, x: np.ndarray, y: np.ndarray, l2: float, weights: np.ndarray | None = None, kind: str = "thresholds"
+    ) -> OrdinalHead:
+        if kind == "ridge":
+            return cls(weights=fit_ridge(x, y, l2, weights)[None, :], kind=kind)
         rows = [fit_logistic(x, (y > k).astype(float), l2, weights) for k in LEVELS[:-1]]
-        return cls(weights=np.vstack(rows))
+        return cls(weights=np.vstack(rows), kind=kind)
 
     def expected(self, x: np.ndarray) -> np.ndarray:
         design = np.hstack([x, np.ones((x.shape[0], 1))])
+        if self.kind == "ridge":
+            return np.clip(design @ self.weights[0], 0.0, 3.0)
         above = _sigmoid(design @ self.weights.T)  # P(level > k)
         # Keep the probabilities ordered, so the expected level is a proper one.
         above = np.minimum.accumulate(above, axis=1)
@@ -81,11 +105,19 @@ class OrdinalHead:
         return levels_from_expected(self.expected(x), self.cuts)
 
     def as_dict(self) -> dict:
-        return {"weights": np.round(self.weights, 6).tolist(), "cuts": [round(c, 4) for c in self.cuts]}
+        return {
+            "kind": self.kind,
+            "weights": np.round(self.weights, 6).tolist(),
+            "cuts": [round(c, 4) for c in self.cuts],
+        }
 
     @classmethod
     def from_dict(cls, data: dict) -> OrdinalHead:
-        return cls(weights=np.asarray(data["weights"], dtype=np.float64), cuts=tuple(data["cuts"]))
+        return cls(
+            weights=np.asarray(data["weights"], dtype=np.float64),
+            cuts=tuple(data["cuts"]),
+            kind=data.get("kind", "thresholds"),
+        )
 
 
 def levels_from_expected(expected: np.ndarray, cuts) -> np.ndarray:

@@ -22,7 +22,7 @@ import numpy as np
 from courses.scoring.base import AVERAGED_CRITERIA, ScoringRequest
 from courses.scoring.features import FEATURE_SPEC, criterion_features
 from courses.scoring.model_file import ScorerModel
-from courses.scoring.ordinal import OrdinalHead, fit_cuts
+from courses.scoring.ordinal import HEAD_KINDS, OrdinalHead, fit_cuts, levels_from_expected
 from courses.scoring.qwk import quadratic_weighted_kappa
 
 L2_GRID = (3.0, 10.0, 30.0, 100.0, 300.0)
@@ -113,6 +113,10 @@ def _criterion_rows(examples, cache: FeatureCache, key: str, projection_mean, pr
     return np.vstack(rows), np.asarray(labels, dtype=int), np.asarray(owners), np.asarray(weights)
 
 
+def _qwk(truth: np.ndarray, levels: np.ndarray) -> float:
+    return quadratic_weighted_kappa(truth.tolist(), levels.tolist())
+
+
 def _folds(groups: Sequence[str], folds: int) -> list[np.ndarray]:
     """Scenario-grouped folds, assigned by a hash of the scenario so they never drift."""
     names = sorted(set(groups))
@@ -128,19 +132,19 @@ def _standardise(x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return mean, scale
 
 
-def _fit_head(x, y, weights, l2) -> tuple[OrdinalHead, np.ndarray, np.ndarray]:
+def _fit_head(x, y, weights, l2, kind) -> tuple[OrdinalHead, np.ndarray, np.ndarray]:
     mean, scale = _standardise(x)
-    return OrdinalHead.fit((x - mean) / scale, y, l2, weights), mean, scale
+    return OrdinalHead.fit((x - mean) / scale, y, l2, weights, kind), mean, scale
 
 
-def _out_of_fold(x, y, weights, groups, l2) -> np.ndarray:
+def _out_of_fold(x, y, weights, groups, l2, kind) -> np.ndarray:
     expected = np.zeros(len(y))
     for held in _folds(groups, FOLDS):
         train = np.setdiff1d(np.arange(len(y)), held)
         if len(np.unique(y[train])) < 2:
             expected[held] = float(np.mean(y[train])) if len(train) else 1.5
             continue
-        head, mean, scale = _fit_head(x[train], y[train], weights[train], l2)
+        head, mean, scale = _fit_head(x[train], y[train], weights[train], l2, kind)
         expected[held] = head.expected((x[held] - mean) / scale)
     return expected
 
@@ -153,8 +157,9 @@ def train(
     criteria: Sequence[str],
     now: datetime.datetime | None = None,
     log: Callable[[str], None] = lambda line: None,
+    head_kinds: Sequence[str] = HEAD_KINDS,
 ) -> ScorerModel:
-    """Fit one head per criterion with enough labels; L2 and cut points chosen by scenario-grouped folds."""
+    """Fit one head per criterion with enough labels; its kind, L2 and cut points chosen by scenario-grouped folds."""
     scorer = scorer_factory(None)
     cache = FeatureCache(scorer)
     vectors = np.vstack([turn.answer_vector for example in examples for turn in cache.turns(example)])
@@ -174,18 +179,21 @@ def train(
             continue
         groups = [examples[int(o)].group for o in owners]
         best = None
-        for l2 in L2_GRID:
-            expected = _out_of_fold(x, y, weights, groups, l2)
-            found = quadratic_weighted_kappa(y.tolist(), np.clip(np.rint(expected), 0, 3).astype(int).tolist())
-            if best is None or found > best[0] + EPSILON:
-                best = (found, l2, expected)
-        _, l2, expected = best
-        cuts = fit_cuts(expected, y, lambda truth, levels: quadratic_weighted_kappa(truth.tolist(), levels.tolist()))
-        head, mean, scale = _fit_head(x, y, weights, l2)
+        for kind in head_kinds:
+            for l2 in L2_GRID:
+                expected = _out_of_fold(x, y, weights, groups, l2, kind)
+                cuts = fit_cuts(expected, y, _qwk)
+                found = _qwk(y, levels_from_expected(expected, cuts))
+                if best is None or found > best[0] + EPSILON:
+                    best = (found, kind, l2, cuts)
+        found, kind, l2, cuts = best
+        head, mean, scale = _fit_head(x, y, weights, l2, kind)
         head.cuts = cuts
         heads[key], means[key], scales[key] = head, mean, scale
-        tuning[key] = {"l2": l2, "cuts": list(cuts), "rows": len(y), "examples": labelled}
-        log(f"  {key}: {labelled} examples, l2 {l2:g}, cuts {', '.join(f'{c:.2f}' for c in cuts)}")
+        tuning[key] = {"kind": kind, "l2": l2, "cuts": list(cuts), "rows": len(y), "examples": labelled,
+                       "cross_validated_qwk": round(found, 4)}  # fmt: skip
+        log(f"  {key}: {labelled} examples, {kind} head, l2 {l2:g}, cuts {', '.join(f'{c:.2f}' for c in cuts)}, "
+            f"grouped cross-validation QWK {found:.3f}")  # fmt: skip
 
     now = now or datetime.datetime.now(datetime.UTC)
     return ScorerModel(
