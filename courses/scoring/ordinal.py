@@ -22,14 +22,19 @@ def _sigmoid(z: np.ndarray) -> np.ndarray:
     return 1.0 / (1.0 + np.exp(-np.clip(z, -30, 30)))
 
 
+def _problem(x: np.ndarray, l2: float, weights: np.ndarray | None):
+    """The design matrix with a bias column, the sample weights, and the penalty (none on the bias)."""
+    design = np.hstack([x, np.ones((x.shape[0], 1))])
+    sample = np.ones(x.shape[0]) if weights is None else weights
+    penalty = np.full(design.shape[1], l2)
+    penalty[-1] = 0.0
+    return design, sample, penalty
+
+
 def fit_logistic(x: np.ndarray, y: np.ndarray, l2: float, weights: np.ndarray | None = None) -> np.ndarray:
     """Weights (bias last) of a logistic regression by Newton's method; the bias is not penalised."""
-    n, d = x.shape
-    design = np.hstack([x, np.ones((n, 1))])
-    sample = np.ones(n) if weights is None else weights
-    penalty = np.full(d + 1, l2)
-    penalty[-1] = 0.0
-    beta = np.zeros(d + 1)
+    design, sample, penalty = _problem(x, l2, weights)
+    beta = np.zeros(design.shape[1])
     positive = (sample * y).sum() / sample.sum()
     if positive in (0.0, 1.0):
         beta[-1] = 30.0 if positive == 1.0 else -30.0
@@ -65,11 +70,7 @@ def fit_logistic(x: np.ndarray, y: np.ndarray, l2: float, weights: np.ndarray | 
 
 def fit_ridge(x: np.ndarray, y: np.ndarray, l2: float, weights: np.ndarray | None = None) -> np.ndarray:
     """Weights (bias last) of weighted least squares with an L2 penalty; the bias is not penalised."""
-    n, d = x.shape
-    design = np.hstack([x, np.ones((n, 1))])
-    sample = np.ones(n) if weights is None else weights
-    penalty = np.full(d + 1, l2)
-    penalty[-1] = 0.0
+    design, sample, penalty = _problem(x, l2, weights)
     gram = (design * sample[:, None]).T @ design + np.diag(penalty + 1e-8)
     return np.linalg.solve(gram, (design * sample[:, None]).T @ y.astype(float))
 

@@ -88,12 +88,7 @@ def scorer_version_register(
             f"on {comparison.get('judged_on', 'held-out answers')}"
         )
         if comparison.get("goes_live"):
-            if live is not None:
-                ScorerVersion.objects.filter(pk=live.pk).update(is_live=False)
-            ScorerVersion.objects.filter(pk=row.pk).update(is_live=True)
-            row.is_live = True
-            ScorerVersionEvent.objects.create(version=row, kind=ScorerVersionEvent.Kind.PROMOTED, actor=actor,
-                                              reason=summary)  # fmt: skip
+            _make_live(row, instead_of=live, kind=ScorerVersionEvent.Kind.PROMOTED, actor=actor, reason=summary)
         else:
             worse = ", ".join(comparison.get("worse_on") or []) or "none"
             ScorerVersionEvent.objects.create(version=row, kind=ScorerVersionEvent.Kind.KEPT_BACK, actor=actor,
@@ -111,10 +106,14 @@ def scorer_version_activate(*, version: ScorerVersion, actor, reason: str) -> Sc
         version = ScorerVersion.objects.select_for_update().get(pk=version.pk)
         if live is not None and live.pk == version.pk:
             return version
-        if live is not None:
-            ScorerVersion.objects.filter(pk=live.pk).update(is_live=False)
-        ScorerVersion.objects.filter(pk=version.pk).update(is_live=True)
-        version.is_live = True
-        ScorerVersionEvent.objects.create(version=version, kind=ScorerVersionEvent.Kind.ROLLED_BACK, actor=actor,
-                                          reason=reason)  # fmt: skip
+        _make_live(version, instead_of=live, kind=ScorerVersionEvent.Kind.ROLLED_BACK, actor=actor, reason=reason)
         return version
+
+
+def _make_live(version: ScorerVersion, *, instead_of: ScorerVersion | None, kind: str, actor, reason: str) -> None:
+    """Inside the caller's transaction, with the live row locked: one live version, and its audit row."""
+    if instead_of is not None:
+        ScorerVersion.objects.filter(pk=instead_of.pk).update(is_live=False)
+    ScorerVersion.objects.filter(pk=version.pk).update(is_live=True)
+    version.is_live = True
+    ScorerVersionEvent.objects.create(version=version, kind=kind, actor=actor, reason=reason)

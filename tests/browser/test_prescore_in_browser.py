@@ -45,7 +45,7 @@ def test_a_pasted_exemplar_is_flagged_for_hire_and_coach(
         exemplar,
         "Calm down. It's the courier's fault, not ours.",
         "I've put a new pair on next-day delivery at no charge, so they'll be there before Saturday's match.",
-        "Please don't apologise. I hope he scores on Saturday!",
+        "No need to say sorry at all. Good luck to him in the match, Derek!",
     ]
     for turn, answer in enumerate(answers, start=1):
         page.get_by_label("Your answer to Derek Simmons").fill(answer)
