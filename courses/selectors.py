@@ -460,7 +460,7 @@ def scorer_versions_overview() -> dict:
     shipped_version_ensure()
     versions = list(ScorerVersion.objects.defer("model").order_by("-trained_at", "-id"))
     events = ScorerVersionEvent.objects.select_related("version", "actor").order_by("-at", "-id")[:50]
-    live, _ = live_version()
+    live = live_version()[0]
     keys = sorted({key for version in versions for key in version.heldout}, key=_criterion_order)
     for version in versions:
         version.figures = [(key, version.heldout.get(key)) for key in keys]

@@ -15,7 +15,7 @@ from courses.scoring.model_file import SHIPPED_MODEL, ScorerModel
 from courses.scoring.situational import NAME, SituationalScorer
 
 _lock = threading.Lock()
-_loaded: dict[str, SituationalScorer] = {}
+_loaded: dict[tuple, SituationalScorer] = {}
 
 
 @cache
@@ -23,19 +23,21 @@ def shipped_model() -> ScorerModel:
     return ScorerModel.load(SHIPPED_MODEL)
 
 
-def live_version() -> tuple[str, int | None]:
-    """(version, database id or None for the shipped file)."""
+def live_version() -> tuple[str, int | None, str]:
+    """(version, database id or None for the shipped file, training-data fingerprint)."""
     from courses.models import ScorerVersion
 
-    row = ScorerVersion.objects.filter(is_live=True).values_list("version", "id").first()
+    row = ScorerVersion.objects.filter(is_live=True).values_list("version", "id", "fingerprint").first()
     if row is None:
-        return shipped_model().version, None
-    return row[0], row[1]
+        model = shipped_model()
+        return model.version, None, model.metadata.get("fingerprint", "")
+    return row
 
 
-def scorer_for(version: str, row_id: int | None) -> SituationalScorer:
+def scorer_for(version: str, row_id: int | None, fingerprint: str = "") -> SituationalScorer:
+    key = (version, row_id, fingerprint)  # a name alone could be reused by a deleted and remade row
     with _lock:
-        found = _loaded.get(version)
+        found = _loaded.get(key)
     if found is not None:
         return found
     if row_id is None:
@@ -46,7 +48,7 @@ def scorer_for(version: str, row_id: int | None) -> SituationalScorer:
         model = ScorerModel.from_dict(ScorerVersion.objects.values_list("model", flat=True).get(pk=row_id))
     scorer = SituationalScorer(model)
     with _lock:
-        _loaded[version] = scorer
+        _loaded[key] = scorer
     return scorer
 
 
