@@ -18,7 +18,7 @@ from courses.scoring import integrity
 from courses.scoring.base import CRITERIA, ScoreResult, ScoringRequest
 from courses.scoring.phrase_rules import _CLASSES
 
-FEATURE_SPEC = 3  # bump when the features change: a model trained on another spec is refused
+FEATURE_SPEC = 4  # bump when the features change: a model trained on another spec is refused
 PHRASE_CLASSES = (*tuple(sorted(phrase_class.name for phrase_class in _CLASSES)), "stuffing_run")
 _CAPS_WORD = re.compile(r"\b[A-Z]{4,}\b")
 

@@ -734,6 +734,34 @@ TAKE_AWAY_WORRY = phrase(
     r"practice run",
 )
 
+# Words that mark a step taken on top of the fix, in any line of business.
+EXTRA_STEP = phrase(
+    "extra_step",
+    "a step on top of the fix",
+    r"I(?:'ve| have| will|'ll) also",
+    r"(?:and|I've|I'll) (?:gone ahead and|taken the liberty of)",
+    r"on top of that",
+    r"while I'm at it",
+    r"just in case",
+    r"for (?:extra )?peace of mind",
+    r"in the meantime",
+    r"so (?:that )?you (?:won't|don't|needn't) (?:have to|need to) (?:worry|chase|call|ring)",
+    r"(?:no|at no) (?:extra )?(?:charge|cost) to you",
+)
+
+# A gesture of goodwill, in any line of business (whether it fits is for the heads to learn).
+GOODWILL = phrase(
+    "goodwill",
+    "a gesture of goodwill",
+    r"goodwill",
+    r"on the house",
+    r"as a (?:small )?(?:thank you|gesture|apology)",
+    r"(?:a|an) (?:small |little |one-off )?(?:credit|voucher|refund) (?:of|for|on|to cover)",
+    r"(?:waive|waived|waiving|cover|covered|covering) the (?:\w+ )?(?:fee|charge|cost)",
+    r"(?:priority|express|fast[- ]track(?:ed)?)",
+    r"bump(?:ed)? (?:you|it|that) up",
+)
+
 BEYOND = phrase(
     "beyond",
     "helps with what they actually need, beyond the order",
