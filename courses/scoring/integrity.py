@@ -17,6 +17,7 @@ import numpy as np
 
 from courses.scoring.base import Flag, ScenarioContext, ScoringRequest
 from courses.scoring.text import content_stems, stem
+from courses.scoring.text import words as word_list
 
 OFF_MESSAGE = "off_message"
 COPIED = "copied"
@@ -78,55 +79,14 @@ def _language_identifier():
 
 
 # The commonest words of English: a sentence in English is rarely without them.
+# Words that Spanish, French or Portuguese also use ("a", "no", "me") are left out on purpose.
 _ENGLISH_FUNCTION_WORDS = frozenset(
-    # Words that Spanish, French or Portuguese also use ("a", "no", "me") are left out on purpose.
-    [
-        "the",
-        "an",
-        "and",
-        "or",
-        "but",
-        "to",
-        "of",
-        "in",
-        "on",
-        "at",
-        "for",
-        "with",
-        "you",
-        "your",
-        "i",
-        "i'm",
-        "i'll",
-        "i've",
-        "it",
-        "it's",
-        "is",
-        "are",
-        "was",
-        "we",
-        "we'll",
-        "that",
-        "this",
-        "so",
-        "be",
-        "can",
-        "will",
-        "have",
-        "just",
-        "not",
-        "yes",
-        "my",
-        "they",
-        "them",
-        "there",
-        "what",
-        "when",
-        "how",
-        "if",
-        "do",
-        "don't",
-    ]
+    word_list(
+        """
+        the an and or but to of in on at for with you your i i'm i'll i've it it's is are was we we'll that this
+        so be can will have just not yes my they them there what when how if do don't
+        """
+    )
 )
 
 
@@ -194,31 +154,12 @@ def relevance(request: ScoringRequest, encoder) -> Relevance | None:
 # Words of feeling and talk that any answer may use: never the specifics of another customer.
 _CONVERSATIONAL = frozenset(
     stem(word)
-    for word in [
-        "hear",
-        "tell",
-        "hard",
-        "sorry",
-        "understand",
-        "completely",
-        "worry",
-        "worried",
-        "stressful",
-        "upsetting",
-        "glad",
-        "lovely",
-        "frustrating",
-        "apologise",
-        "apologize",
-        "totally",
-        "honestly",
-        "really",
-        "feel",
-        "feeling",
-        "afraid",
-        "thank",
-        "thanks",
-    ]
+    for word in word_list(
+        """
+        hear tell hard sorry understand completely worry worried stressful upsetting glad lovely frustrating
+        apologise apologize totally honestly really feel feeling afraid thank thanks
+        """
+    )
 )
 
 

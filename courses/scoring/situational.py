@@ -23,7 +23,6 @@ from courses.scoring.base import (
     MAX_EVIDENCE_PER_CRITERION,
     CriterionScore,
     Evidence,
-    Flag,
     ScoreResult,
     ScoringRequest,
 )
@@ -184,7 +183,7 @@ class SituationalScorer:
                 item.evidence += [Evidence(s, e, answer[s:e], COST, guard.note) for s, e in spans]
                 if item.level > cap:
                     item.level = cap
-                    item.summary = f"Capped at {cap}: {guard.note}."
+                    item.summary = f"Held at {cap} at most: {guard.note}."
         cap = integrity.cap_for(flags)
         if cap is not None:
             reason = "; ".join(flag.reason for flag in flags)
@@ -212,4 +211,4 @@ def _rule_criterion(rules: ScoreResult, key: str) -> CriterionScore | None:
         return None
 
 
-__all__ = ["Flag", "SituationalScorer", "clause_around", "readable_evidence"]
+__all__ = ["SituationalScorer", "clause_around", "readable_evidence"]
