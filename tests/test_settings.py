@@ -44,3 +44,18 @@ def test_debug_is_off_in_production():
         "shell", "--no-imports", "-c", "from django.conf import settings; print(settings.DEBUG)", **PRODUCTION_ENV
     )
     assert result.stdout.strip() == "False", result.stderr
+
+
+def test_the_default_sqlite_database_lets_writers_wait_for_each_other():
+    """`make run` runs the site, two worker processes and beat on one SQLite file."""
+    script = (
+        "from django.conf import settings; o = settings.DATABASES['default']['OPTIONS']; "
+        "print(o['timeout'], o['transaction_mode'], 'WAL' in o['init_command'])"
+    )
+    environment = {k: v for k, v in os.environ.items() if k in {"PATH", "HOME", "LANG", "TMPDIR"}}
+    environment["DJANGO_SETTINGS_MODULE"] = "config.settings.local"
+    result = subprocess.run(
+        [sys.executable, "manage.py", "shell", "--no-imports", "-c", script], cwd=PROJECT, env=environment, capture_output=True,
+        text=True, timeout=120,
+    )  # fmt: skip
+    assert result.stdout.split() == ["30", "IMMEDIATE", "True"], result.stdout + result.stderr
