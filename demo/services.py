@@ -6,6 +6,7 @@ Idempotent: everything is looked up by a natural key and created only when missi
 import datetime
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import cache
 from pathlib import Path
 
 from django.conf import settings
@@ -19,6 +20,7 @@ from courses import selectors as course_selectors
 from courses import services as course_services
 from courses.curriculum_loader import curriculum_load
 from courses.models import Cohort, Curriculum, Enrollment, EnrollmentStatus, Question, Scenario
+from courses.scoring.evaluation import DEVSET_DIR, load_devset
 
 DEMO_PASSWORD = "wow-through-service"
 DEMO_COHORT_SLUG = "demo-cohort"
@@ -125,12 +127,27 @@ IN_PROGRESS_SCENARIO = "grill-bought-for-a-reason"  # Ana is halfway through thi
 GRADED_WITHIN_DAYS_BEHIND = 2
 
 
+# Hires' own answers from the labelled sets, of the kinds a trainee really writes (an exemplar pasted in
+# would rightly be flagged as copied).
+DEMO_ANSWER_KINDS = ("genuine", "strong", "scripted", "mixed", "blunt", "warm_unhelpful")
+
+
+@cache
+def _labelled_answers() -> dict[tuple[str, int], tuple[str, ...]]:
+    found: dict[tuple[str, int], list[str]] = {}
+    for path in sorted(DEVSET_DIR.glob("*.jsonl")):
+        for row in load_devset(path):
+            if row.flag is None and row.kind in DEMO_ANSWER_KINDS:
+                found.setdefault((row.scenario, row.turn), []).append(row.answer)
+    return {key: tuple(answers) for key, answers in found.items()}
+
+
 def _play_roleplay(enrollment: Enrollment, scenario: Scenario, when: datetime.datetime, *, turns: int | None = None):
-    """Answer a role-play with its exemplars where there are some: a decent attempt, scored for real."""
-    exemplars = {e.turn_number: e.answer for e in scenario.exemplars.all()}
+    """Answer a role-play as a hire would, with labelled answers to that turn: scored for real."""
     attempt, _ = course_services.attempt_start(enrollment=enrollment, scenario=scenario, now=when)
     for number in range(1, (turns or scenario.turns.count()) + 1):
-        answer = exemplars.get(number, PLAIN_ANSWER)
+        choices = _labelled_answers().get((scenario.slug, number), ())
+        answer = choices[(enrollment.pk + attempt.number) % len(choices)] if choices else PLAIN_ANSWER
         attempt = course_services.attempt_answer(attempt=attempt, answer=answer, now=when)
     return attempt
 

@@ -54,8 +54,6 @@ def test_the_default_sqlite_database_lets_writers_wait_for_each_other():
     )
     environment = {k: v for k, v in os.environ.items() if k in {"PATH", "HOME", "LANG", "TMPDIR"}}
     environment["DJANGO_SETTINGS_MODULE"] = "config.settings.local"
-    result = subprocess.run(
-        [sys.executable, "manage.py", "shell", "--no-imports", "-c", script], cwd=PROJECT, env=environment, capture_output=True,
-        text=True, timeout=120,
-    )  # fmt: skip
+    command = [sys.executable, "manage.py", "shell", "--no-imports", "-c", script]
+    result = subprocess.run(command, cwd=PROJECT, env=environment, capture_output=True, text=True, timeout=120)
     assert result.stdout.split() == ["30", "IMMEDIATE", "True"], result.stdout + result.stderr

@@ -40,8 +40,8 @@ MIN_WORDS = 4  # "Ok." and "Hold on." are not an answer to score
 MAX_WORDS = 150  # past this it is a speech, not a turn in a call
 COPY_CONTAINMENT = 0.6  # share of the answer's word trigrams found in one exemplar
 COPY_MIN_WORDS = 8
-# Off-message: the answer sits closer to another scenario than to this one, and names more of that
-# scenario's specifics than of this one's.
+# Off-message: the answer sits closer to another scenario than to this one, and names more than twice
+# as many of that scenario's specifics as of this one's.
 OFF_MESSAGE_MARGIN = 0.05
 OFF_MESSAGE_FOREIGN_WORDS = 2
 
@@ -198,7 +198,8 @@ def specifics(request: ScoringRequest, closest_other: str) -> tuple[int, int]:
 def is_off_message(request: ScoringRequest, found: Relevance) -> tuple[bool, int, int]:
     foreign, mine = specifics(request, found.closest_other)
     written_elsewhere = found.other > found.own + OFF_MESSAGE_MARGIN and foreign >= OFF_MESSAGE_FOREIGN_WORDS
-    return written_elsewhere and foreign > mine, foreign, mine
+    # Well more of theirs than of ours: ordinary service words ("exchange", "email") can sit on both sides.
+    return written_elsewhere and foreign > 2 * mine, foreign, mine
 
 
 def check(request: ScoringRequest, encoder=None, relevance_found: Relevance | None = None) -> tuple[Flag, ...]:
