@@ -134,7 +134,10 @@ def _standardise(x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 
 def _fit_head(x, y, weights, l2, kind) -> tuple[OrdinalHead, np.ndarray, np.ndarray]:
     mean, scale = _standardise(x)
-    return OrdinalHead.fit((x - mean) / scale, y, l2, weights, kind), mean, scale
+    # Rare levels (a memorable WOW) weigh more, by the square root of how rare they are.
+    counts = np.bincount(y, minlength=4).astype(float)
+    balance = np.sqrt(counts.sum() / (4 * np.maximum(counts, 1.0)))[y]
+    return OrdinalHead.fit((x - mean) / scale, y, l2, weights * balance, kind), mean, scale
 
 
 def _out_of_fold(x, y, weights, groups, l2, kind) -> np.ndarray:
