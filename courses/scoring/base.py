@@ -24,6 +24,13 @@ MAX_EVIDENCE_PER_CRITERION = 3
 AVERAGED_CRITERIA = frozenset({"tone"})
 
 
+def combine_levels(key: str, levels: list[int]) -> int:
+    """One attempt-level level from its turns' levels (best moment; tone averaged)."""
+    if key in AVERAGED_CRITERIA:
+        return round(sum(levels) / len(levels))
+    return max(levels)
+
+
 @dataclass(frozen=True)
 class ExemplarText:
     turn: int

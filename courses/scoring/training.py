@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from courses.scoring.base import AVERAGED_CRITERIA, ScoringRequest
+from courses.scoring.base import AVERAGED_CRITERIA, ScoringRequest, combine_levels
 from courses.scoring.features import FEATURE_SPEC, criterion_features
 from courses.scoring.model_file import ScorerModel
 from courses.scoring.ordinal import HEAD_KINDS, OrdinalHead, fit_cuts, levels_from_expected
@@ -41,12 +41,6 @@ class Example:
     line_of_business: str = ""
     expected_flag: str | None = None
     ident: str = ""
-
-
-def combine(key: str, levels: Sequence[int]) -> int:
-    if key in AVERAGED_CRITERIA:
-        return round(sum(levels) / len(levels))
-    return max(levels)
 
 
 def fingerprint(examples: Sequence[Example]) -> str:
@@ -245,5 +239,5 @@ def predict(scorer, example: Example) -> dict[str, int | None]:
     levels: dict[str, int | None] = {}
     for key in example.labels:
         found = [r.level(key) for r in results if key in r.levels() and r.level(key) is not None]
-        levels[key] = combine(key, found) if found else None
+        levels[key] = combine_levels(key, found) if found else None
     return levels

@@ -24,7 +24,7 @@ from courses.models import (
     Variant,
 )
 from courses.scoring import ScoreResult, get_scorer
-from courses.scoring.base import AVERAGED_CRITERIA
+from courses.scoring.base import combine_levels
 from courses.services.scoring import scoring_request
 
 WARM_FROM_PERCENT = 60  # a previous answer at or above this softens the customer
@@ -73,12 +73,8 @@ def prescore_combine(
             for r in turn_results
             if criterion.key in {c.key for c in r.criteria} and (level := r.level(criterion.key)) is not None
         ]
-        if not found:
-            levels[criterion.key] = None  # the scorer does not know this criterion: the coach scores it
-        elif criterion.key in AVERAGED_CRITERIA:
-            levels[criterion.key] = round(sum(found) / len(found))
-        else:
-            levels[criterion.key] = max(found)
+        # None: the scorer does not know this criterion, and the coach scores it.
+        levels[criterion.key] = combine_levels(criterion.key, found) if found else None
     scorer = turn_results[0].scorer if turn_results else get_scorer().name
     numbers = turn_numbers or list(range(1, len(turn_results) + 1))
     flags = tuple(
