@@ -70,17 +70,6 @@ def coach_grade_examples(grades=None) -> list[Example]:
     return examples
 
 
-def qwk_by_criterion(scorer, examples: list[Example], keys) -> dict[str, float]:
-    predictions = [predict(scorer, example) for example in examples]
-    figures = {}
-    for key in keys:
-        pairs = [(e.labels[key], p[key]) for e, p in zip(examples, predictions, strict=True) if key in e.labels]
-        pairs = [(h, m) for h, m in pairs if m is not None]
-        if len(pairs) >= 2:
-            figures[key] = round(agreement_for(key, [h for h, _ in pairs], [m for _, m in pairs]).qwk, 4)
-    return figures
-
-
 def heldout_figures(scorer, examples: list[Example], keys, bootstrap: int = 0) -> dict[str, dict]:
     predictions = [predict(scorer, example) for example in examples]
     figures = {}
@@ -144,11 +133,13 @@ def scorer_retrain(
     model = train(training, SituationalScorer, version=next_version_name(now), criteria=keys, now=now, log=log)
     candidate = SituationalScorer(model)
     live = LiveScorer().current()
-    candidate_figures = qwk_by_criterion(candidate, judge, keys)
-    live_figures = qwk_by_criterion(live, judge, keys)
-    comparison = comparison_decide(candidate_figures, live_figures)
+    candidate_figures = heldout_figures(candidate, judge, keys)
+    live_figures = heldout_figures(live, judge, keys)
+    comparison = comparison_decide(
+        {key: f["qwk"] for key, f in candidate_figures.items()}, {key: f["qwk"] for key, f in live_figures.items()}
+    )
     comparison.update({"judged_on": judged_on, "live_version": live.model.version})
-    model.metadata["heldout"] = heldout_figures(candidate, judge, keys)
+    model.metadata["heldout"] = candidate_figures
     model.metadata["judged_on"] = judged_on
     for line in comparison_lines(model.version, comparison):
         log(line)
