@@ -455,9 +455,7 @@ def scorer_versions_overview() -> dict:
     """Every stored version of the pre-scorer with its figures and history, newest first, and the live one."""
     from courses.models import ScorerVersion, ScorerVersionEvent
     from courses.scoring.live import live_version
-    from courses.services.scorer_versions import shipped_version_ensure
 
-    shipped_version_ensure()
     versions = list(ScorerVersion.objects.defer("model").order_by("-trained_at", "-id"))
     events = ScorerVersionEvent.objects.select_related("version", "actor").order_by("-at", "-id")[:50]
     live = live_version()[0]

@@ -23,11 +23,12 @@ def _parse_time(value: str) -> datetime.datetime:
     return found if found.tzinfo else found.replace(tzinfo=datetime.UTC)
 
 
-def shipped_version_ensure() -> ScorerVersion:
+def shipped_version_ensure(*, using: str = "default") -> ScorerVersion:
     """The shipped model's row, made live if no version is (so there is always one to roll back to)."""
     model = shipped_model()
-    with transaction.atomic():
-        row, created = ScorerVersion.objects.get_or_create(
+    versions = ScorerVersion.objects.using(using)
+    with transaction.atomic(using=using):
+        row, created = versions.get_or_create(
             version=model.version,
             defaults={
                 "source": ScorerVersion.Source.SHIPPED,
@@ -37,12 +38,13 @@ def shipped_version_ensure() -> ScorerVersion:
                 "heldout": model.metadata.get("heldout", {}),
             },
         )
-        if not ScorerVersion.objects.select_for_update().filter(is_live=True).exists():
-            ScorerVersion.objects.filter(pk=row.pk).update(is_live=True)
+        if not versions.select_for_update().filter(is_live=True).exists():
+            versions.filter(pk=row.pk).update(is_live=True)
             row.is_live = True
             if created:
-                ScorerVersionEvent.objects.create(version=row, kind=ScorerVersionEvent.Kind.PROMOTED,
-                                                  reason="The version shipped with the product.")  # fmt: skip
+                ScorerVersionEvent.objects.using(using).create(
+                    version=row, kind=ScorerVersionEvent.Kind.PROMOTED, reason="The version shipped with the product."
+                )
         return row
 
 
