@@ -212,22 +212,25 @@ def _prepare(env: dict[str, str], hires: int, reuse: bool) -> dict:
     return json.loads(_manage(env, "shell", "--no-imports", "-c", script).strip().splitlines()[-1])
 
 
-def _request(port: int, path: str, session_key: str | None) -> tuple[float, int]:
-    headers = {"Host": "127.0.0.1", "X-Forwarded-Proto": "https"}
-    if session_key:
-        headers["Cookie"] = f"sessionid={session_key}"
+def _send(port: int, method: str, path: str, headers: dict[str, str], body: str | None = None):
+    """One request on a fresh connection: (seconds, status, body); status 0 when the connection failed."""
+    headers = {"Host": "127.0.0.1", "X-Forwarded-Proto": "https", **headers}
     started = time.perf_counter()
     connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
     try:
-        connection.request("GET", path, headers=headers)
+        connection.request(method, path, body=body, headers=headers)
         response = connection.getresponse()
-        response.read()
-        status = response.status
+        data, status = response.read(), response.status
     except OSError:
-        status = 0
+        data, status = b"", 0
     finally:
         connection.close()
-    return time.perf_counter() - started, status
+    return time.perf_counter() - started, status, data
+
+
+def _request(port: int, path: str, session_key: str | None) -> tuple[float, int]:
+    elapsed, status, _ = _send(port, "GET", path, {"Cookie": f"sessionid={session_key}"} if session_key else {})
+    return elapsed, status
 
 
 def _percentile(values: list[float], fraction: float) -> float:
@@ -273,27 +276,13 @@ def _interleaved(port: int, path: str, session: str | None, requests: int, concu
 
 
 def _api(port: int, method: str, path: str, token: str, body: dict | None = None) -> tuple[float, int, dict]:
-    headers = {"Host": "127.0.0.1", "X-Forwarded-Proto": "https", "Authorization": f"Token {token}"}
-    payload = None
-    if body is not None:
-        payload = json.dumps(body)
-        headers["Content-Type"] = "application/json"
-    started = time.perf_counter()
-    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
-    try:
-        connection.request(method, path, body=payload, headers=headers)
-        response = connection.getresponse()
-        data = response.read()
-        status = response.status
-    except OSError:
-        status, data = 0, b"{}"
-    finally:
-        connection.close()
+    headers = {"Authorization": f"Token {token}", "Content-Type": "application/json"}
+    elapsed, status, data = _send(port, method, path, headers, json.dumps(body or {}))
     try:
         parsed = json.loads(data or b"{}")
     except ValueError:
         parsed = {}
-    return time.perf_counter() - started, status, parsed
+    return elapsed, status, parsed
 
 
 def _answering(port: int, token: str, scenario: int, requests: int) -> dict:
