@@ -26,7 +26,9 @@ from checkpoint.models import (
     OfferText,
 )
 from courses.models import TRAINING_WEEKS, Cohort, Enrollment, EnrollmentStatus
+from courses.moments import due_date_phrase
 from courses.pacing import DAYS_PER_WEEK
+from courses.services import enrollments as enrollment_services
 from notifications.models import Kind
 from notifications.services import notify
 
@@ -118,7 +120,7 @@ def _open_one(enrollment: Enrollment, window: timing.Window, now: datetime.datet
         offer_text_ensure(cohort=enrollment.cohort)
         CheckpointEvent.objects.create(checkpoint=checkpoint, kind=EventKind.OPENED, created_at=now)
         hire = enrollment.hire
-        deadline_text = timezone.localtime(window.deadline, window.time_zone).strftime("%A %d %B, 00:00 %Z")
+        deadline_text = due_date_phrase(window.deadline, hire.time_zone)
         notify(
             recipient=hire, kind=Kind.CHECKPOINT, key=f"{checkpoint.pk}:{checkpoint.round}:opened", now=now,
             title="Your commitment checkpoint is open",
@@ -130,7 +132,8 @@ def _open_one(enrollment: Enrollment, window: timing.Window, now: datetime.datet
             notify(
                 recipient=person, kind=Kind.CHECKPOINT_OUTCOME, key=f"{checkpoint.pk}:{checkpoint.round}:opened",
                 title=f"{hire}'s commitment checkpoint is open", now=now,
-                body=f"{hire} has until {deadline_text} to decide.", url=_overview_url(enrollment),
+                body=f"{hire} has until {due_date_phrase(window.deadline, person.time_zone)} to decide.",
+                url=_overview_url(enrollment),
             )  # fmt: skip
     return checkpoint
 
@@ -278,8 +281,14 @@ def _record(
             )  # fmt: skip
     except IntegrityError:  # a decision that committed in between (the unique index decides)
         raise CheckpointError("A decision has already been recorded.", code="already_decided") from None
-    enrollment.status = EnrollmentStatus.GRADUATED if choice == Choice.COMMIT else EnrollmentStatus.LEFT_WITH_OFFER
-    enrollment.save(update_fields=["status"])
+    if choice == Choice.COMMIT:
+        finish = enrollment_services.enrollment_graduate
+    else:
+        finish = enrollment_services.enrollment_leave_with_offer
+    on_behalf = f"recorded on the hire's behalf: {reason}" if reason else "the hire's own decision"
+    checkpoint.enrollment = enrollment = finish(
+        enrollment=enrollment, actor=actor, note=f"Checkpoint: {decision.get_choice_display()} ({on_behalf})"
+    )
     if choice == Choice.COMMIT:
         issued_on = timezone.localtime(now, timing.window_of(checkpoint).time_zone).date()
         Certificate.objects.create(
@@ -407,9 +416,9 @@ def decision_annul(*, actor: User, decision_id: int, reason: str, now: datetime.
     decision.annulled_at, decision.annulled_by, decision.annul_reason = now, actor, reason
     decision.save(update_fields=["annulled_at", "annulled_by", "annul_reason"])
     Certificate.objects.filter(decision=decision, revoked_at__isnull=True).update(revoked_at=now)
-    enrollment = checkpoint.enrollment
-    enrollment.status = EnrollmentStatus.ACTIVE
-    enrollment.save(update_fields=["status"])
+    checkpoint.enrollment = enrollment = enrollment_services.enrollment_reopen(
+        enrollment=checkpoint.enrollment, actor=actor, reason=f"{decision.get_choice_display()} annulled — {reason}"
+    )
     window = timing.window_of(checkpoint)
     fresh_deadline = timing.deadline_after(now, days=enrollment.cohort.checkpoint_window_days, zone=window.time_zone)
     checkpoint.deadline = max(checkpoint.deadline, fresh_deadline)

@@ -34,6 +34,9 @@ from courses.models import (
     Cohort,
     Curriculum,
     Enrollment,
+    EnrollmentEvent,
+    EnrollmentEventKind,
+    EnrollmentStatus,
     KnowledgeCheck,
     Lesson,
     LessonCompletion,
@@ -44,7 +47,8 @@ from courses.scoring.base import ScoreResult
 from courses.scoring.evaluation import load_devset, request_for
 from courses.services.roleplays import prescore_combine, weighted_percent
 from demo.services import DEMO_PASSWORD
-from notifications.models import EmailStatus, Kind, Notification
+from notifications.models import Kind, Notification
+from notifications.services import NotificationDraft, notify_many
 
 EMAIL_DOMAIN = "scale.academy.test"
 COHORT_SIZE = 40
@@ -194,6 +198,18 @@ def scale_data_generate(*, hires: int, seed: int = 1, now: datetime.datetime | N
         )
         # Reload ids where the database does not return them (bulk_create on some backends).
         enrollments = list(Enrollment.objects.filter(cohort__in=cohorts).select_related("cohort").order_by("pk"))
+        # In bulk, the same history rows the lifecycle writes one by one (courses/services/enrollments.py).
+        _bulk(
+            EnrollmentEvent,
+            (
+                EnrollmentEvent(
+                    enrollment=e, kind=EnrollmentEventKind.ENROLLED, note="Scale data",
+                    data={"status": [None, e.status], "monthly_salary": [None, str(e.monthly_salary)]},
+                )
+                for e in enrollments
+            ),
+            result,
+        )  # fmt: skip
         coach_of = {cohort.pk: coaches[n // 2] for n, cohort in enumerate(cohorts)}
 
         completions, check_attempts, attempts, turn_specs = [], [], [], []
@@ -369,24 +385,24 @@ def scale_data_generate(*, hires: int, seed: int = 1, now: datetime.datetime | N
             "call review feedback",
         )
 
-        notifications = []
+        # Past notices, through the one door for notifications: in the app only, the older ones read.
+        hires = User.objects.in_bulk({e.hire_id for e in enrollments})
+        drafts, read = [], set()
         for enrollment in enrollments:
             days_in = (now.date() - enrollment.cohort.start_date).days
             for week in range(1, min(6, days_in // 7 + 1) + 1):
-                notifications.append(
-                    Notification(
-                        recipient_id=enrollment.hire_id,
-                        kind=Kind.WEEK_UNLOCKED,
-                        key=f"week_unlocked:{enrollment.pk}:{week}",
-                        title=f"Week {week} is open",
-                        url="/training/",
-                        created_at=now - datetime.timedelta(days=days_in - 7 * (week - 1)),
-                        email_status=EmailStatus.SENT,
-                        read_at=now if week < days_in // 7 else None,
-                    )
-                )
-        _bulk(Notification, notifications, result)
-        del notifications
+                drafts.append(NotificationDraft(
+                    recipient=hires[enrollment.hire_id], kind=Kind.WEEK_UNLOCKED,
+                    subject=f"{enrollment.pk}:week:{week}", title=f"Week {week} is open", url="/training/", email=False,
+                    created_at=now - datetime.timedelta(days=days_in - 7 * (week - 1)),
+                ))  # fmt: skip
+                if week < days_in // 7:
+                    read.add(drafts[-1].key)
+        for start in range(0, len(drafts), BATCH):
+            written = notify_many(drafts[start : start + BATCH], now=now)
+            result.add("notifications", len(written))
+            Notification.objects.filter(pk__in=[n.pk for n in written if n.key in read]).update(read_at=now)
+        del drafts, read
 
         _checkpoints(enrollments, now, rng, result, admins[0])
     return result
@@ -445,11 +461,24 @@ def _checkpoints(enrollments: list[Enrollment], now: datetime.datetime, rng: ran
             "checkpoint__enrollment__hire", "checkpoint__enrollment__cohort"
         )
     )
-    status = {Choice.COMMIT: "graduated", Choice.OFFER: "left_with_offer"}
+    status = {Choice.COMMIT: EnrollmentStatus.GRADUATED, Choice.OFFER: EnrollmentStatus.LEFT_WITH_OFFER}
     for choice, value in status.items():
         Enrollment.objects.filter(checkpoint__decisions__in=[d for d in decisions if d.choice == choice]).update(
             status=value
         )
+    kind = {Choice.COMMIT: EnrollmentEventKind.GRADUATED, Choice.OFFER: EnrollmentEventKind.LEFT_WITH_OFFER}
+    _bulk(
+        EnrollmentEvent,
+        (
+            EnrollmentEvent(
+                enrollment_id=d.checkpoint.enrollment_id, kind=kind[d.choice], actor_id=d.decided_by_id,
+                note=f"Checkpoint: {d.get_choice_display()} (the hire's own decision)",
+                data={"status": [EnrollmentStatus.ACTIVE, status[d.choice]]},
+            )
+            for d in decisions
+        ),
+        result,
+    )  # fmt: skip
     _bulk(
         Certificate,
         (

@@ -16,6 +16,7 @@ from django.utils import timezone
 from accounts import services as account_services
 from accounts.models import Role, User
 from checkpoint import services as checkpoint_services
+from cohorts import services as cohort_services
 from courses import selectors as course_selectors
 from courses import services as course_services
 from courses.curriculum_loader import curriculum_load
@@ -179,7 +180,8 @@ def demo_load(*, now: datetime.datetime | None = None) -> DemoResult:
 
     cohort = Cohort.objects.filter(slug=DEMO_COHORT_SLUG).first()
     if cohort is None:
-        cohort = course_services.cohort_create(
+        cohort = cohort_services.cohort_create(
+            actor=None,
             name="Demo cohort",
             slug=DEMO_COHORT_SLUG,
             curriculum=curriculum,
@@ -194,8 +196,9 @@ def demo_load(*, now: datetime.datetime | None = None) -> DemoResult:
         if Enrollment.objects.filter(cohort=cohort, hire=hire).exists():
             continue
         enrollment = course_services.enrollment_create(
-            cohort=cohort, hire=hire, extension_days=demo_hire.extension_days, monthly_salary=_salary(demo_hire)
-        )
+            cohort=cohort, hire=hire, extension_days=demo_hire.extension_days, monthly_salary=_salary(demo_hire),
+            note="Demo data",
+        )  # fmt: skip
         _seed_progress(enrollment, demo_hire, now)
         if demo_hire.days_behind <= GRADED_WITHIN_DAYS_BEHIND:
             _submit_first_graded(enrollment, now)
@@ -226,15 +229,17 @@ def _graduating_cohort(curriculum: Curriculum, coach: User, now: datetime.dateti
         for demo_hire, _ in GRADUATING:
             _person_get_or_create(DemoPerson(demo_hire.email, demo_hire.display_name, Role.HIRE), result)
         return
-    cohort = course_services.cohort_create(
-        name="Graduating cohort", slug=GRADUATING_COHORT_SLUG, curriculum=curriculum, coaches=[coach],
+    cohort = cohort_services.cohort_create(
+        actor=None, name="Graduating cohort", slug=GRADUATING_COHORT_SLUG, curriculum=curriculum, coaches=[coach],
         start_date=timezone.localdate(now) - datetime.timedelta(days=43), time_zone="America/Los_Angeles",
     )  # fmt: skip
     result.created.append(f"cohort {cohort.name}")
     enrollments = []
     for demo_hire, choice in GRADUATING:
         hire = _person_get_or_create(DemoPerson(demo_hire.email, demo_hire.display_name, Role.HIRE), result)
-        enrollment = course_services.enrollment_create(cohort=cohort, hire=hire, monthly_salary=_salary(demo_hire))
+        enrollment = course_services.enrollment_create(
+            cohort=cohort, hire=hire, monthly_salary=_salary(demo_hire), note="Demo data"
+        )
         enrollments.append((enrollment, choice))
     checkpoint_services.checkpoints_open_due(now=now)
     for enrollment, choice in enrollments:

@@ -8,21 +8,30 @@ from django.utils import timezone
 
 from common.images import image_encode, image_open_checked
 from courses.models import (
-    RUNNING_STATUSES,
     CheckAttempt,
     Choice,
-    Cohort,
     Curriculum,
     Enrollment,
-    EnrollmentEvent,
-    EnrollmentEventKind,
-    EnrollmentStatus,
     KnowledgeCheck,
     Lesson,
     LessonCompletion,
     Question,
     QuestionKind,
     Week,
+)
+from courses.services.enrollments import (  # the lifecycle, re-exported: every step of it lives there
+    enrollment_create,
+    enrollment_extend,
+    enrollment_graduate,
+    enrollment_leave_with_offer,
+    enrollment_move,
+    enrollment_pause,
+    enrollment_reinstate,
+    enrollment_reopen,
+    enrollment_resume,
+    enrollment_salary_change,
+    enrollment_withdraw,
+    salary_parse,
 )
 
 LESSON_IMAGE_MAX_BYTES = 5 * 1024 * 1024
@@ -94,90 +103,11 @@ def curriculum_copy_as_new_version(*, curriculum: Curriculum) -> Curriculum:
     return copy
 
 
-# --- Cohorts and enrollments -------------------------------------------------------------
-
-
-def cohort_create(
-    *, name: str, slug: str, curriculum: Curriculum, start_date: datetime.date, time_zone: str, coaches=()
-) -> Cohort:
-    cohort = Cohort(name=name, slug=slug, curriculum=curriculum, start_date=start_date, time_zone=time_zone)
-    cohort.full_clean()
-    with transaction.atomic():
-        cohort.save()
-        cohort.coaches.set(coaches)
-    return cohort
-
-
-def enrollment_create(
-    *, cohort: Cohort, hire, status: str = EnrollmentStatus.ACTIVE, extension_days: int = 0, monthly_salary=None
-):
-    enrollment = Enrollment(
-        cohort=cohort, hire=hire, status=status, extension_days=extension_days, monthly_salary=monthly_salary
-    )
-    if status == EnrollmentStatus.PAUSED:
-        enrollment.paused_on = timezone.localdate()
-    enrollment.full_clean()
-    enrollment.save()
-    return enrollment
+# --- Progress ------------------------------------------------------------------------------
 
 
 def _locked(enrollment: Enrollment) -> Enrollment:
     return Enrollment.objects.select_for_update().select_related("cohort").get(pk=enrollment.pk)
-
-
-def _cohort_today(enrollment: Enrollment, now: datetime.datetime | None) -> datetime.date:
-    from courses.pacing import schedule_for
-
-    return schedule_for(enrollment, now or timezone.now()).local_date(now or timezone.now())
-
-
-@transaction.atomic
-def enrollment_pause(*, enrollment: Enrollment, actor, note: str = "", now: datetime.datetime | None = None):
-    enrollment = _locked(enrollment)
-    if enrollment.status != EnrollmentStatus.ACTIVE:
-        raise ValidationError(
-            f"Only an active hire can be paused; {enrollment.hire} is {enrollment.get_status_display().lower()}."
-        )
-    enrollment.status = EnrollmentStatus.PAUSED
-    enrollment.paused_on = _cohort_today(enrollment, now)
-    enrollment.save(update_fields=["status", "paused_on"])
-    EnrollmentEvent.objects.create(enrollment=enrollment, kind=EnrollmentEventKind.PAUSED, actor=actor, note=note)
-    return enrollment
-
-
-@transaction.atomic
-def enrollment_resume(*, enrollment: Enrollment, actor, note: str = "", now: datetime.datetime | None = None):
-    """Back to active; the days spent paused become part of the hire's extension."""
-    enrollment = _locked(enrollment)
-    if enrollment.status != EnrollmentStatus.PAUSED:
-        raise ValidationError(f"{enrollment.hire} is not paused.")
-    paused_days = max(0, (_cohort_today(enrollment, now) - enrollment.paused_on).days)
-    enrollment.status = EnrollmentStatus.ACTIVE
-    enrollment.extension_days += paused_days
-    enrollment.paused_on = None
-    enrollment.save(update_fields=["status", "extension_days", "paused_on"])
-    EnrollmentEvent.objects.create(
-        enrollment=enrollment, kind=EnrollmentEventKind.RESUMED, days=paused_days, actor=actor, note=note
-    )
-    return enrollment
-
-
-@transaction.atomic
-def enrollment_extend(*, enrollment: Enrollment, days: int, actor, note: str = "") -> Enrollment:
-    if not 1 <= days <= 60:
-        raise ValidationError("An extension is from 1 to 60 days.")
-    enrollment = _locked(enrollment)
-    if enrollment.status not in RUNNING_STATUSES:
-        raise ValidationError(f"{enrollment.hire}'s training has ended; it cannot be extended.")
-    enrollment.extension_days += days
-    enrollment.save(update_fields=["extension_days"])
-    EnrollmentEvent.objects.create(
-        enrollment=enrollment, kind=EnrollmentEventKind.EXTENDED, days=days, actor=actor, note=note
-    )
-    return enrollment
-
-
-# --- Progress ------------------------------------------------------------------------------
 
 
 def lesson_complete(*, enrollment: Enrollment, lesson: Lesson, now: datetime.datetime | None = None) -> bool:
@@ -272,7 +202,19 @@ __all__ = [
     "attempt_draft_save",
     "attempt_start",
     "attempts_allowed",
+    "enrollment_create",
+    "enrollment_extend",
+    "enrollment_graduate",
+    "enrollment_leave_with_offer",
+    "enrollment_move",
+    "enrollment_pause",
+    "enrollment_reinstate",
+    "enrollment_reopen",
+    "enrollment_resume",
+    "enrollment_salary_change",
+    "enrollment_withdraw",
     "next_variant",
+    "salary_parse",
     "scenario_context",
     "scoring_request",
     "weighted_percent",
