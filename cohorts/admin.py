@@ -11,7 +11,7 @@ from django.utils.html import format_html
 
 from accounts.permissions import AdminSitePermissionMixin
 from cohorts import services
-from cohorts.forms import ImportUploadForm
+from cohorts.forms import ImportConfirmForm, ImportUploadForm, SalaryField
 from cohorts.models import CohortEvent, EnrollmentImport
 from courses import admin as course_admin
 from courses.models import Cohort, Enrollment
@@ -103,39 +103,39 @@ class CohortAdmin(course_admin.CohortAdmin):
         return [path("<int:pk>/import/", view, name="cohorts_cohort_import"), *super().get_urls()]
 
     def import_view(self, request, pk: int):
-        """The same dry run and all-or-nothing import as the cohort's Import page."""
+        """The same dry run and import (all rows, or only the valid ones) as the cohort's Import page."""
         cohort = get_object_or_404(Cohort, pk=pk)
         form = ImportUploadForm()
         context = {**self.admin_site.each_context(request), "cohort": cohort, "opts": self.model._meta,
-                   "title": f"Import hires into {cohort.name}", "report": None}  # fmt: skip
+                   "title": f"Import hires into {cohort.name}", "preview": None}  # fmt: skip
         if request.method == "POST" and "confirmation" in request.POST:
+            confirm = ImportConfirmForm(request.POST)
             try:
-                batch = services.enrollment_import_confirm_signed(
-                    cohort=cohort, confirmation=request.POST["confirmation"], actor=request.user
-                )
+                result = services.import_confirm(cohort=cohort, actor=request.user, **confirm.confirmed())
             except ValidationError as error:
                 for message in error.messages:
                     self.message_user(request, message, messages.ERROR)
             else:
-                self.message_user(
-                    request,
-                    f"Imported: {batch.created_count} new hires invited, {batch.enrolled_count} existing accounts "
-                    f"enrolled, {batch.skipped_count} already in the cohort.",
-                    messages.SUCCESS,
-                )
+                self.message_user(request, result.summary, messages.SUCCESS)
                 return redirect("admin:courses_cohort_change", cohort.pk)
         elif request.method == "POST":
             form = ImportUploadForm(request.POST, request.FILES)
             if form.is_valid():
                 upload = form.cleaned_data["file"]
-                report = services.enrollment_import_preview(cohort=cohort, content=upload.read())
-                context.update(report=report, filename=upload.name)
-                if report.ok:
-                    context["confirmation"] = services.enrollment_import_confirmation(
-                        cohort=cohort, report=report, filename=upload.name
-                    )
+                preview = services.import_preview(cohort=cohort, content=upload.read(), filename=upload.name)
+                context.update(preview=preview, confirmation=preview.confirmation)
         context["form"] = form
         return TemplateResponse(request, "admin/cohorts/import.html", context)
+
+
+class ReasonActionForm(forms.Form):
+    reason = forms.CharField(max_length=300, widget=forms.Textarea(attrs={"rows": 3}),
+                             help_text="Kept in each hire's history.")  # fmt: skip
+
+
+class SalaryActionForm(ReasonActionForm):
+    monthly_salary = SalaryField(label="New monthly salary", help_text="In each hire's cohort currency.")
+    field_order = ["monthly_salary", "reason"]
 
 
 class MoveActionForm(forms.Form):
@@ -164,12 +164,12 @@ class EnrollmentAddForm(forms.ModelForm):
 
 @admin.register(Enrollment)
 class EnrollmentAdmin(course_admin.EnrollmentAdmin):
-    actions = [*course_admin.EnrollmentAdmin.actions, "withdraw", "move", "send_invitation"]
+    actions = [*course_admin.EnrollmentAdmin.actions, "withdraw", "reinstate", "change_salary", "move",
+               "send_invitation"]  # fmt: skip
 
     def save_model(self, request, obj, form, change):
         if change:
-            super().save_model(request, obj, form, change)
-            return
+            return  # nothing is editable on an enrollment's page: its actions keep the history
         hire = form.cleaned_data["hire"]
         enrollment = services.enrollment_add(
             cohort=form.cleaned_data["cohort"], email=hire.email, name=hire.display_name, time_zone=hire.time_zone,
@@ -183,9 +183,57 @@ class EnrollmentAdmin(course_admin.EnrollmentAdmin):
             kwargs["form"] = EnrollmentAddForm
         return super().get_form(request, obj, change=change, **kwargs)
 
-    @admin.action(description="Withdraw the selected hires (their record is kept)")
+    def _with_form(self, request, queryset, *, action: str, form_class, intro: str, submit: str, apply):
+        """An action that asks first: the form (with its reason) is shown, then applied to each hire."""
+        form = form_class(request.POST if "apply" in request.POST else None)
+        if "apply" in request.POST and form.is_valid():
+            for enrollment in queryset.select_related("hire", "cohort"):
+                try:
+                    done = apply(enrollment, **form.cleaned_data)
+                except ValidationError as error:
+                    self.message_user(request, " ".join(error.messages), messages.WARNING)
+                else:
+                    self.message_user(request, f"{enrollment.hire}: {done}.", messages.SUCCESS)
+            return None
+        context = {**self.admin_site.each_context(request), "title": submit, "intro": intro, "action": action,
+                   "submit": submit, "form": form, "enrollments": queryset.select_related("hire", "cohort"),
+                   "opts": self.model._meta, "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME}  # fmt: skip
+        return TemplateResponse(request, "admin/cohorts/enrollment_action.html", context)
+
+    @admin.action(description="Withdraw the selected hires (asks for a reason; their record is kept)")
     def withdraw(self, request, queryset):
-        self._each(request, queryset, services.enrollment_withdraw, "withdrawn")
+        def apply(enrollment, *, reason):
+            services.enrollment_withdraw(enrollment=enrollment, actor=request.user, reason=reason)
+            return "withdrawn"
+
+        return self._with_form(
+            request, queryset, action="withdraw", form_class=ReasonActionForm, apply=apply,
+            intro="Each hire leaves training. Their record is kept; nothing more is due.", submit="Withdraw",
+        )  # fmt: skip
+
+    @admin.action(description="Reinstate the selected withdrawn hires (asks for a reason)")
+    def reinstate(self, request, queryset):
+        def apply(enrollment, *, reason):
+            services.enrollment_reinstate(enrollment=enrollment, actor=request.user, reason=reason)
+            return "back in training"
+
+        return self._with_form(
+            request, queryset, action="reinstate", form_class=ReasonActionForm, apply=apply,
+            intro="Each withdrawn hire comes back to training, active, on their schedule as it was.",
+            submit="Reinstate",
+        )  # fmt: skip
+
+    @admin.action(description="Change the salary of the selected hires (asks for a reason)")
+    def change_salary(self, request, queryset):
+        def apply(enrollment, *, monthly_salary, reason):
+            services.enrollment_salary_change(enrollment=enrollment, actor=request.user,
+                                              monthly_salary=monthly_salary, reason=reason)  # fmt: skip
+            return f"monthly salary {monthly_salary:,.2f} {enrollment.cohort.currency}"
+
+        return self._with_form(
+            request, queryset, action="change_salary", form_class=SalaryActionForm, apply=apply,
+            intro="The history keeps the old and the new amount, and the reason.", submit="Change the salary",
+        )  # fmt: skip
 
     @admin.action(description="Send the invitation again to those who have not chosen a password")
     def send_invitation(self, request, queryset):

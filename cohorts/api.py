@@ -1,7 +1,7 @@
 """Cohort management API, for admins only: validate, call one service or selector, serialize."""
 
 from django.shortcuts import get_object_or_404
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import generics, serializers, status
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
@@ -9,7 +9,10 @@ from rest_framework.views import APIView
 
 from accounts import permissions
 from cohorts import selectors, services
+from cohorts.imports import import_template
 from common.api import call_service
+from common.csv_export import csv_response
+from common.numbers import AmountError, parse_salary
 from courses.models import Cohort, Curriculum, Enrollment
 
 AdminPermission = permissions.api_permission(permissions.can_manage_cohorts)
@@ -165,11 +168,26 @@ class EnrollmentSerializer(serializers.ModelSerializer):
         return not enrollment.hire.has_usable_password()
 
 
+@extend_schema_field({"oneOf": [{"type": "number"}, {"type": "string", "example": "3200.50"}]})
+class SalaryField(serializers.Field):
+    """A monthly salary as a JSON number or as text, read by the same rules as an imported file
+    (common.numbers.parse_salary): "3.100,50" is read, "3,100" (thousands or decimals?) is refused."""
+
+    def to_internal_value(self, data):
+        try:
+            return parse_salary(data, currency=self.context.get("currency", ""))
+        except AmountError as error:
+            raise serializers.ValidationError(error.message[:1].upper() + error.message[1:]) from error
+
+    def to_representation(self, value):
+        return None if value is None else f"{value:.2f}"
+
+
 class EnrollmentInputSerializer(serializers.Serializer):
     email = serializers.CharField(max_length=254)
     name = serializers.CharField(max_length=150)
     time_zone = serializers.CharField(max_length=64)
-    monthly_salary = serializers.DecimalField(max_digits=10, decimal_places=2, min_value=0)
+    monthly_salary = SalaryField(help_text="Monthly, in the cohort's currency: 3200 or 3200.50.")
 
 
 class CohortEnrollmentsView(generics.ListAPIView):
@@ -183,11 +201,10 @@ class CohortEnrollmentsView(generics.ListAPIView):
 
     @extend_schema(request=EnrollmentInputSerializer, responses={201: EnrollmentSerializer})
     def post(self, request, pk: int):
-        data = EnrollmentInputSerializer(data=request.data)
+        cohort = _cohort(pk)
+        data = EnrollmentInputSerializer(data=request.data, context={"currency": cohort.currency})
         data.is_valid(raise_exception=True)
-        enrollment = call_service(
-            services.enrollment_add, cohort=_cohort(pk), actor=request.user, **data.validated_data
-        )
+        enrollment = call_service(services.enrollment_add, cohort=cohort, actor=request.user, **data.validated_data)
         return Response(EnrollmentSerializer(enrollment).data, status=status.HTTP_201_CREATED)
 
 
@@ -235,9 +252,47 @@ def _state_change(service, description: str) -> type[AdminAPIView]:
     return StateChangeView
 
 
+class EnrollmentReasonSerializer(serializers.Serializer):
+    reason = serializers.CharField(max_length=300, help_text="Why; kept in the hire's history.")
+
+
+def _change_with_reason(service, description: str) -> type[AdminAPIView]:
+    class ReasonedChangeView(AdminAPIView):
+        @extend_schema(request=EnrollmentReasonSerializer, responses=EnrollmentSerializer, description=description)
+        def post(self, request, pk: int):
+            data = EnrollmentReasonSerializer(data=request.data)
+            data.is_valid(raise_exception=True)
+            call_service(service, enrollment=_enrollment(pk), actor=request.user, **data.validated_data)
+            return Response(EnrollmentSerializer(_enrollment(pk)).data)
+
+    ReasonedChangeView.__name__ = ReasonedChangeView.__qualname__ = f"Enrollment{service.__name__.title()}View"
+    return ReasonedChangeView
+
+
 EnrollmentPauseView = _state_change(services.enrollment_pause, "Pause: nothing unlocks or falls overdue.")
 EnrollmentResumeView = _state_change(services.enrollment_resume, "Resume: the days paused move the schedule.")
-EnrollmentWithdrawView = _state_change(services.enrollment_withdraw, "Withdraw: the hire leaves training.")
+EnrollmentWithdrawView = _change_with_reason(
+    services.enrollment_withdraw, "Withdraw: the hire leaves training. A reason is required."
+)
+EnrollmentReinstateView = _change_with_reason(
+    services.enrollment_reinstate, "Reinstate a withdrawn hire: active again. A reason is required."
+)
+
+
+class EnrollmentSalaryInputSerializer(EnrollmentReasonSerializer):
+    monthly_salary = SalaryField(help_text="Monthly, in the cohort's currency: 3200 or 3200.50.")
+
+
+class EnrollmentSalaryView(AdminAPIView):
+    """Change the hire's monthly salary (the cohort's currency); the history keeps old and new amounts."""
+
+    @extend_schema(request=EnrollmentSalaryInputSerializer, responses=EnrollmentSerializer)
+    def post(self, request, pk: int):
+        data = EnrollmentSalaryInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        call_service(services.enrollment_salary_change, enrollment=_enrollment(pk), actor=request.user,
+                     **data.validated_data)  # fmt: skip
+        return Response(EnrollmentSerializer(_enrollment(pk)).data)
 
 
 class EnrollmentInvitationView(AdminAPIView):
@@ -253,11 +308,12 @@ class EnrollmentInvitationView(AdminAPIView):
 
 
 class ImportRowSerializer(serializers.Serializer):
-    line = serializers.IntegerField()
+    line = serializers.IntegerField(help_text="The spreadsheet's row number; the header is line 1.")
     email = serializers.CharField()
     name = serializers.CharField()
     time_zone = serializers.CharField()
     salary = serializers.DecimalField(max_digits=10, decimal_places=2, allow_null=True)
+    salary_display = serializers.CharField(help_text="The salary as it will be stored, with the currency.")
     coach = serializers.CharField(source="coach_email")
     action = serializers.CharField(help_text="create, enrol, exists or error")
     problems = serializers.ListField(child=serializers.CharField())
@@ -265,11 +321,18 @@ class ImportRowSerializer(serializers.Serializer):
 
 
 class ImportReportSerializer(serializers.Serializer):
-    ok = serializers.BooleanField(help_text="True when the file can be imported as it is.")
-    problems = serializers.ListField(child=serializers.CharField(), help_text="About the whole file.")
-    counts = serializers.DictField(child=serializers.IntegerField())
-    rows = ImportRowSerializer(many=True)
-    confirmation = serializers.CharField(allow_null=True, help_text="Send back to confirm (valid for an hour).")
+    ok = serializers.BooleanField(source="report.ok", help_text="True when the file can be imported as it is.")
+    problems = serializers.ListField(child=serializers.CharField(), source="report.problems",
+                                     help_text="About the whole file.")  # fmt: skip
+    conventions = serializers.CharField(source="report.conventions", help_text="How the file was read.")
+    counts = serializers.DictField(child=serializers.IntegerField(), source="report.counts")
+    valid_rows = serializers.IntegerField(source="importable_count", help_text="Rows that would create or enrol.")
+    rows = ImportRowSerializer(many=True, source="report.rows")
+    confirmation = serializers.CharField(
+        allow_null=True,
+        help_text="Send back to confirm (valid for an hour). Given when something can be imported: with problems "
+        "in some rows, confirm with valid_only to import the others.",
+    )
 
 
 class ImportFileSerializer(serializers.Serializer):
@@ -279,6 +342,10 @@ class ImportFileSerializer(serializers.Serializer):
 class ImportConfirmSerializer(serializers.Serializer):
     confirmation = serializers.CharField(required=False, help_text="From the dry run.")
     file = serializers.FileField(required=False, help_text="Or the file itself, checked again.")
+    valid_only = serializers.BooleanField(
+        required=False, default=False,
+        help_text="Import the rows without problems and skip the others. By default any problem refuses the file.",
+    )  # fmt: skip
 
     def validate(self, attrs):
         if not attrs.get("confirmation") and not attrs.get("file"):
@@ -286,16 +353,22 @@ class ImportConfirmSerializer(serializers.Serializer):
         return attrs
 
 
+class SkippedRowSerializer(serializers.Serializer):
+    line = serializers.IntegerField()
+    problems = serializers.ListField(child=serializers.CharField())
+
+
 class EnrollmentImportSerializer(serializers.Serializer):
-    id = serializers.IntegerField()
-    cohort = serializers.IntegerField(source="cohort_id")
-    filename = serializers.CharField()
-    sha256 = serializers.CharField()
-    row_count = serializers.IntegerField()
-    created_count = serializers.IntegerField()
-    enrolled_count = serializers.IntegerField()
-    skipped_count = serializers.IntegerField()
-    created_at = serializers.DateTimeField()
+    id = serializers.IntegerField(source="batch.id")
+    cohort = serializers.IntegerField(source="batch.cohort_id")
+    filename = serializers.CharField(source="batch.filename")
+    sha256 = serializers.CharField(source="batch.sha256")
+    row_count = serializers.IntegerField(source="batch.row_count")
+    created_count = serializers.IntegerField(source="batch.created_count")
+    enrolled_count = serializers.IntegerField(source="batch.enrolled_count")
+    skipped_count = serializers.IntegerField(source="batch.skipped_count", help_text="Already in the cohort.")
+    skipped = SkippedRowSerializer(many=True, help_text="Rows with problems left out (valid_only).")
+    created_at = serializers.DateTimeField(source="batch.created_at")
 
 
 class ImportPreviewView(AdminAPIView):
@@ -305,23 +378,15 @@ class ImportPreviewView(AdminAPIView):
 
     @extend_schema(request={"multipart/form-data": ImportFileSerializer}, responses=ImportReportSerializer)
     def post(self, request, pk: int):
-        cohort = _cohort(pk)
         data = ImportFileSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         upload = data.validated_data["file"]
-        report = services.enrollment_import_preview(cohort=cohort, content=upload.read())
-        confirmation = (
-            services.enrollment_import_confirmation(cohort=cohort, report=report, filename=upload.name)
-            if report.ok
-            else None
-        )
-        payload = {"ok": report.ok, "problems": report.problems, "counts": report.counts, "rows": report.rows,
-                   "confirmation": confirmation}  # fmt: skip
-        return Response(ImportReportSerializer(payload).data)
+        preview = services.import_preview(cohort=_cohort(pk), content=upload.read(), filename=upload.name)
+        return Response(ImportReportSerializer(preview).data)
 
 
 class ImportConfirmView(AdminAPIView):
-    """Import: every row or none. The file is checked again; any problem refuses it all (400)."""
+    """Import: every row or none, or with valid_only the rows without problems. The file is checked again."""
 
     parser_classes = [MultiPartParser, FormParser, JSONParser]
 
@@ -330,16 +395,23 @@ class ImportConfirmView(AdminAPIView):
         responses={201: EnrollmentImportSerializer},
     )
     def post(self, request, pk: int):
-        cohort = _cohort(pk)
         data = ImportConfirmSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        if upload := data.validated_data.get("file"):
-            batch = call_service(services.enrollment_import_confirm, cohort=cohort, content=upload.read(),
-                                 actor=request.user, filename=upload.name)  # fmt: skip
-        else:
-            batch = call_service(services.enrollment_import_confirm_signed, cohort=cohort, actor=request.user,
-                                 confirmation=data.validated_data["confirmation"])  # fmt: skip
-        return Response(EnrollmentImportSerializer(batch).data, status=status.HTTP_201_CREATED)
+        upload = data.validated_data.get("file")
+        result = call_service(
+            services.import_confirm, cohort=_cohort(pk), actor=request.user,
+            confirmation=data.validated_data.get("confirmation", ""), valid_only=data.validated_data["valid_only"],
+            content=upload.read() if upload else None, filename=upload.name if upload else "",
+        )  # fmt: skip
+        return Response(EnrollmentImportSerializer(result).data, status=status.HTTP_201_CREATED)
+
+
+class ImportTemplateView(AdminAPIView):
+    """A CSV to fill in: the header row and one example hire."""
+
+    @extend_schema(responses={(200, "text/csv"): str})
+    def get(self, request, pk: int):
+        return csv_response(import_template(cohort=_cohort(pk)), "hires-template.csv")
 
 
 # --- Dashboard ----------------------------------------------------------------------------------------------------

@@ -1,11 +1,16 @@
-"""CSV exports of a cohort, for payroll and HR: progress, scores per criterion, checkpoint outcomes."""
+"""CSV exports of a cohort, for payroll and HR: progress, scores per criterion, checkpoint outcomes.
+
+Moments are ISO 8601 with their UTC offset, in the reader's zone (courses/moments.py); statuses
+are progress's words (done, due, overdue, locked).
+"""
 
 from cohorts.selectors import Dashboard
 from common.csv_export import csv_text
+from courses.moments import iso_moment
 
 
 def _when(value) -> str:
-    return value.isoformat(timespec="minutes") if value else ""
+    return iso_moment(value)
 
 
 def progress_csv(dashboard: Dashboard) -> str:

@@ -3,6 +3,7 @@ from django import forms
 from accounts.models import time_zone_choices
 from cohorts import selectors
 from cohorts.imports import MAX_BYTES
+from common.numbers import AmountError, parse_salary
 from courses.models import Cohort, Curriculum
 
 
@@ -55,16 +56,50 @@ class ImportUploadForm(forms.Form):
     )
 
 
+class ImportConfirmForm(forms.Form):
+    """Confirming a previewed file: every row (the default), or only the rows without problems."""
+
+    confirmation = forms.CharField(required=False)
+    valid_only = forms.BooleanField(required=False)
+
+    def confirmed(self) -> dict:
+        """The import_confirm arguments; a tampered or empty confirmation is refused by the service."""
+        self.is_valid()
+        data = getattr(self, "cleaned_data", {})
+        return {"confirmation": data.get("confirmation", ""), "valid_only": bool(data.get("valid_only"))}
+
+
+class SalaryField(forms.CharField):
+    """A monthly salary typed by a person, read by the same rules as an imported file (common.numbers.parse_salary):
+    "3100.50", "3.100,50" or "3 100,50" are read; "3,100", which could be thousands or decimals, is refused."""
+
+    widget = forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"})
+
+    def __init__(self, *args, currency: str = "", **kwargs):
+        super().__init__(*args, **kwargs)
+        self.currency = currency
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        if value in self.empty_values:
+            return None
+        try:
+            return parse_salary(value, currency=self.currency)
+        except AmountError as error:
+            raise forms.ValidationError(error.message[:1].upper() + error.message[1:], code="invalid") from error
+
+
 class HireAddForm(forms.Form):
     email = forms.CharField(label="Email", max_length=254)
     name = forms.CharField(label="Name", max_length=150)
     time_zone = forms.ChoiceField(label="Time zone", choices=time_zone_choices)
-    monthly_salary = forms.DecimalField(label="Monthly salary", min_value=0, max_digits=10, decimal_places=2)
+    monthly_salary = SalaryField(label="Monthly salary")
 
     def __init__(self, *args, cohort: Cohort, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["time_zone"].initial = cohort.time_zone
-        self.fields["monthly_salary"].help_text = f"In {cohort.currency}."
+        self.fields["monthly_salary"].currency = cohort.currency
+        self.fields["monthly_salary"].help_text = f"In {cohort.currency}, like 3200 or 3200.50."
 
 
 class MoveForm(forms.Form):
@@ -83,3 +118,31 @@ class NoteForm(forms.Form):
 class ExtendForm(forms.Form):
     days = forms.IntegerField(label="Days", min_value=1, max_value=60, initial=7)
     note = forms.CharField(label="Note (kept in the history)", required=False, max_length=300)
+
+
+class ReasonForm(forms.Form):
+    """A step that must say why: withdrawing and reinstating a hire."""
+
+    reason = forms.CharField(
+        label="Reason (kept in the history)",
+        max_length=300,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": "Give a reason: it is kept in the hire's history."},
+    )
+
+    def clean_reason(self):
+        reason = self.cleaned_data["reason"].strip()
+        if not reason:
+            raise forms.ValidationError("Give a reason: it is kept in the hire's history.")
+        return reason
+
+
+class SalaryForm(ReasonForm):
+    monthly_salary = SalaryField(label="New monthly salary")
+    field_order = ["monthly_salary", "reason"]
+
+    def __init__(self, *args, cohort: Cohort, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["monthly_salary"].currency = cohort.currency
+        self.fields["monthly_salary"].label = f"New monthly salary ({cohort.currency})"
+        self.fields["monthly_salary"].help_text = f"In {cohort.currency}, the cohort's currency."

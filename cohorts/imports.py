@@ -11,7 +11,7 @@ import hashlib
 import io
 import zoneinfo
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from functools import cache
 
 from django.core.exceptions import ValidationError
@@ -19,13 +19,22 @@ from django.core.validators import validate_email
 
 from accounts import permissions
 from accounts.models import Role, User
+from cohorts.models import EnrollmentImport
+from common.csv_export import csv_text
+from common.numbers import (
+    DECIMAL_COMMA,
+    DECIMAL_POINT,
+    AmountError,
+    decimal_mark_of,
+    format_amount,
+    parse_salary,
+)
 from courses.models import RUNNING_STATUSES, Cohort, Enrollment
 
 REQUIRED_COLUMNS = ("email", "name", "time_zone", "salary")
 OPTIONAL_COLUMNS = ("coach",)
 MAX_BYTES = 1024 * 1024
 MAX_ROWS = 2000
-SALARY_MAX = Decimal("99999999.99")  # Enrollment.monthly_salary: ten digits, two decimals
 NAME_MAX = 150
 
 
@@ -52,10 +61,16 @@ class ImportRow:
     action: str = ""
     user: User | None = None
     coach: User | None = None
+    currency: str = ""
 
     @property
     def action_label(self) -> str:
         return Action.LABELS.get(self.action, "")
+
+    @property
+    def salary_display(self) -> str:
+        """The salary as it will be stored, with its currency, so a wrong magnitude shows."""
+        return "" if self.salary is None else format_amount(self.salary, self.currency)
 
     @property
     def ok(self) -> bool:
@@ -68,6 +83,15 @@ class ImportReport:
     text: str = ""
     problems: list[str] = field(default_factory=list)  # about the whole file
     rows: list[ImportRow] = field(default_factory=list)
+    delimiter: str = ","
+    decimal_mark: str = DECIMAL_POINT  # how this file writes the decimals of its salaries
+
+    @property
+    def conventions(self) -> str:
+        """How the file was read, in words, for the admin to check against their spreadsheet."""
+        delimiter = {",": "comma", ";": "semicolon", "\t": "tab"}[self.delimiter]
+        mark = "decimal comma (3100,50)" if self.decimal_mark == DECIMAL_COMMA else "decimal point (3100.50)"
+        return f"Read as {delimiter}-separated, salaries with a {mark}."
 
     @property
     def ok(self) -> bool:
@@ -87,6 +111,50 @@ class ImportReport:
     def messages(self) -> list[str]:
         """Every problem as one sentence, with its line."""
         return [*self.problems, *(f"Line {row.line}: {problem}" for row in self.error_rows for problem in row.problems)]
+
+
+@dataclass
+class ImportPreview:
+    """A checked file and what the admin may do with it: import every row, or only the valid ones."""
+
+    report: ImportReport
+    filename: str = ""
+    confirmation: str | None = None  # signed; None when nothing in the file can be imported
+
+    @property
+    def importable_count(self) -> int:
+        """Rows that would create or enrol someone."""
+        return self.report.count(Action.CREATE) + self.report.count(Action.ENROL)
+
+    @property
+    def can_import_valid_rows(self) -> bool:
+        """Some rows have problems, others could be imported on their own."""
+        return self.confirmation is not None and not self.report.ok and self.importable_count > 0
+
+
+@dataclass
+class ImportResult:
+    """A committed import, and the rows with problems it left out (only when asked to import the valid rows)."""
+
+    batch: EnrollmentImport
+    skipped: list[ImportRow] = field(default_factory=list)
+
+    @property
+    def skipped_lines(self) -> list[int]:
+        return [row.line for row in self.skipped]
+
+    @property
+    def summary(self) -> str:
+        batch = self.batch
+        text = (
+            f"Imported {batch.filename or 'the file'}: {batch.created_count} new hires invited, "
+            f"{batch.enrolled_count} existing accounts enrolled, {batch.skipped_count} already in the cohort."
+        )
+        if self.skipped:
+            plural = "s" if len(self.skipped) > 1 else ""
+            lines = ", ".join(str(line) for line in self.skipped_lines)
+            text += f" {len(self.skipped)} row{plural} with problems skipped (line{plural} {lines})."
+        return text
 
 
 # --- Values ---------------------------------------------------------------------------------
@@ -130,26 +198,15 @@ def clean_time_zone(value: str, problems: list[str]) -> str:
     return canonical
 
 
-def clean_salary(value, problems: list[str]) -> Decimal | None:
-    text = str(value) if isinstance(value, Decimal) else (value or "").strip().replace(",", "").replace(" ", "")
-    if not text:
+def clean_salary(value, problems: list[str], *, currency: str = "", decimal_mark: str | None = None) -> Decimal | None:
+    if value is None or (isinstance(value, str) and not value.strip()):
         problems.append("the monthly salary is missing.")
         return None
     try:
-        amount = Decimal(text)
-    except InvalidOperation:
-        problems.append(f"the salary “{value}” is not an amount (write it like 3200 or 3200.50).")
+        return parse_salary(value, currency=currency, decimal_mark=decimal_mark)
+    except AmountError as error:
+        problems.append(f"the salary {error.message}")
         return None
-    if not amount.is_finite() or amount < 0:
-        problems.append(f"the salary “{value}” is not an amount (write it like 3200 or 3200.50).")
-        return None
-    if amount.as_tuple().exponent < -2:
-        problems.append(f"the salary “{value}” has more than two decimal places.")
-        return None
-    if amount > SALARY_MAX:
-        problems.append(f"the salary “{value}” is too large.")
-        return None
-    return amount.quantize(Decimal("0.01"))
 
 
 # --- The file ----------------------------------------------------------------------------------
@@ -201,8 +258,29 @@ def _columns(header: list[str], problems: list[str]) -> list[str] | None:
     return None if problems else keys
 
 
-def parse_rows(content: bytes) -> ImportReport:
-    """Decode, read and check each row on its own (no database)."""
+def _delimiter(first_line: str) -> str:
+    counts = {delimiter: first_line.count(delimiter) for delimiter in (",", ";", "\t")}
+    return max(counts, key=counts.__getitem__)  # a tie goes to the comma, listed first
+
+
+def _split_salary(cells: list[str], columns: list[str], decimal_mark: str) -> str:
+    """A salary like 3100,50 left unquoted in a comma-separated file falls into two cells: say so."""
+    at = columns.index("salary")
+    if decimal_mark != DECIMAL_POINT or len(cells) <= len(columns):
+        return ""
+    whole, cents = cells[at].strip(), cells[at + 1].strip()  # more cells than columns: both exist
+    if not (whole.isdigit() and cents.isdigit() and len(cents) <= 2):
+        return ""
+    return (f" The salary {whole},{cents} was split in two by its comma: write it as {whole}.{cents}, "
+            "or put it in quotes.")  # fmt: skip
+
+
+def parse_rows(content: bytes, *, currency: str = "") -> ImportReport:
+    """Decode, read and check each row on its own (no database).
+
+    The delimiter is the first line's; the decimal mark is the one the file's salaries agree on, or else
+    the delimiter's custom (a comma with semicolons, a point with commas). An amount that disagrees or
+    could be read two ways is a row problem, never a guess."""
     report = ImportReport(sha256=hashlib.sha256(content).hexdigest())
     if not content.strip():
         report.problems.append("The file is empty.")
@@ -214,8 +292,7 @@ def parse_rows(content: bytes) -> ImportReport:
     if text is None:
         return report
     report.text = text
-    first_line = text.split("\n", 1)[0]
-    delimiter = ";" if first_line.count(";") > first_line.count(",") else ","
+    delimiter = report.delimiter = _delimiter(text.split("\n", 1)[0])
     try:
         records = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True))
     except csv.Error as error:
@@ -229,14 +306,19 @@ def parse_rows(content: bytes) -> ImportReport:
         return report
 
     needed = max(columns.index(name) for name in REQUIRED_COLUMNS) + 1  # an optional last column may be left off
+    salary_at = columns.index("salary")
+    custom = DECIMAL_COMMA if delimiter == ";" else DECIMAL_POINT
+    salaries = [cells[salary_at] for cells in records[1:] if len(cells) > salary_at]
+    report.decimal_mark = decimal_mark_of(salaries, default=custom)
     first_line_of: dict[str, int] = {}
     for line, cells in enumerate(records[1:], start=2):
         if not any(cell.strip() for cell in cells):
             continue  # a blank row
-        row = ImportRow(line=line)
+        row = ImportRow(line=line, currency=currency)
         extra = cells[len(columns) :]
-        if len(cells) < needed or any(cell.strip() for cell in extra):
-            row.problems.append(f"expected {len(columns)} values, found {len(cells)}.")
+        split_salary = _split_salary(cells, columns, report.decimal_mark)
+        if len(cells) < needed or any(cell.strip() for cell in extra) or split_salary:
+            row.problems.append(f"expected {len(columns)} values, found {len(cells)}.{split_salary}")
             row.action = Action.ERROR
             report.rows.append(row)
             continue
@@ -244,7 +326,7 @@ def parse_rows(content: bytes) -> ImportReport:
         row.email = clean_email(values["email"], row.problems)
         row.name = clean_name(values["name"], row.problems)
         row.time_zone = clean_time_zone(values["time_zone"], row.problems)
-        row.salary = clean_salary(values["salary"], row.problems)
+        row.salary = clean_salary(values["salary"], row.problems, currency=currency, decimal_mark=report.decimal_mark)
         if values.get("coach", "").strip():
             row.coach_email = clean_email(values["coach"], row.problems, label="coach's email")
         if row.email and row.email in first_line_of:
@@ -303,8 +385,14 @@ def check_against_database(report: ImportReport, *, cohort: Cohort) -> ImportRep
     return report
 
 
+def import_template(*, cohort: Cohort) -> str:
+    """A file to fill in: the header row and one example hire, in the cohort's time zone."""
+    example = ["ana.example@example.com", "Ana Example", cohort.time_zone or "UTC", "3100.50", ""]
+    return csv_text([*REQUIRED_COLUMNS, *OPTIONAL_COLUMNS], [example])
+
+
 def import_report(*, cohort: Cohort, content: bytes) -> ImportReport:
-    report = parse_rows(content)
+    report = parse_rows(content, currency=cohort.currency)
     if report.problems:
         return report
     return check_against_database(report, cohort=cohort)

@@ -18,9 +18,11 @@ from django.utils import timezone
 from accounts.models import Role, User
 from checkpoint.selectors import State as CheckpointState
 from checkpoint.selectors import checkpoint_outcome_counts, cohort_overview
-from coaching.charts import Point, trend_direction
+from coaching.charts import Point
 from coaching.models import CallReview, Feedback, Grade
+from courses import progress
 from courses import selectors as course_selectors
+from courses.levels import LEVEL_MAX
 from courses.models import (
     RUNNING_STATUSES,
     Attempt,
@@ -33,13 +35,14 @@ from courses.models import (
     LessonCompletion,
     Week,
 )
-from courses.pacing import Schedule, offset_days
+from courses.pacing import Schedule, schedule_for
+from courses.trends import FALLING, NO_DATA, RISING, STEADY, trend_direction
 
 INACTIVE_DAYS = 5  # no lesson, check or role-play for this long
 UNACKNOWLEDGED_DAYS = 3  # feedback left unread for this long
 LOW_AVERAGE = 1.5  # of 3: below this, scores are low
 
-CELL_LABELS = {"done": "Done", "due": "Due", "overdue": "Overdue", "locked": "Locked"}
+CELL_LABELS = progress.STATUS_LABELS
 CELL_STATES = tuple(CELL_LABELS)
 
 
@@ -90,7 +93,7 @@ class Cell:
         return f"{self.done}/{self.total}"
 
 
-ARROWS = {"rising": ("↑", "trend-up"), "falling": ("↓", "trend-down"), "steady": ("→", "")}
+ARROWS = {RISING: ("↑", "trend-up"), FALLING: ("↓", "trend-down"), STEADY: ("→", "")}
 
 
 @dataclass(frozen=True)
@@ -118,7 +121,7 @@ class HireStanding:
     averages: dict[str, float | None] = field(default_factory=dict)
     directions: dict[str, str] = field(default_factory=dict)
     average: float | None = None
-    direction: str = "no data"
+    direction: str = NO_DATA
     scored: int = 0
     first_scores: float | None = None
     latest_scores: float | None = None
@@ -133,7 +136,7 @@ class HireStanding:
     @property
     def score_cells(self) -> list["ScoreCell"]:
         """Average and trend per criterion, in the dashboard's criterion order, then overall."""
-        cells = [ScoreCell.of(self.averages.get(key), self.directions.get(key, "no data")) for key in self.averages]
+        cells = [ScoreCell.of(self.averages.get(key), self.directions.get(key, NO_DATA)) for key in self.averages]
         return [*cells, ScoreCell.of(self.average, self.direction)]
 
     @property
@@ -222,41 +225,31 @@ def _mean(values: list[float]) -> float | None:
 def cohort_dashboard(*, cohort: Cohort, now: datetime.datetime | None = None) -> Dashboard:
     now = now or timezone.now()
     zone = zoneinfo.ZoneInfo(cohort.time_zone)
-    today = now.astimezone(zone).date()
     enrollments = list(cohort_enrollments(cohort=cohort))
     weeks = list(Week.objects.filter(curriculum_id=cohort.curriculum_id).order_by("number").values_list(
         "number", "title"))  # fmt: skip
-    items = course_selectors.curriculum_due_items(curriculum_id=cohort.curriculum_id)
     in_cohort = Q(enrollment__cohort_id=cohort.pk)
 
-    done: dict[int, set[tuple[str, int]]] = defaultdict(set)  # enrollment → (kind, id) done
     last_active: dict[int, datetime.datetime] = {}
 
     def active(enrollment_id: int, when: datetime.datetime | None) -> None:
         if when is not None and (enrollment_id not in last_active or when > last_active[enrollment_id]):
             last_active[enrollment_id] = when
 
-    completions = LessonCompletion.objects.filter(in_cohort)
-    for enrollment_id, lesson_id in completions.values_list("enrollment_id", "lesson_id"):
-        done[enrollment_id].add(("lesson", lesson_id))
-    for row in completions.values("enrollment_id").annotate(last=Max("completed_at")):
+    # What is done, due and overdue comes from courses.progress; here only when each hire was last active.
+    for row in LessonCompletion.objects.filter(in_cohort).values("enrollment_id").annotate(last=Max("completed_at")):
         active(row["enrollment_id"], row["last"])
-    # What is done, per item; when each hire was last active, per hire (far fewer timestamps to read).
-    checks = CheckAttempt.objects.filter(in_cohort)
-    for enrollment_id, check_id in checks.filter(passed=True).values_list("enrollment_id", "knowledge_check_id"):
-        done[enrollment_id].add(("check", check_id))
-    for row in checks.values("enrollment_id").annotate(last=Max("submitted_at")):
+    for row in CheckAttempt.objects.filter(in_cohort).values("enrollment_id").annotate(last=Max("submitted_at")):
         active(row["enrollment_id"], row["last"])
-    attempts = Attempt.objects.filter(in_cohort)
-    for enrollment_id, scenario_id in attempts.exclude(state=AttemptState.IN_PROGRESS).values_list(
-        "enrollment_id", "scenario_id"
+    for row in (
+        Attempt.objects.filter(in_cohort)
+        .values("enrollment_id")
+        .annotate(started=Max("started_at"), last=Max("submitted_at"))
     ):
-        done[enrollment_id].add(("roleplay", scenario_id))
-    for row in attempts.values("enrollment_id").annotate(started=Max("started_at"), last=Max("submitted_at")):
         active(row["enrollment_id"], row["started"])
         active(row["enrollment_id"], row["last"])
 
-    # Scores: released grades and call reviews, oldest first.
+    # Scores: released grades and call reviews, in the order the hire did the work (see courses.trends).
     scores: dict[int, list[tuple[datetime.datetime, dict]]] = defaultdict(list)
     hours_to_grade = []
     for enrollment_id, levels, released_at, submitted_at in (
@@ -264,7 +257,7 @@ def cohort_dashboard(*, cohort: Cohort, now: datetime.datetime | None = None) ->
         .values_list("attempt__enrollment_id", "levels", "released_at", "attempt__submitted_at")
     ):  # fmt: skip
         if levels:
-            scores[enrollment_id].append((released_at, levels))
+            scores[enrollment_id].append((submitted_at or released_at, levels))
         if released_at and submitted_at:
             hours_to_grade.append((released_at - submitted_at).total_seconds() / 3600)
     for enrollment_id, levels, call_at in CallReview.objects.filter(in_cohort).values_list(
@@ -300,57 +293,21 @@ def cohort_dashboard(*, cohort: Cohort, now: datetime.datetime | None = None) ->
         coaches=list(cohort.coaches.order_by("display_name")),
     )
 
-    schedules: dict[int, tuple[Schedule, dict]] = {}
-
-    week_of = {(item.kind, item.id): item.week for item in items}
-    totals: dict[int, int] = {number: 0 for number, _ in weeks}
-    for item in items:
-        totals[item.week] = totals.get(item.week, 0) + 1
-
-    def schedule_of(offset: int) -> tuple[Schedule, dict]:
-        """Per schedule offset, once: which weeks are open and which items are past due."""
-        if offset not in schedules:
-            schedule = Schedule(start_date=cohort.start_date, time_zone=zone, offset_days=offset)
-            unlocked = {number: schedule.is_unlocked(number, now) for number, _ in weeks}
-            past_due: dict[int, set[tuple[str, int]]] = defaultdict(set)
-            for item in items:
-                if unlocked.get(item.week) and now >= schedule.due_at(item.week, item.due_day):
-                    past_due[item.week].add((item.kind, item.id))
-            schedules[offset] = (schedule, {"unlocked": unlocked, "past_due": past_due})
-        return schedules[offset]
-
-    hires: list[HireStanding] = []
-    week_counts = [dict.fromkeys(CELL_STATES, 0) for _ in weeks]
     for enrollment in enrollments:
         enrollment.cohort = cohort  # already read: spare the template a query per hire
-        schedule, times = schedule_of(offset_days(enrollment, today))
-        standing = HireStanding(enrollment=enrollment, current_week=schedule.current_week(now))
-        # Done, total and overdue per week, from the hire's done items: no loop over every item per hire.
-        hire_done = done.get(enrollment.pk, set())
-        done_per_week: dict[int, int] = defaultdict(int)
-        for key in hire_done:
-            if key in week_of:
-                done_per_week[week_of[key]] += 1
-        per_week = {
-            number: [done_per_week[number], total, len(times["past_due"][number] - hire_done)]
-            for number, total in totals.items()
-        }
-        for index, (number, _) in enumerate(weeks):
-            item_done, total, overdue = per_week[number]
-            if not times["unlocked"][number]:
-                state = "locked"
-            elif item_done == total:
-                state = "done"
-            elif overdue:
-                state = "overdue"
-            else:
-                state = "due"
-            standing.cells.append(Cell(number, state, item_done, total))
-            standing.done += item_done
-            standing.total += total
-            standing.overdue += overdue
-            if standing.is_running:
-                week_counts[index][state] += 1
+    summaries = progress.progress_summaries(enrollments=enrollments, now=now)
+    hires: list[HireStanding] = []
+    week_counts = [dict.fromkeys(CELL_STATES, 0) for _ in weeks]
+    week_index = {number: index for index, (number, _) in enumerate(weeks)}
+    for enrollment in enrollments:
+        schedule = schedule_for(enrollment, now)
+        summary = summaries[enrollment.pk]
+        standing = HireStanding(enrollment=enrollment, current_week=summary.current_week, done=summary.done,
+                                total=summary.total, overdue=summary.overdue)  # fmt: skip
+        for week in summary.weeks:
+            standing.cells.append(Cell(week.number, week.status, week.done, week.total))
+            if standing.is_running and week.number in week_index:
+                week_counts[week_index[week.number]][week.status] += 1
         standing.last_active = last_active.get(enrollment.pk)
         _scores(standing, scores.get(enrollment.pk, []), keys)
         if enrollment.pk in unread:
@@ -398,8 +355,8 @@ def _scores(standing: HireStanding, series: list[tuple[datetime.datetime, dict]]
 
 
 def _direction(levels: list[float]) -> str:
-    """A trend needs two scores at least; one score is just that."""
-    return trend_direction(levels) if len(levels) > 1 else ("one score" if levels else "no data")
+    """Levels already in time order, oldest first, read by the one trend rule."""
+    return trend_direction(levels)
 
 
 def _risk_reasons(standing: HireStanding, schedule: Schedule, now: datetime.datetime) -> list[str]:
@@ -407,9 +364,10 @@ def _risk_reasons(standing: HireStanding, schedule: Schedule, now: datetime.date
     if standing.overdue:
         reasons.append(f"Behind schedule: {standing.overdue} item{'s' if standing.overdue > 1 else ''} overdue")
     if standing.average is not None and standing.average < LOW_AVERAGE:
-        reasons.append(f"Low scores: average {standing.average:.1f} of 3")
-    elif standing.direction == "falling":
-        reasons.append(f"Falling scores: from {standing.first_scores:.1f} to {standing.latest_scores:.1f} of 3")
+        reasons.append(f"Low scores: average {standing.average:.1f} of {LEVEL_MAX}")
+    elif standing.direction == FALLING:
+        first, latest = standing.first_scores, standing.latest_scores
+        reasons.append(f"Falling scores: from {first:.1f} to {latest:.1f} of {LEVEL_MAX}")
     if standing.oldest_unacknowledged and now - standing.oldest_unacknowledged > datetime.timedelta(
         days=UNACKNOWLEDGED_DAYS
     ):

@@ -19,7 +19,9 @@ from accounts import services as account_services
 from accounts.models import Role, User
 from cohorts.imports import (
     Action,
+    ImportPreview,
     ImportReport,
+    ImportResult,
     ImportRow,
     check_against_database,
     clean_email,
@@ -35,8 +37,6 @@ from courses.models import (
     Cohort,
     Curriculum,
     Enrollment,
-    EnrollmentEvent,
-    EnrollmentEventKind,
     EnrollmentStatus,
 )
 
@@ -170,9 +170,9 @@ def cohort_coach_unassign(*, cohort: Cohort, coach: User, actor) -> bool:
 
 
 def _enrol(*, cohort: Cohort, hire: User, monthly_salary: Decimal | None, actor, note: str) -> Enrollment:
-    enrollment = course_services.enrollment_create(cohort=cohort, hire=hire, monthly_salary=monthly_salary)
-    EnrollmentEvent.objects.create(enrollment=enrollment, kind=EnrollmentEventKind.ENROLLED, actor=actor, note=note)
-    return enrollment
+    return course_services.enrollment_create(
+        cohort=cohort, hire=hire, monthly_salary=monthly_salary, actor=actor, note=note
+    )
 
 
 def _apply_row(row: ImportRow, *, cohort: Cohort, actor, note: str, invited: list[User]) -> Enrollment | None:
@@ -212,27 +212,51 @@ def enrollment_import_unsign(*, cohort: Cohort, confirmation: str) -> tuple[byte
     return data["text"].encode("utf-8"), data.get("filename", "")
 
 
-def enrollment_import_confirm_signed(*, cohort: Cohort, confirmation: str, actor) -> EnrollmentImport:
-    """Import the file a previewed confirmation stands for (the web page's and the admin's confirm)."""
-    content, filename = enrollment_import_unsign(cohort=cohort, confirmation=confirmation)
-    return enrollment_import_confirm(cohort=cohort, content=content, actor=actor, filename=filename)
+def import_preview(*, cohort: Cohort, content: bytes, filename: str = "") -> ImportPreview:
+    """Check a file (the web page's, the Django admin's and the API's dry run). Writes nothing.
+
+    The confirmation comes with every file that has something to import: all of it when every row is
+    fine, or, when the admin chooses, only the valid rows."""
+    report = import_report(cohort=cohort, content=content)
+    importable = not report.problems and any(row.ok for row in report.rows)
+    confirmation = (
+        enrollment_import_confirmation(cohort=cohort, report=report, filename=filename) if importable else None
+    )
+    return ImportPreview(report=report, filename=filename, confirmation=confirmation)
 
 
-def enrollment_import_confirm(*, cohort: Cohort, content: bytes, actor, filename: str = "") -> EnrollmentImport:
-    """Import the file: every row or none. The file is checked again first; any problem refuses it all.
+def import_confirm(
+    *,
+    cohort: Cohort,
+    actor,
+    confirmation: str = "",
+    content: bytes | None = None,
+    filename: str = "",
+    valid_only: bool = False,
+) -> ImportResult:
+    """Import a previewed file (by its confirmation) or a file sent again (the API), checked again first.
 
-    Invitations go to the new accounts only once everything is committed.
+    All or nothing by default: any row with a problem refuses the file. With `valid_only`, the rows with
+    problems are left out and reported with their lines. Rows already in the cohort are skipped, so
+    importing a file twice creates nobody twice. Invitations go out only once everything is committed.
     """
+    if content is None:
+        content, filename = enrollment_import_unsign(cohort=cohort, confirmation=confirmation)
     try:
         with transaction.atomic():
             cohort = Cohort.objects.select_for_update().get(pk=cohort.pk)  # one import per cohort at a time
             report = import_report(cohort=cohort, content=content)
-            if not report.ok:
+            skipped = report.error_rows
+            if report.problems or not report.rows or (skipped and not valid_only):
                 raise ValidationError(report.messages() or ["The file has no hires to import."])
+            if not any(row.ok for row in report.rows):
+                raise ValidationError(["No row of the file can be imported.", *report.messages()])
             note = f"Imported from {filename}" if filename else "Imported from a file"
             invited: list[User] = []
             coaches: dict[int, User] = {}
             for row in report.rows:
+                if not row.ok:
+                    continue
                 _apply_row(row, cohort=cohort, actor=actor, note=note, invited=invited)
                 if row.coach is not None:
                     coaches[row.coach.pk] = row.coach
@@ -244,9 +268,11 @@ def enrollment_import_confirm(*, cohort: Cohort, content: bytes, actor, filename
                 created_count=report.count(Action.CREATE), enrolled_count=report.count(Action.ENROL),
                 skipped_count=report.count(Action.EXISTS),
             )  # fmt: skip
+            lines = ", ".join(str(row.line) for row in skipped)
+            left_out = f"; rows with problems left out: lines {lines}" if skipped else ""
             _event(cohort, CohortEventKind.IMPORTED, actor,
                    f"{batch.created_count} new, {batch.enrolled_count} existing accounts enrolled, "
-                   f"{batch.skipped_count} already in the cohort ({filename or 'file'})")  # fmt: skip
+                   f"{batch.skipped_count} already in the cohort ({filename or 'file'}){left_out}")  # fmt: skip
             for hire in invited:
                 account_services.invitation_request(user=hire)
     except IntegrityError as error:
@@ -255,7 +281,12 @@ def enrollment_import_confirm(*, cohort: Cohort, content: bytes, actor, filename
             "Some of these people were added elsewhere while the file was imported; nothing was imported. "
             "Check the file again."
         ) from error
-    return batch
+    return ImportResult(batch=batch, skipped=skipped)
+
+
+def enrollment_import_confirm(*, cohort: Cohort, content: bytes, actor, filename: str = "") -> EnrollmentImport:
+    """Import the file, every row or none (see import_confirm)."""
+    return import_confirm(cohort=cohort, content=content, actor=actor, filename=filename).batch
 
 
 def enrollment_add_check(*, cohort: Cohort, email: str, name: str, time_zone: str, monthly_salary) -> ImportRow:
@@ -264,7 +295,7 @@ def enrollment_add_check(*, cohort: Cohort, email: str, name: str, time_zone: st
     row.email = clean_email(email, row.problems)
     row.name = clean_name(name, row.problems)
     row.time_zone = clean_time_zone(time_zone, row.problems)
-    row.salary = clean_salary(monthly_salary, row.problems)
+    row.salary = clean_salary(monthly_salary, row.problems, currency=cohort.currency)
     report = ImportReport(sha256="", rows=[row])
     if row.ok:
         check_against_database(report, cohort=cohort)
@@ -293,6 +324,11 @@ def enrollment_add(*, cohort: Cohort, email: str, name: str, time_zone: str, mon
 def hire_invite(*, enrollment: Enrollment) -> None:
     """Send the invitation again (a new link; the old one keeps working until it expires or is used)."""
     hire = enrollment.hire
+    status = Enrollment.objects.values_list("status", flat=True).get(pk=enrollment.pk)
+    if status not in RUNNING_STATUSES:
+        raise ValidationError(
+            f"{hire} is {EnrollmentStatus(status).label.lower()}: invitations are only for hires in training."
+        )
     if hire.has_usable_password():
         raise ValidationError(f"{hire} has already chosen a password; they can reset it from the sign-in page.")
     if not hire.is_active:
@@ -302,58 +338,12 @@ def hire_invite(*, enrollment: Enrollment) -> None:
 
 # --- A hire's enrollment --------------------------------------------------------------------------------
 
-
-@transaction.atomic
-def enrollment_move(*, enrollment: Enrollment, cohort: Cohort, actor, note: str = "") -> Enrollment:
-    """Move a hire to another cohort on the same curriculum version. The enrollment itself moves,
-    so every lesson, check, role-play, grade and piece of feedback stays theirs."""
-    enrollment = (
-        Enrollment.objects.select_for_update().select_related("cohort__curriculum", "hire").get(pk=enrollment.pk)
-    )
-    target = Cohort.objects.select_for_update().select_related("curriculum").get(pk=cohort.pk)
-    source = enrollment.cohort
-    if target.pk == source.pk:
-        raise ValidationError(f"{enrollment.hire} is already in {target.name}.")
-    if enrollment.status not in RUNNING_STATUSES:
-        raise ValidationError(
-            f"{enrollment.hire}'s training has ended ({enrollment.get_status_display().lower()}): it cannot move."
-        )
-    if target.archived_at is not None:
-        raise ValidationError(f"{target.name} is archived.")
-    if target.curriculum_id != source.curriculum_id:
-        raise ValidationError(
-            f"{target.name} runs {target.curriculum}, not {source.curriculum}: "
-            "the hire's work would not carry over. Choose a cohort on the same curriculum version."
-        )
-    if Enrollment.objects.filter(cohort=target, hire_id=enrollment.hire_id).exists():
-        raise ValidationError(f"{enrollment.hire} already has an enrollment in {target.name}.")
-    enrollment.cohort = target
-    enrollment.save(update_fields=["cohort"])
-    EnrollmentEvent.objects.create(
-        enrollment=enrollment, kind=EnrollmentEventKind.MOVED, actor=actor,
-        note=f"From {source.name} to {target.name}. {note}".strip()[:500],
-    )  # fmt: skip
-    return enrollment
-
-
-@transaction.atomic
-def enrollment_withdraw(*, enrollment: Enrollment, actor, note: str = "") -> Enrollment:
-    """The hire leaves training. Their record stays; nothing more is due and no reminder is sent."""
-    enrollment = Enrollment.objects.select_for_update().select_related("hire").get(pk=enrollment.pk)
-    if enrollment.status not in RUNNING_STATUSES:
-        raise ValidationError(
-            f"Only a hire in training can be withdrawn; {enrollment.hire} is {enrollment.get_status_display().lower()}."
-        )
-    enrollment.status = EnrollmentStatus.WITHDRAWN
-    enrollment.paused_on = None
-    enrollment.save(update_fields=["status", "paused_on"])
-    EnrollmentEvent.objects.create(
-        enrollment=enrollment, kind=EnrollmentEventKind.WITHDRAWN, actor=actor, note=note.strip()[:500]
-    )
-    return enrollment
-
-
-# Pausing, resuming and extending a hire's schedule are courses' own rules, used as they are.
+# The lifecycle is courses' own (courses/services/enrollments.py): every page, API view and admin
+# action that changes a hire's status, schedule, cohort or salary goes through these.
 enrollment_pause = course_services.enrollment_pause
 enrollment_resume = course_services.enrollment_resume
 enrollment_extend = course_services.enrollment_extend
+enrollment_move = course_services.enrollment_move
+enrollment_withdraw = course_services.enrollment_withdraw
+enrollment_reinstate = course_services.enrollment_reinstate
+enrollment_salary_change = course_services.enrollment_salary_change

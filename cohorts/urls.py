@@ -16,10 +16,16 @@ urlpatterns = [
     path("cohorts/<int:cohort_id>/hires/new/", views.hire_add, name="hire_add"),
     path("cohorts/<int:cohort_id>/hires/<int:enrollment_id>/", views.enrollment_detail, name="enrollment"),
     path(
+        "cohorts/<int:cohort_id>/hires/<int:enrollment_id>/withdraw/",
+        views.enrollment_withdraw,
+        name="enrollment_withdraw",
+    ),
+    path(
         "cohorts/<int:cohort_id>/hires/<int:enrollment_id>/<action>/",
         views.enrollment_action,
         name="enrollment_action",
     ),
     path("cohorts/<int:cohort_id>/import/", views.cohort_import, name="import"),
+    path("cohorts/<int:cohort_id>/import/template.csv", views.cohort_import_template, name="import_template"),
     path("cohorts/<int:cohort_id>/export/<str:kind>.csv", views.cohort_export, name="export"),
 ]

@@ -9,14 +9,16 @@ from django.views.decorators.http import require_POST
 from accounts import permissions
 from coaching.charts import trend_svg
 from cohorts import charts, exports, forms, rendering, selectors, services
-from cohorts.imports import Action
+from cohorts.imports import Action, import_template
 from cohorts.models import CohortEvent
 from common.csv_export import csv_response
-from courses.models import RUNNING_STATUSES, Cohort, Enrollment
+from courses.levels import LEVEL_MAX, LEVEL_MIN
+from courses.models import RUNNING_STATUSES, Cohort, Enrollment, EnrollmentStatus
 
 manage = permissions.require(permissions.can_manage_cohorts)
 EXPORTS = ("progress", "scores", "checkpoint")
-ENROLLMENT_ACTIONS = ("pause", "resume", "withdraw", "extend", "invite", "move")
+# Withdrawing has its own confirmation page (enrollment_withdraw), never a one-click action.
+ENROLLMENT_ACTIONS = ("pause", "resume", "reinstate", "salary", "extend", "invite", "move")
 
 
 def _cohort(cohort_id: int) -> Cohort:
@@ -146,7 +148,9 @@ def cohort_dashboard(request, cohort_id: int):
         "weeks_chart": charts.weeks_svg(
             dashboard.week_counts, labels=week_labels, title="Where the hires in training stand, week by week"
         ),
-        "criteria_chart": charts.bars_svg(criterion_bars, title="Average level per rubric criterion (0–3)", maximum=3),
+        "criteria_chart": charts.bars_svg(
+            criterion_bars, title=f"Average level per rubric criterion ({LEVEL_MIN}–{LEVEL_MAX})", maximum=LEVEL_MAX
+        ),
         "trend_chart": trend_svg(dashboard.trend, title="The cohort's average level per criterion, by week"),
         "checkpoint_chart": charts.bars_svg(
             checkpoint_bars, title="Checkpoint outcomes", maximum=max([b.value for b in checkpoint_bars] + [1])
@@ -206,12 +210,40 @@ def enrollment_detail(request, cohort_id: int, enrollment_id: int):
         "events": enrollment.events.select_related("actor"),
         "move_form": forms.MoveForm(enrollment=enrollment, auto_id="move-%s"),
         "pause_form": forms.NoteForm(auto_id="pause-%s"),
-        "withdraw_form": forms.NoteForm(auto_id="withdraw-%s"),
+        "reinstate_form": forms.ReasonForm(auto_id="reinstate-%s"),
+        "salary_form": forms.SalaryForm(cohort=cohort, auto_id="salary-%s"),
         "extend_form": forms.ExtendForm(auto_id="extend-%s"),
         "tab": "hires",
         "running": enrollment.status in RUNNING_STATUSES,
+        "withdrawn": enrollment.status == EnrollmentStatus.WITHDRAWN,
     }
     return render(request, "cohorts/enrollment.html", context)
+
+
+@manage
+def enrollment_withdraw(request, cohort_id: int, enrollment_id: int):
+    """The confirmation step: what withdrawing means, a required reason, and a button naming the hire."""
+    cohort = _cohort(cohort_id)
+    enrollment = _enrollment(cohort, enrollment_id)
+    if enrollment.status not in RUNNING_STATUSES:
+        messages.error(
+            request,
+            f"Only a hire in training can be withdrawn; {enrollment.hire} is "
+            f"{enrollment.get_status_display().lower()}.",
+        )
+        return redirect("cohorts:enrollment", cohort.pk, enrollment.pk)
+    # An empty POST is still a POST: it is refused, not shown the form again as if nothing was sent.
+    form = forms.ReasonForm(request.POST if request.method == "POST" else None, auto_id="withdraw-%s")
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.enrollment_withdraw(enrollment=enrollment, actor=request.user, reason=form.cleaned_data["reason"])
+        except ValidationError as error:
+            _apply_form_errors(form, error)
+        else:
+            messages.success(request, f"{enrollment.hire} is withdrawn. Their record is kept.")
+            return redirect("cohorts:enrollment", cohort.pk, enrollment.pk)
+    context = {"cohort": cohort, "enrollment": enrollment, "form": form, "tab": "hires"}
+    return render(request, "cohorts/enrollment_withdraw.html", context, status=400 if form.errors else 200)
 
 
 @manage
@@ -231,9 +263,20 @@ def enrollment_action(request, cohort_id: int, enrollment_id: int, action: str):
         elif action == "resume":
             services.enrollment_resume(enrollment=enrollment, actor=request.user, note=note)
             done = f"{hire} is back in training; their schedule moved by the days paused."
-        elif action == "withdraw":
-            services.enrollment_withdraw(enrollment=enrollment, actor=request.user, note=note)
-            done = f"{hire} is withdrawn. Their record is kept."
+        elif action == "reinstate":
+            form = forms.ReasonForm(request.POST)
+            if not form.is_valid():
+                raise ValidationError("Give a reason to reinstate a hire: it is kept in the hire's history.")
+            services.enrollment_reinstate(enrollment=enrollment, actor=request.user, reason=form.cleaned_data["reason"])
+            done = f"{hire} is back in training."
+        elif action == "salary":
+            form = forms.SalaryForm(request.POST, cohort=cohort)
+            if not form.is_valid():
+                raise ValidationError(
+                    [f"{form.fields[name].label}: {error}" for name, errors in form.errors.items() for error in errors]
+                )
+            services.enrollment_salary_change(enrollment=enrollment, actor=request.user, **form.cleaned_data)
+            done = f"{hire}'s monthly salary is now {form.cleaned_data['monthly_salary']:,.2f} {cohort.currency}."
         elif action == "extend":
             form = forms.ExtendForm(request.POST)
             if not form.is_valid():
@@ -266,33 +309,29 @@ def enrollment_action(request, cohort_id: int, enrollment_id: int, action: str):
 def cohort_import(request, cohort_id: int):
     cohort = _cohort(cohort_id)
     form = forms.ImportUploadForm()
-    context = {"cohort": cohort, "tab": "import", "report": None}
+    context = {"cohort": cohort, "tab": "import", "preview": None}
     if request.method == "POST" and "confirmation" in request.POST:
+        confirm = forms.ImportConfirmForm(request.POST)
         try:
-            batch = services.enrollment_import_confirm_signed(
-                cohort=cohort, confirmation=request.POST["confirmation"], actor=request.user
-            )
+            result = services.import_confirm(cohort=cohort, actor=request.user, **confirm.confirmed())
         except ValidationError as error:
             context["confirm_errors"] = error.messages
         else:
-            messages.success(
-                request,
-                f"Imported {batch.filename or 'the file'}: {batch.created_count} new hires invited, "
-                f"{batch.enrolled_count} existing accounts enrolled, {batch.skipped_count} already here.",
-            )
+            messages.success(request, result.summary)
             return redirect("cohorts:dashboard", cohort.pk)
     elif request.method == "POST":
         form = forms.ImportUploadForm(request.POST, request.FILES)
         if form.is_valid():
             upload = form.cleaned_data["file"]
-            report = services.enrollment_import_preview(cohort=cohort, content=upload.read())
-            context["report"] = report
-            context["filename"] = upload.name
-            if report.ok:
-                context["confirmation"] = services.enrollment_import_confirmation(
-                    cohort=cohort, report=report, filename=upload.name
-                )
+            preview = services.import_preview(cohort=cohort, content=upload.read(), filename=upload.name)
+            context.update(preview=preview, confirmation=preview.confirmation)
     context["form"] = form
     context["actions"] = Action
     status = 400 if form.errors or context.get("confirm_errors") else 200
     return render(request, "cohorts/import.html", context, status=status)
+
+
+@manage
+def cohort_import_template(request, cohort_id: int):
+    cohort = _cohort(cohort_id)
+    return csv_response(import_template(cohort=cohort), "hires-template.csv")

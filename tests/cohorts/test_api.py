@@ -76,7 +76,7 @@ def test_bulk_import_dry_run_then_confirm(api, running_cohort, django_capture_on
         {"file": SimpleUploadedFile("hires.csv", bad, "text/csv")},
         format="multipart",
     ).json()
-    assert report["ok"] is False and report["confirmation"] is None
+    assert report["ok"] is False and report["valid_rows"] == 1 and report["confirmation"]
     assert [(r["line"], r["action"]) for r in report["rows"]] == [(2, "create"), (3, "error")]
     assert "not a valid email" in report["rows"][1]["problems"][0]
     assert not User.objects.filter(email="ana.new@academy.test").exists()
@@ -86,6 +86,10 @@ def test_bulk_import_dry_run_then_confirm(api, running_cohort, django_capture_on
         format="multipart",
     )
     assert refused.status_code == 400 and "Line 3" in str(refused.json())
+    refused = api.post(
+        f"/api/v1/cohorts/{running_cohort.pk}/imports/", {"confirmation": report["confirmation"]}, format="json"
+    )
+    assert refused.status_code == 400 and "Line 3" in str(refused.json())  # all or nothing unless valid_only
     assert not User.objects.filter(email="ana.new@academy.test").exists()
 
     good = csv_bytes("ana.new@academy.test,Ana,UTC,3000,", "bo.new@academy.test,Bo,UTC,3100,")
@@ -124,7 +128,8 @@ def test_enrollments_add_move_pause_withdraw(api, running_cohort, training_admin
     assert refused.status_code == 400 and "same curriculum version" in str(refused.json())
     target = CohortFactory(curriculum=running_cohort.curriculum)
     assert api.post(f"/api/v1/enrollments/{pk}/move/", {"cohort": target.pk}).json()["cohort"] == target.pk
-    assert api.post(f"/api/v1/enrollments/{pk}/withdraw/").json()["status"] == EnrollmentStatus.WITHDRAWN
+    withdrawn = api.post(f"/api/v1/enrollments/{pk}/withdraw/", {"reason": "Left"})
+    assert withdrawn.json()["status"] == EnrollmentStatus.WITHDRAWN
     enrollment = Enrollment.objects.get(pk=pk)
     assert enrollment.monthly_salary == Decimal("3300.00")
     assert list(enrollment.events.order_by("id").values_list("kind", flat=True)) == [

@@ -103,7 +103,7 @@ def test_archiving_waits_until_nobody_is_training(admin_client_, running_cohort,
     running_cohort.refresh_from_db()
     assert running_cohort.archived_at is None
 
-    services.enrollment_withdraw(enrollment=enrollment, actor=training_admin)
+    services.enrollment_withdraw(enrollment=enrollment, actor=training_admin, reason="Left")
     admin_client_.post(url, {"action": "archive"})
     running_cohort.refresh_from_db()
     assert running_cohort.archived_at is not None

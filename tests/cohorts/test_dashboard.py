@@ -133,7 +133,7 @@ def test_each_at_risk_reason_is_named(cohort, coach, training_admin):
     withdrawn = EnrollmentFactory(cohort=cohort, hire=HireFactory(display_name="Walt Withdrawn"))
     from cohorts import services
 
-    services.enrollment_withdraw(enrollment=withdrawn, actor=training_admin)
+    services.enrollment_withdraw(enrollment=withdrawn, actor=training_admin, reason="Left")
 
     dashboard = selectors.cohort_dashboard(cohort=cohort, now=now)
     reasons = {h.hire.display_name: h.reasons for h in dashboard.hires}

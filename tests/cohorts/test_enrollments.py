@@ -84,7 +84,7 @@ def test_other_moves_that_are_refused(hire_enrollment, training_admin, case):
     elif case == "archived":
         services.cohort_archive(cohort=target, actor=training_admin)
     elif case == "withdrawn":
-        services.enrollment_withdraw(enrollment=hire_enrollment, actor=training_admin)
+        services.enrollment_withdraw(enrollment=hire_enrollment, actor=training_admin, reason="Left")
     else:
         EnrollmentFactory(cohort=target, hire=hire_enrollment.hire, status=EnrollmentStatus.WITHDRAWN)
     cohort_before = hire_enrollment.cohort_id
@@ -120,7 +120,7 @@ def test_pause_resume_and_withdraw_from_the_page(admin_client_, hire_enrollment,
     assert "Only an active hire can be paused" in act("pause")
     assert "back in training" in act("resume")
     assert "moved by 3 days" in act("extend", days=3)
-    assert "is withdrawn" in act("withdraw", note="Took another job")
+    assert "is withdrawn" in act("withdraw", reason="Took another job")
     enrollment = Enrollment.objects.get(pk=hire_enrollment.pk)
     assert enrollment.status == EnrollmentStatus.WITHDRAWN and enrollment.extension_days == 3
     kinds = list(enrollment.events.order_by("id").values_list("kind", "note", "actor"))

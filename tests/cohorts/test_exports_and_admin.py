@@ -102,7 +102,7 @@ def test_admin_actions_use_the_services(admin_client_, running_cohort, hire, tra
     )
     enrollment.refresh_from_db()
     assert enrollment.cohort == target and enrollment.events.get().kind == "moved"
-    admin_client_.post(url, {"action": "withdraw", "_selected_action": [enrollment.pk]})
+    admin_client_.post(url, {"action": "withdraw", "_selected_action": [enrollment.pk], "apply": "1", "reason": "Left"})
     enrollment.refresh_from_db()
     assert enrollment.status == EnrollmentStatus.WITHDRAWN
 
