@@ -5,7 +5,9 @@ week is 403 and another curriculum's content 404 here too.
 """
 
 from django.shortcuts import get_object_or_404
-from drf_spectacular.utils import extend_schema
+from django.utils import timezone
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import serializers, status
 from rest_framework.exceptions import PermissionDenied as ApiPermissionDenied
 from rest_framework.response import Response
@@ -13,7 +15,7 @@ from rest_framework.views import APIView
 
 from accounts import permissions
 from common.api import call_service
-from courses import selectors, services
+from courses import moments, selectors, services
 from courses.access import (
     WeekLocked,
     access_attempt,
@@ -29,6 +31,20 @@ from courses.services.scorer_versions import scorer_version_activate
 TrainingPermission = permissions.api_permission(permissions.can_take_training)
 
 
+@extend_schema_field(OpenApiTypes.STR)
+class DueLabelField(serializers.Field):
+    """The due moment as the reader says it ("was due yesterday, end of day"), in their own zone:
+    the same phrase as the pages and emails (courses/moments.py). Reads "request" and "now" from the context."""
+
+    def __init__(self, **kwargs):
+        super().__init__(source="*", read_only=True, **kwargs)
+
+    def to_representation(self, value) -> str:
+        request = self.context.get("request")
+        zone = request.user.time_zone if request is not None and request.user.is_authenticated else None
+        return moments.due_phrase(value.due_at, zone, self.context.get("now"))
+
+
 # --- A hire's training -------------------------------------------------------------------
 
 
@@ -39,10 +55,16 @@ class ItemSerializer(serializers.Serializer):
     title = serializers.CharField()
     slug = serializers.CharField()
     due_at = serializers.DateTimeField()
+    due_label = DueLabelField()
+    status = serializers.SerializerMethodField()
     done = serializers.BooleanField()
     estimated_minutes = serializers.IntegerField(source="minutes")
     best_score = serializers.IntegerField(allow_null=True)
     attempts = serializers.IntegerField()
+
+    def get_status(self, item) -> str:
+        """done | overdue | due | locked"""
+        return item.status(self.context.get("now") or timezone.now())
 
 
 class WeekSerializer(serializers.Serializer):
@@ -56,7 +78,7 @@ class WeekSerializer(serializers.Serializer):
 
     def get_items(self, week) -> list[dict]:
         # A locked week is listed with its unlock date, not its content.
-        return ItemSerializer(week.items, many=True).data if week.unlocked else []
+        return ItemSerializer(week.items, many=True, context=self.context).data if week.unlocked else []
 
 
 class ProgressSerializer(serializers.Serializer):
@@ -148,7 +170,7 @@ class ProgressView(TrainingAPIView):
     @extend_schema(responses=ProgressSerializer)
     def get(self, request):
         overview = selectors.training_overview(enrollment=access_enrollment(request.user))
-        return Response(ProgressSerializer(overview).data)
+        return Response(ProgressSerializer(overview, context={"request": request, "now": overview.now}).data)
 
 
 class WeekView(TrainingAPIView):
@@ -156,7 +178,8 @@ class WeekView(TrainingAPIView):
     def get(self, request, number: int):
         enrollment, week, _ = access_week(request.user, number)
         overview = selectors.training_overview(enrollment=enrollment)
-        return Response(WeekSerializer(overview.week(week.number)).data)
+        context = {"request": request, "now": overview.now}
+        return Response(WeekSerializer(overview.week(week.number), context=context).data)
 
 
 class LessonView(TrainingAPIView):
@@ -219,6 +242,7 @@ class ScenarioSummarySerializer(serializers.Serializer):
     mode = serializers.CharField(source="scenario.mode")
     unlocked = serializers.BooleanField()
     due_at = serializers.DateTimeField()
+    due_label = DueLabelField()
     status = serializers.CharField()
     attempts_used = serializers.SerializerMethodField()
     attempts_left = serializers.IntegerField(allow_null=True)
@@ -298,7 +322,7 @@ class ScenarioListView(TrainingAPIView):
     @extend_schema(responses=ScenarioSummarySerializer(many=True))
     def get(self, request):
         standings = selectors.scenario_standings(enrollment=access_enrollment(request.user))
-        return Response(ScenarioSummarySerializer(standings, many=True).data)
+        return Response(ScenarioSummarySerializer(standings, many=True, context={"request": request}).data)
 
 
 class ScenarioView(TrainingAPIView):

@@ -4,7 +4,6 @@ import datetime
 from dataclasses import dataclass, field
 
 from django.db.models import Count, Max, Q, QuerySet
-from django.urls import reverse
 from django.utils import timezone
 
 from accounts import permissions
@@ -16,6 +15,7 @@ from courses.models import (
     Cohort,
     Criterion,
     Enrollment,
+    EnrollmentEventKind,
     EnrollmentStatus,
     KnowledgeCheck,
     Lesson,
@@ -24,9 +24,10 @@ from courses.models import (
     Week,
 )
 from courses.pacing import Schedule, schedule_for
+from courses.progress import CHECK_DONE, ROLEPLAY_DONE, ROLEPLAY_DONE_STATES, is_due_soon, item_status
+from courses.progress import DueItem as DueItem  # read from here by the reminders
+from courses.progress import curriculum_due_items as curriculum_due_items
 from courses.scoring.integrity import FLAG_TITLES
-
-DUE_SOON = datetime.timedelta(days=3)
 
 
 def cohort_list(*, user) -> QuerySet[Cohort]:
@@ -62,39 +63,6 @@ def enrollment_latest(*, hire) -> Enrollment | None:
     return Enrollment.objects.select_related("cohort").filter(hire=hire).order_by("-cohort__start_date", "-pk").first()
 
 
-@dataclass(frozen=True)
-class DueItem:
-    kind: str  # lesson | check | roleplay
-    id: int
-    week: int
-    due_day: int
-    title: str
-    url: str
-
-
-def curriculum_due_items(*, curriculum_id: int) -> list[DueItem]:
-    """Every lesson, check and role-play of a curriculum with its week, due day and page: three queries."""
-    items = [
-        DueItem("lesson", row["id"], row["week__number"], row["due_day"], row["title"],
-                reverse("courses:lesson", args=[row["week__number"], row["slug"]]))
-        for row in Lesson.objects.filter(curriculum_id=curriculum_id).values(
-            "id", "week__number", "due_day", "title", "slug")
-    ]  # fmt: skip
-    items += [
-        DueItem("check", row["id"], row["week__number"], row["due_day"], row["title"],
-                reverse("courses:check", args=[row["week__number"]]))
-        for row in KnowledgeCheck.objects.filter(week__curriculum_id=curriculum_id).values(
-            "id", "week__number", "due_day", "title")
-    ]  # fmt: skip
-    items += [
-        DueItem("roleplay", row["id"], row["week__number"], row["due_day"], f"Role-play: {row['title']}",
-                reverse("courses:scenario", args=[row["slug"]]))
-        for row in Scenario.objects.filter(curriculum_id=curriculum_id).values(
-            "id", "week__number", "due_day", "title", "slug")
-    ]  # fmt: skip
-    return items
-
-
 # --- The hire's view of their training ------------------------------------------------
 
 
@@ -116,8 +84,12 @@ class Item:
     max_attempts: int | None = None
     pass_mark: int | None = None
 
+    def status(self, now: datetime.datetime) -> str:
+        """done | overdue | due | locked"""
+        return item_status(due_at=self.due_at, unlocked=self.unlocked, done=self.done, now=now)
+
     def is_overdue(self, now: datetime.datetime) -> bool:
-        return self.unlocked and not self.done and now >= self.due_at
+        return self.status(now) == "overdue"
 
 
 @dataclass
@@ -187,8 +159,7 @@ class TrainingOverview:
 
     @property
     def due_soon(self) -> list[Item]:
-        soon = self.now + DUE_SOON
-        return [i for i in self.items if i.unlocked and not i.done and self.now <= i.due_at < soon]
+        return [i for i in self.items if is_due_soon(due_at=i.due_at, unlocked=i.unlocked, done=i.done, now=self.now)]
 
     @property
     def next_up(self) -> Item | None:
@@ -230,7 +201,7 @@ def training_overview(*, enrollment: Enrollment, now: datetime.datetime | None =
         row["knowledge_check_id"]: row
         for row in CheckAttempt.objects.filter(enrollment=enrollment)
         .values("knowledge_check_id")
-        .annotate(best=Max("score"), attempts=Count("id"), passes=Count("id", filter=Q(passed=True)))
+        .annotate(best=Max("score"), attempts=Count("id"), passes=Count("id", filter=CHECK_DONE))
     }
 
     scenarios = list(Scenario.objects.filter(curriculum_id=curriculum_id).order_by("position", "id").values(
@@ -243,7 +214,7 @@ def training_overview(*, enrollment: Enrollment, now: datetime.datetime | None =
         .annotate(
             best=Max("prescore_percent"),
             attempts=Count("id"),
-            submitted=Count("id", filter=~Q(state=AttemptState.IN_PROGRESS)),
+            done=Count("id", filter=ROLEPLAY_DONE),
         )
     }
 
@@ -276,7 +247,7 @@ def training_overview(*, enrollment: Enrollment, now: datetime.datetime | None =
         week.items.append(Item(
             kind="roleplay", id=scenario["id"], week_number=week.number, title=scenario["title"],
             slug=scenario["slug"], due_at=schedule.due_at(week.number, scenario["due_day"]),
-            done=bool(result.get("submitted")), unlocked=week.unlocked, best_score=result.get("best"),
+            done=bool(result.get("done")), unlocked=week.unlocked, best_score=result.get("best"),
             attempts=result.get("attempts", 0), max_attempts=scenario["max_attempts"],
         ))  # fmt: skip
     return TrainingOverview(enrollment=enrollment, schedule=schedule, now=now, weeks=progress)
@@ -357,6 +328,20 @@ class ScenarioStanding:
     @property
     def submitted(self) -> list[Attempt]:
         return [a for a in self.attempts if a.state != AttemptState.IN_PROGRESS]
+
+    @property
+    def done(self) -> bool:
+        """Submitted and not returned: a returned attempt leaves the role-play to do again."""
+        return any(a.state in ROLEPLAY_DONE_STATES for a in self.attempts)
+
+    @property
+    def returned(self) -> bool:
+        latest = self.latest
+        return latest is not None and latest.state == AttemptState.RETURNED
+
+    def progress_status(self, now: datetime.datetime) -> str:
+        """done | overdue | due | locked"""
+        return item_status(due_at=self.due_at, unlocked=self.unlocked, done=self.done, now=now)
 
     @property
     def best_percent(self) -> int | None:
@@ -503,3 +488,14 @@ def attempt_breakdown(*, attempt: Attempt) -> list[CriterionBreakdown]:
         descriptor = criterion.level_descriptors[level] if level is not None else "Scored by your coach."
         rows.append(CriterionBreakdown(criterion, level, descriptor, summaries.get(criterion.key, [])))
     return rows
+
+
+ENDING_EVENTS = (EnrollmentEventKind.GRADUATED, EnrollmentEventKind.LEFT_WITH_OFFER, EnrollmentEventKind.WITHDRAWN)
+
+
+def enrollment_ended_at(*, enrollment: Enrollment) -> datetime.datetime | None:
+    """When a finished enrollment ended (graduated, left with the offer, withdrawn); None while it runs."""
+    if enrollment.status in RUNNING_STATUSES:
+        return None
+    event = enrollment.events.filter(kind__in=ENDING_EVENTS).order_by("-created_at", "-id").first()
+    return event.created_at if event else None

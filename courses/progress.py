@@ -1,0 +1,228 @@
+"""What is done, due and overdue: decided here once, for every page, export, reminder and API.
+
+- A lesson is done once completed; a knowledge check once passed.
+- A role-play is done once an attempt is submitted and not returned: an attempt a coach
+  returned for another try leaves it to do (and due) until a later attempt is submitted.
+- An item is locked until its week opens; otherwise done, overdue from its due moment,
+  or due. A week is done when all its items are, overdue when any is, else due.
+"""
+
+import datetime
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+
+from courses.models import (
+    TRAINING_WEEKS,
+    Attempt,
+    AttemptState,
+    CheckAttempt,
+    Enrollment,
+    KnowledgeCheck,
+    Lesson,
+    LessonCompletion,
+    Scenario,
+)
+from courses.pacing import Schedule, schedule_for
+
+ROLEPLAY_DONE_STATES = (AttemptState.SUBMITTED, AttemptState.AWAITING_COACH, AttemptState.GRADED)
+ROLEPLAY_DONE = Q(state__in=ROLEPLAY_DONE_STATES)  # on Attempt
+CHECK_DONE = Q(passed=True)  # on CheckAttempt
+DUE_SOON = datetime.timedelta(days=3)
+
+DONE, OVERDUE, DUE, LOCKED = "done", "overdue", "due", "locked"
+STATUS_LABELS = {DONE: "Done", DUE: "Due", OVERDUE: "Overdue", LOCKED: "Locked"}
+
+ItemKey = tuple[str, int]  # ("lesson" | "check" | "roleplay", id)
+
+
+def item_status(*, due_at: datetime.datetime, unlocked: bool, done: bool, now: datetime.datetime) -> str:
+    if not unlocked:
+        return LOCKED
+    if done:
+        return DONE
+    return OVERDUE if now >= due_at else DUE
+
+
+def is_due_soon(*, due_at: datetime.datetime, unlocked: bool, done: bool, now: datetime.datetime) -> bool:
+    """Open and due within the next few days (not yet overdue)."""
+    return unlocked and not done and now <= due_at < now + DUE_SOON
+
+
+def week_status(*, unlocked: bool, done: int, total: int, overdue: int) -> str:
+    if not unlocked:
+        return LOCKED
+    if done == total:
+        return DONE
+    return OVERDUE if overdue else DUE
+
+
+def done_items(*, enrollment_ids: Iterable[int]) -> dict[int, set[ItemKey]]:
+    """Per enrollment, the (kind, id) of every item done. Three queries, however many enrollments."""
+    ids = list(enrollment_ids)
+    done: dict[int, set[ItemKey]] = defaultdict(set)
+    for enrollment_id, lesson_id in LessonCompletion.objects.filter(enrollment_id__in=ids).values_list(
+        "enrollment_id", "lesson_id"
+    ):
+        done[enrollment_id].add(("lesson", lesson_id))
+    for enrollment_id, check_id in (
+        CheckAttempt.objects.filter(CHECK_DONE, enrollment_id__in=ids)
+        .values_list("enrollment_id", "knowledge_check_id")
+        .distinct()
+    ):
+        done[enrollment_id].add(("check", check_id))
+    for enrollment_id, scenario_id in (
+        Attempt.objects.filter(ROLEPLAY_DONE, enrollment_id__in=ids)
+        .values_list("enrollment_id", "scenario_id")
+        .distinct()
+    ):
+        done[enrollment_id].add(("roleplay", scenario_id))
+    return done
+
+
+# --- A curriculum's items ---------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class DueItem:
+    kind: str  # lesson | check | roleplay
+    id: int
+    week: int
+    due_day: int
+    title: str
+    url: str
+
+    @property
+    def key(self) -> ItemKey:
+        return (self.kind, self.id)
+
+
+def curricula_due_items(*, curriculum_ids: Iterable[int]) -> dict[int, list[DueItem]]:
+    """Every lesson, check and role-play of these curricula with week, due day and page: three queries."""
+    ids = list(curriculum_ids)
+    items: dict[int, list[DueItem]] = {pk: [] for pk in ids}
+    for row in Lesson.objects.filter(curriculum_id__in=ids).values(
+        "id", "curriculum_id", "week__number", "due_day", "title", "slug"
+    ):
+        items[row["curriculum_id"]].append(DueItem(
+            "lesson", row["id"], row["week__number"], row["due_day"], row["title"],
+            reverse("courses:lesson", args=[row["week__number"], row["slug"]]),
+        ))  # fmt: skip
+    for row in KnowledgeCheck.objects.filter(week__curriculum_id__in=ids).values(
+        "id", "week__curriculum_id", "week__number", "due_day", "title"
+    ):
+        items[row["week__curriculum_id"]].append(DueItem(
+            "check", row["id"], row["week__number"], row["due_day"], row["title"],
+            reverse("courses:check", args=[row["week__number"]]),
+        ))  # fmt: skip
+    for row in Scenario.objects.filter(curriculum_id__in=ids).values(
+        "id", "curriculum_id", "week__number", "due_day", "title", "slug"
+    ):
+        items[row["curriculum_id"]].append(DueItem(
+            "roleplay", row["id"], row["week__number"], row["due_day"], f"Role-play: {row['title']}",
+            reverse("courses:scenario", args=[row["slug"]]),
+        ))  # fmt: skip
+    return items
+
+
+def curriculum_due_items(*, curriculum_id: int) -> list[DueItem]:
+    return curricula_due_items(curriculum_ids=[curriculum_id])[curriculum_id]
+
+
+# --- Many enrollments at once -----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class WeekSummary:
+    number: int
+    status: str  # done | due | overdue | locked
+    done: int
+    total: int
+    overdue: int
+
+
+@dataclass(frozen=True)
+class ProgressSummary:
+    """One enrollment's progress: items done, in all, overdue, and the same per week."""
+
+    enrollment_id: int
+    current_week: int
+    done: int
+    total: int
+    overdue: int
+    weeks: tuple[WeekSummary, ...]
+
+    @property
+    def percent(self) -> int:
+        return self.done * 100 // self.total if self.total else 0
+
+
+@dataclass
+class _SchedulePlan:
+    unlocked: dict[int, bool]  # week number -> open
+    totals: dict[int, int]  # week number -> items
+    week_of: dict[ItemKey, int]
+    past_due: dict[int, set[ItemKey]]  # week number -> items past their due moment
+
+
+def progress_summaries(
+    *, enrollments: Sequence[Enrollment], now: datetime.datetime | None = None
+) -> dict[int, ProgressSummary]:
+    """Progress of many enrollments (their cohorts already read), keyed by enrollment id.
+
+    Six queries whatever the number of enrollments or curricula: done items (3) and the
+    curricula's items (3). Hires on the same schedule share its work.
+    """
+    now = now or timezone.now()
+    if not enrollments:
+        return {}
+    curriculum_ids = {e.cohort.curriculum_id for e in enrollments}
+    done = done_items(enrollment_ids=[e.pk for e in enrollments])
+    items = curricula_due_items(curriculum_ids=curriculum_ids)
+    plans: dict[tuple, _SchedulePlan] = {}
+    summaries = {}
+    for enrollment in enrollments:
+        curriculum_id = enrollment.cohort.curriculum_id
+        schedule = schedule_for(enrollment, now)
+        plan_key = (curriculum_id, schedule)
+        if plan_key not in plans:
+            plans[plan_key] = _plan(schedule, items[curriculum_id], now)
+        summaries[enrollment.pk] = _summary(
+            enrollment.pk, schedule.current_week(now), plans[plan_key], done.get(enrollment.pk, set())
+        )
+    return summaries
+
+
+def _plan(schedule: Schedule, items: list[DueItem], now: datetime.datetime) -> _SchedulePlan:
+    """Per schedule, once: which weeks are open, their sizes, and which items are past due."""
+    weeks = sorted({*range(1, TRAINING_WEEKS + 1), *(item.week for item in items)})  # every curriculum has six
+    unlocked = {number: schedule.is_unlocked(number, now) for number in weeks}
+    totals: dict[int, int] = dict.fromkeys(weeks, 0)
+    past_due: dict[int, set[ItemKey]] = defaultdict(set)
+    for item in items:
+        totals[item.week] = totals.get(item.week, 0) + 1
+        if unlocked.get(item.week) and now >= schedule.due_at(item.week, item.due_day):
+            past_due[item.week].add(item.key)
+    return _SchedulePlan(unlocked, totals, {item.key: item.week for item in items}, past_due)
+
+
+def _summary(enrollment_id: int, current_week: int, plan: _SchedulePlan, done: set[ItemKey]) -> ProgressSummary:
+    # From the hire's done items: no loop over every item per hire.
+    done_per_week: dict[int, int] = defaultdict(int)
+    for key in done:
+        if key in plan.week_of:
+            done_per_week[plan.week_of[key]] += 1
+    weeks = []
+    for number, total in sorted(plan.totals.items()):
+        week_done = done_per_week[number]
+        overdue = len(plan.past_due[number] - done)
+        status = week_status(unlocked=plan.unlocked.get(number, False), done=week_done, total=total, overdue=overdue)
+        weeks.append(WeekSummary(number, status, week_done, total, overdue))
+    return ProgressSummary(
+        enrollment_id=enrollment_id, current_week=current_week, done=sum(w.done for w in weeks),
+        total=sum(w.total for w in weeks), overdue=sum(w.overdue for w in weeks), weeks=tuple(weeks),
+    )  # fmt: skip
