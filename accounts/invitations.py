@@ -31,3 +31,19 @@ class InvitationTokenGenerator(PasswordResetTokenGenerator):
 
 
 invitation_token_generator = InvitationTokenGenerator()
+
+
+def invitation_details(user) -> dict:
+    """What the invitation says about the training: which cohort, and the day it starts.
+
+    Empty when the account is not (yet) in a running cohort: the email then says only what it can.
+    """
+    # Imported here: courses builds on accounts, not the other way round.
+    from courses.moments import date_phrase
+    from courses.selectors import enrollment_current
+
+    enrollment = enrollment_current(hire=user)
+    if enrollment is None:
+        return {}
+    cohort = enrollment.cohort
+    return {"cohort_name": cohort.name, "starts_on": date_phrase(cohort.start_date)}

@@ -19,6 +19,7 @@ NAV_ITEMS = [
     NavItem("Role-plays", "courses:roleplays", permissions.can_take_training),
     NavItem("My feedback", "coaching:my_feedback", permissions.can_take_training),
     NavItem("Grading queue", "coaching:queue", permissions.can_grade),
+    NavItem("My hires", "coaching:my_hires", permissions.can_grade),
     NavItem("Coaching overview", "coaching:overview", permissions.can_grade),
     NavItem("Cohorts", "cohorts:list", permissions.can_manage_cohorts),
     NavItem("Checkpoints", "checkpoint:cohorts", permissions.can_follow_cohorts),

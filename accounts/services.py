@@ -132,7 +132,7 @@ def invitation_email_send(*, user_id: int) -> bool:
 
     Nothing is sent to an account that already chose a password: the link would be of no use.
     """
-    from accounts.invitations import invitation_token_generator
+    from accounts.invitations import invitation_details, invitation_token_generator
 
     user = User.objects.filter(pk=user_id, is_active=True).first()
     if user is None or user.has_usable_password():
@@ -141,6 +141,7 @@ def invitation_email_send(*, user_id: int) -> bool:
     _account_link_send(
         user, template="invitation", token=invitation_token_generator.make_token(user), domain=site.netloc,
         protocol=site.scheme or "https", valid_days=settings.INVITATION_TIMEOUT // (60 * 60 * 24),
+        **invitation_details(user),
     )  # fmt: skip
     return True
 

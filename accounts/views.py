@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
@@ -20,6 +21,8 @@ def home(request):
 class LoginView(auth_views.LoginView):
     authentication_form = EmailAuthenticationForm
     redirect_authenticated_user = True
+    # Django's own context names the site after the request's host; the page names the product.
+    extra_context = {"site_name": settings.SITE_NAME}
 
 
 class InvitationConfirmView(auth_views.PasswordResetConfirmView):

@@ -35,13 +35,21 @@ def handles_locked_weeks(view):
     return wrapped
 
 
+def _not_enrolled(request, *, heading: str, panels=()):
+    """A hire with no running cohort: never enrolled yet, or their training has ended."""
+    latest = selectors.enrollment_latest(hire=request.user)
+    ended_at = selectors.enrollment_ended_at(enrollment=latest) if latest else None
+    context = {"heading": heading, "enrollment": latest, "ended_at": ended_at, "panels": panels}
+    return render(request, "courses/not_enrolled.html", context)
+
+
 @permissions.require(permissions.can_take_training)
 def my_training(request):
     enrollment = selectors.enrollment_current(hire=request.user)
     if enrollment is None:
         latest = selectors.enrollment_latest(hire=request.user)
         panels = panels_for(latest, slot="finished") if latest else []
-        return render(request, "courses/not_enrolled.html", {"enrollment": latest, "panels": panels})
+        return _not_enrolled(request, heading="My training", panels=panels)
     overview = selectors.training_overview(enrollment=enrollment)
     return render(request, "courses/my_training.html", {"overview": overview, "panels": panels_for(enrollment)})
 
@@ -135,6 +143,8 @@ def check_result(request, week_number: int, number: int):
                 {"text": c.text, "chosen": c.pk in chosen, "correct": c.pk in correct if reveal else None}
                 for c in question.choices.all()
             ],
+            # An explanation says which choice is right, so it waits as long as the answers do.
+            "explanation": question.explanation if reveal else "",
         })  # fmt: skip
     context = {"check": check, "attempt": attempt, "standing": standing, "review": review, "reveal": reveal,
                "week": check.week}  # fmt: skip
@@ -148,7 +158,7 @@ def check_result(request, week_number: int, number: int):
 def roleplay_list(request):
     enrollment = selectors.enrollment_current(hire=request.user)
     if enrollment is None:
-        return render(request, "courses/not_enrolled.html")
+        return _not_enrolled(request, heading="Role-plays")
     standings = selectors.scenario_standings(enrollment=enrollment)
     return render(request, "courses/roleplay_list.html", {"standings": standings})
 

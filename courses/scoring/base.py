@@ -13,11 +13,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Protocol, runtime_checkable
 
+from courses.levels import LEVEL_MAX, LEVEL_MIN
+
 CRITERIA = ("acknowledge", "connect", "explore", "own_resolve", "wow", "tone")  # keys of the default rubric
 
 EFFECTS = ("earned", "cost")
-MIN_LEVEL = 0
-MAX_LEVEL = 3
+MIN_LEVEL, MAX_LEVEL = LEVEL_MIN, LEVEL_MAX  # the rubric's scale, defined once
 MAX_EVIDENCE_PER_CRITERION = 3
 # Turn levels are combined into an attempt's level per criterion: the best moment counts for
 # what an answer *did*, while tone is the average of the whole conversation.

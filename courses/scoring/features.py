@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from courses.levels import LEVELS
 from courses.scoring import integrity
 from courses.scoring.base import CRITERIA, ScoreResult, ScoringRequest
 from courses.scoring.phrase_rules import _CLASSES
@@ -89,7 +90,7 @@ def _rule_features(rules: ScoreResult, reading, flags) -> list[float]:
     for key in CRITERIA:
         level = levels.get(key) or 0
         values.append(float(level))
-        values += [1.0 if level == k else 0.0 for k in range(4)]
+        values += [1.0 if level == k else 0.0 for k in LEVELS]
     for name in PHRASE_CLASSES:
         if name == "stuffing_run":
             values.append(float(min(len(reading.stuffing), 3)))

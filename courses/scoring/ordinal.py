@@ -14,7 +14,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
-LEVELS = (0, 1, 2, 3)
+from courses.levels import LEVELS as RUBRIC_LEVELS
+
+LEVELS = RUBRIC_LEVELS
 DEFAULT_CUTS = (0.5, 1.5, 2.5)
 
 
