@@ -5,8 +5,9 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
 from accounts import permissions
-from coaching.models import CallReview, Dispute, Feedback
+from coaching.models import CallReview, Dispute, Feedback, Grade
 from coaching.selectors import visible_to
+from coaching.services import can_edit_call_review
 from courses.models import Attempt, Enrollment
 
 
@@ -30,6 +31,21 @@ def access_gradable_attempt(user, attempt_id: int) -> Attempt:
         Attempt.objects.select_related("scenario__week", "rubric_version", "enrollment__hire", "enrollment__cohort")
         .filter(visible_to(user, "enrollment__"), pk=attempt_id)
         .exclude(state="in_progress")  # nobody grades what the hire is still writing
+        .first()
+    )
+    if attempt is None:
+        raise Http404
+    return attempt
+
+
+def access_attempt_for_coach(user, attempt_id: int) -> Attempt:
+    """A graded or returned attempt, read-only, for the hire's coaches and admins."""
+    if not permissions.can_grade(user):
+        raise PermissionDenied
+    attempt = (
+        Attempt.objects.select_related("scenario__week", "rubric_version", "enrollment__hire", "enrollment__cohort")
+        .filter(visible_to(user, "enrollment__"), pk=attempt_id)
+        .filter(grade__outcome__in=[Grade.Outcome.RELEASED, Grade.Outcome.RETURNED])
         .first()
     )
     if attempt is None:
@@ -62,6 +78,14 @@ def access_call_review(user, review_id: int) -> CallReview:
     if review is None or not hasattr(review, "feedback"):
         raise Http404
     access_own_feedback(user, review.feedback.pk)
+    return review
+
+
+def access_call_review_for_editing(user, review_id: int) -> CallReview:
+    """A call review its own coach (or an admin) may correct; others who may see it get 403."""
+    review = access_call_review(user, review_id)
+    if not can_edit_call_review(review=review, user=user):
+        raise PermissionDenied
     return review
 
 

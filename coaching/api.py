@@ -13,9 +13,10 @@ from accounts import permissions
 from coaching import selectors, services
 from coaching.access import access_coachable_enrollment, access_dispute, access_gradable_attempt, access_own_feedback
 from coaching.models import CallReview, Channel, Dispute, Feedback
-from coaching.uploads import parse_timestamp
+from coaching.uploads import parse_duration, parse_timestamp
 from common.api import call_service
 from courses import selectors as course_selectors
+from courses.levels import LEVEL_MAX, LEVEL_MIN
 
 CoachPermission = permissions.api_permission(permissions.can_grade)
 HirePermission = permissions.api_permission(permissions.can_take_training)
@@ -50,6 +51,16 @@ class QueuePageSerializer(serializers.Serializer):
 QUEUE_FILTERS = ("cohort", "week", "scenario", "hire")
 
 
+class CountedPagination(PageNumberPagination):
+    """Pages whose count comes from the queue counts, so the queue is counted once."""
+
+    def __init__(self, *, count: int):
+        self.count = count
+
+    def django_paginator_class(self, object_list, per_page):
+        return selectors.CountedPaginator(object_list, per_page, count=self.count)
+
+
 class QueueView(APIView):
     """Attempts awaiting a coach, oldest first. Filters: cohort, week, scenario, hire, flagged."""
 
@@ -66,16 +77,17 @@ class QueueView(APIView):
     def get(self, request):
         filters = selectors.QueueFilters.from_params(request.query_params)
         queue = selectors.grading_queue(user=request.user, filters=filters)
-        paginator = PageNumberPagination()
+        counts = selectors.queue_counts(queue=queue)
+        paginator = CountedPagination(count=counts.total)
         page = paginator.paginate_queryset(queue, request, view=self)
         response = paginator.get_paginated_response(QueueItemSerializer(page, many=True).data)
-        counts = selectors.queue_counts(queue=queue)
         response.data["overdue"] = counts.overdue
         return response
 
 
 class GradeInputSerializer(serializers.Serializer):
-    levels = serializers.DictField(child=serializers.IntegerField(min_value=0, max_value=3))
+    # Levels are checked by the service, so the web and the API refuse a bad one with the same words.
+    levels = serializers.DictField(help_text=f"Criterion key → level {LEVEL_MIN}–{LEVEL_MAX}.")
     overall_comment = serializers.CharField(required=False, allow_blank=True, default="")
     reason = serializers.CharField(required=False, allow_blank=True, default="")
 
@@ -221,9 +233,14 @@ class CallReviewInputSerializer(serializers.Serializer):
     call_at = serializers.DateTimeField()
     call_reference = serializers.CharField(max_length=100)
     channel = serializers.ChoiceField(choices=Channel.choices)
-    duration = serializers.CharField(help_text='"mm:ss", "h:mm:ss" or seconds')
+    duration = serializers.CharField(
+        help_text='As people write it: "7:30", "1:02:15", "450" (seconds), "7 min", '
+        '"90 seconds", "1h 2m", "seven minutes"'
+    )
     reason = serializers.CharField(max_length=300)
-    levels = serializers.JSONField(help_text="Criterion key → level 0–3 (a JSON object; in multipart, a JSON string)")
+    levels = serializers.JSONField(
+        help_text=f"Criterion key → level {LEVEL_MIN}–{LEVEL_MAX} (a JSON object; in multipart, a JSON string)"
+    )
     notes = serializers.JSONField(required=False, default=list, help_text='[["02:13", "lovely connection"], …]')
     strengths = serializers.CharField(required=False, allow_blank=True, default="")
     to_work_on = serializers.CharField(required=False, allow_blank=True, default="")
@@ -234,7 +251,7 @@ class CallReviewInputSerializer(serializers.Serializer):
     practice_scenarios = serializers.ListField(child=serializers.IntegerField(), required=False, default=list)
 
     def validate_duration(self, value: str) -> int:
-        return parse_timestamp(value)
+        return parse_duration(value)
 
     def validate_notes(self, value) -> list[tuple[int, str]]:
         if not isinstance(value, list) or not all(isinstance(n, list | tuple) and len(n) == 2 for n in value):
@@ -243,7 +260,7 @@ class CallReviewInputSerializer(serializers.Serializer):
 
     def validate_levels(self, value) -> dict:
         if not isinstance(value, dict):
-            raise serializers.ValidationError("Give levels as an object: criterion key → 0–3.")
+            raise serializers.ValidationError(f"Give levels as an object: criterion key → {LEVEL_MIN}–{LEVEL_MAX}.")
         return value
 
 
@@ -311,9 +328,12 @@ class MyFeedbackView(APIView):
 
     @extend_schema(responses=FeedbackSerializer(many=True))
     def get(self, request):
-        enrollment = course_selectors.enrollment_current(hire=request.user)
+        # Feedback stays readable after training ends, as on the web.
+        enrollment = course_selectors.enrollment_current(hire=request.user) or course_selectors.enrollment_latest(
+            hire=request.user
+        )
         if enrollment is None:
-            raise NotFound("You are not in a running cohort.")
+            raise NotFound("You are not in a cohort yet.")
         entries = selectors.feedback_entries(enrollment=enrollment)
         return Response(FeedbackSerializer(entries, many=True).data)
 
@@ -401,7 +421,9 @@ class DisputeOpenView(APIView):
 class ResolveInputSerializer(serializers.Serializer):
     accept = serializers.BooleanField()
     answer = serializers.CharField()
-    new_level = serializers.IntegerField(min_value=0, max_value=3, required=False, allow_null=True, default=None)
+    new_level = serializers.IntegerField(
+        required=False, allow_null=True, default=None, help_text=f"{LEVEL_MIN}–{LEVEL_MAX}, when accepting"
+    )
 
 
 class DisputeResolveView(APIView):

@@ -12,16 +12,16 @@ import re
 from dataclasses import dataclass
 from xml.sax.saxutils import escape, quoteattr
 
-LEVEL_NAMES = {0: "missing", 1: "scripted", 2: "genuine", 3: "memorable"}
-MAX_LEVEL = 3
+from courses.levels import LEVEL_MAX, LEVEL_MIN, LEVEL_NAMES
+from courses.trends import trend_direction  # the one rule; charts only say what it decides
+
+__all__ = ["Point", "trend_direction", "trend_svg"]
+
 
 # Okabe–Ito hues, darkened where needed to keep 3:1 contrast against white.
 COLOURS = ("#0072B2", "#D55E00", "#00795A", "#AA3F85", "#8C6500", "#1F1F1F", "#2E86C1", "#6B4C9A")
 DASHES = ("", "7 4", "2 3", "9 3 2 3", "4 4", "12 4", "2 2 6 2", "1 5")
 MARKERS = ("circle", "square", "diamond", "triangle", "triangle-down")
-
-# A change smaller than a quarter level is noise, not a trend.
-_TREND_THRESHOLD = 0.25
 
 _FONT = 'font-family="system-ui, sans-serif" font-size="11"'
 _CHAR_WIDTH = 6.5  # rough width of one character at 11px, for layout only
@@ -35,7 +35,7 @@ _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 @dataclass(frozen=True)
 class Point:
     label: str
-    level: float | None  # 0..3; None when there was no score that time
+    level: float | None  # on the rubric's scale (courses.levels); None when there was no score that time
 
 
 def _text(value: object) -> str:
@@ -54,7 +54,7 @@ def _level(value: float | None) -> float | None:
     """A level clamped to the scale; NaN counts as no score."""
     if value is None or math.isnan(value):
         return None
-    return min(max(float(value), 0.0), float(MAX_LEVEL))
+    return min(max(float(value), float(LEVEL_MIN)), float(LEVEL_MAX))
 
 
 def _level_text(level: float) -> str:
@@ -63,28 +63,8 @@ def _level_text(level: float) -> str:
     return f"{level:.1f}"
 
 
-def trend_direction(levels: list[float | None]) -> str:
-    """ "rising", "falling", "steady" or "no data": the latest scores against the first ones.
-
-    With four or more scores the last two are averaged against the first two; with fewer the
-    windows shrink to one score each, so that two scores can still show a direction.
-    """
-    scored = [level for level in map(_level, levels) if level is not None]
-    if not scored:
-        return "no data"
-    window = min(2, len(scored) // 2)
-    if window == 0:
-        return "steady"
-    change = sum(scored[-window:]) / window - sum(scored[:window]) / window
-    if change > _TREND_THRESHOLD:
-        return "rising"
-    if change < -_TREND_THRESHOLD:
-        return "falling"
-    return "steady"
-
-
 def _describe(series: dict[str, list[Point]]) -> str:
-    sentences = ["Rubric levels from 0 (missing) to 3 (memorable)."]
+    sentences = [f"Rubric levels from {_level_text(LEVEL_MIN)} to {_level_text(LEVEL_MAX)}."]
     for name, points in series.items():
         scored = [(point.label, level) for point in points if (level := _level(point.level)) is not None]
         if not scored:
@@ -160,7 +140,7 @@ def _empty_svg(title: str, width: int, uid: str) -> str:
 
 
 def trend_svg(series: dict[str, list[Point]], *, title: str, width: int = 560, height: int = 220) -> str:
-    """An accessible inline SVG line chart of rubric levels (0–3) per criterion over time."""
+    """An accessible inline SVG line chart of rubric levels per criterion over time, keyed by criterion name."""
     # Ids derived from the content keep the output deterministic and distinct between charts on a page.
     fingerprint = repr((title, width, height, [(name, points) for name, points in series.items()]))
     uid = "trend-" + hashlib.sha256(fingerprint.encode("utf-8", "surrogatepass")).hexdigest()[:10]
@@ -181,7 +161,7 @@ def trend_svg(series: dict[str, list[Point]], *, title: str, width: int = 560, h
         return plot_left + slot * step if len(labels) > 1 else (plot_left + plot_right) / 2
 
     def y_at(level: float) -> float:
-        return plot_bottom - level / MAX_LEVEL * (plot_bottom - plot_top)
+        return plot_bottom - (level - LEVEL_MIN) / (LEVEL_MAX - LEVEL_MIN) * (plot_bottom - plot_top)
 
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" role="img" width="{width}" height="{height}" '

@@ -23,12 +23,22 @@ class Grade(models.Model):
     overall_comment = models.TextField(blank=True)
     guidance = models.TextField(blank=True, help_text="What to do differently, when returned for another try.")
     outcome = models.CharField(max_length=10, choices=Outcome.choices, default=Outcome.DRAFT)
+    # What a coach has entered on the grading screen and not yet released or returned: kept so that
+    # nothing is lost between clicks, comments and visits. Releasing or returning clears it.
+    draft_levels = models.JSONField(default=dict, blank=True, help_text="Criterion key → level chosen so far.")
+    draft_overall_comment = models.TextField(blank=True)
+    draft_guidance = models.TextField(blank=True)
+    draft_saved_at = models.DateTimeField(null=True, blank=True)
     released_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     def __str__(self) -> str:
         return f"Grade of {self.attempt}"
+
+    @property
+    def has_draft(self) -> bool:
+        return self.draft_saved_at is not None
 
 
 class GradeRevision(models.Model):
@@ -115,12 +125,31 @@ class CallReview(models.Model):
     practice_lessons = models.ManyToManyField(Lesson, blank=True, related_name="+")
     practice_scenarios = models.ManyToManyField(Scenario, blank=True, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
+    edited_at = models.DateTimeField(null=True, blank=True)
+    edited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
 
     class Meta:
         ordering = ["-call_at", "-id"]
 
     def __str__(self) -> str:
         return f"Review of call {self.call_reference}"
+
+
+class PendingRecording(models.Model):
+    """A checked recording a coach uploaded with a call review the form sent back for a correction:
+    kept so it need not be chosen again. Only its coach can use it; it goes once the review is saved."""
+
+    coach = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    file = models.FileField(upload_to="recordings/pending/")
+    original_name = models.CharField(max_length=255)
+    audio_format = models.CharField(max_length=4)
+    seconds = models.PositiveIntegerField(null=True, blank=True, help_text="Length read from the file, if known.")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"{self.original_name} kept for {self.coach}"
 
 
 class CallNote(models.Model):

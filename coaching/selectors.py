@@ -3,14 +3,29 @@
 import datetime
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Min, Prefetch, Q, QuerySet
+from django.core.paginator import Page, Paginator
+from django.db.models import Count, Min, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.utils import timezone
+from django.utils.functional import cached_property
 
 from accounts import permissions
-from coaching.charts import Point, trend_direction
-from coaching.models import AnswerComment, AttemptClaim, CallReview, Dispute, Feedback, Grade, SavedComment
+from coaching.charts import Point
+from coaching.models import (
+    AnswerComment,
+    AttemptClaim,
+    CallReview,
+    Dispute,
+    Feedback,
+    Grade,
+    PendingRecording,
+    SavedComment,
+)
 from common.numbers import number_or_none
-from courses.models import Attempt, AttemptState, Enrollment
+from courses import progress
+from courses import selectors as course_selectors
+from courses.levels import LEVEL_MAX, criterion_name
+from courses.models import Attempt, AttemptState, AttemptTurn, Criterion, Enrollment
+from courses.trends import FALLING, dated_trend_direction, trend_direction
 
 LOW_PERCENT = 50
 
@@ -70,10 +85,15 @@ class QueueFilters:
         return query
 
 
+def waiting_for_a_coach() -> QuerySet[Attempt]:
+    """What the grading queue holds: submitted graded role-plays nobody has graded or returned yet."""
+    return Attempt.objects.filter(state=AttemptState.AWAITING_COACH)
+
+
 def grading_queue(*, user, filters: QueueFilters = QueueFilters()) -> QuerySet[Attempt]:
     """Attempts awaiting a coach, oldest first, with who holds each. The rows read `prescore_flagged`
     (a column) for the "needs a coach's eye" marker; the prescore JSON itself stays deferred."""
-    attempts = Attempt.objects.filter(visible_to(user, "enrollment__"), state=AttemptState.AWAITING_COACH)
+    attempts = waiting_for_a_coach().filter(visible_to(user, "enrollment__"))
     claims = AttemptClaim.objects.select_related("coach")
     return (
         filters.apply(attempts)
@@ -91,12 +111,60 @@ class QueueCounts:
     oldest_submitted_at: datetime.datetime | None
 
 
+def _count_expressions(now: datetime.datetime) -> dict:
+    # distinct: a coach of two cohorts sharing a hire must not see an attempt twice
+    return {
+        "total": Count("id", distinct=True),
+        "overdue": Count("id", filter=Q(grading_due_at__lt=now), distinct=True),
+        "oldest": Min("submitted_at"),
+    }
+
+
 def queue_counts(*, queue: QuerySet[Attempt], now: datetime.datetime | None = None) -> QueueCounts:
+    """How many wait, how many are past the grading target, since when: one query, for any queue."""
     now = now or timezone.now()
-    row = queue.order_by().aggregate(
-        total=Count("id"), overdue=Count("id", filter=Q(grading_due_at__lt=now)), oldest=Min("submitted_at")
-    )
+    row = queue.order_by().aggregate(**_count_expressions(now))
     return QueueCounts(total=row["total"], overdue=row["overdue"], oldest_submitted_at=row["oldest"])
+
+
+def queue_counts_per_coach(*, coaches, now: datetime.datetime | None = None) -> dict[int, QueueCounts]:
+    """Each coach's queue counts (coach id → counts), by the same rule as their queue page, in one query."""
+    now = now or timezone.now()
+    coach_ids = [coach.pk for coach in coaches]
+    rows = (
+        waiting_for_a_coach()
+        .filter(enrollment__cohort__coaches__in=coach_ids)
+        .order_by()
+        .values("enrollment__cohort__coaches")
+        .annotate(**_count_expressions(now))
+    )
+    found = {
+        row["enrollment__cohort__coaches"]: QueueCounts(row["total"], row["overdue"], row["oldest"]) for row in rows
+    }
+    return {pk: found.get(pk, QueueCounts(0, 0, None)) for pk in coach_ids}
+
+
+class CountedPaginator(Paginator):
+    """A paginator told its count, so the queue is counted once (by queue_counts), not twice."""
+
+    def __init__(self, object_list, per_page, *, count: int, **kwargs):
+        super().__init__(object_list, per_page, **kwargs)
+        self._known_count = count
+
+    @cached_property
+    def count(self) -> int:
+        return self._known_count
+
+
+def grading_queue_page(
+    *, user, filters: QueueFilters = QueueFilters(), page_number=None, per_page: int = 50,
+    now: datetime.datetime | None = None,
+) -> tuple[Page, QueueCounts]:  # fmt: skip
+    """One page of the queue and the whole queue's counts; the page's count is the counts' total."""
+    queue = grading_queue(user=user, filters=filters)
+    counts = queue_counts(queue=queue, now=now)
+    page = CountedPaginator(queue, per_page, count=counts.total).get_page(page_number)
+    return page, counts
 
 
 def next_to_grade(*, user, filters: QueueFilters = QueueFilters(), skip: int | None = None,
@@ -128,6 +196,13 @@ def queue_filter_options(*, user) -> dict:
     }
 
 
+def pending_recording(*, coach, pending_id: int | None) -> PendingRecording | None:
+    """The recording this coach uploaded with a review that still needed correcting, if any."""
+    if not pending_id:
+        return None
+    return PendingRecording.objects.filter(coach=coach, pk=pending_id).first()
+
+
 def call_review_rubric(*, curriculum):
     """Calls are scored on the rubric the curriculum's role-plays use."""
     from django.http import Http404
@@ -144,18 +219,73 @@ def call_review_rubric(*, curriculum):
 # --- Grading screen ------------------------------------------------------------------------------
 
 
-def grading_context(*, attempt: Attempt, coach) -> dict:
+def attempt_turns(*, attempt: Attempt) -> list[AttemptTurn]:
+    """The conversation as a coach reads it: each answer with the phrases that earned or cost
+    points, the integrity flags on it, and the coaches' comments."""
     turns = list(
         attempt.turns.order_by("number").prefetch_related(
             Prefetch("coach_comments", queryset=AnswerComment.objects.select_related("coach"))
         )
     )
+    flags = course_selectors.attempt_integrity_flags(attempt)
+    for turn in turns:
+        turn.segments = course_selectors.highlight_segments(turn.answer, course_selectors.turn_evidence(turn.prescore))
+        turn.flags = [flag for flag in flags if flag.get("turn") == turn.number]
+    return turns
+
+
+def grading_context(*, attempt: Attempt, coach) -> dict:
     grade = Grade.objects.filter(attempt=attempt).prefetch_related("revisions__changed_by").first()
     return {
-        "turns": turns,
+        "turns": attempt_turns(attempt=attempt),
         "criteria": list(attempt.rubric_version.criteria.all()),
         "grade": grade,
         "saved_comments": list(SavedComment.objects.filter(coach=coach)[:30]),
+    }
+
+
+@dataclass(frozen=True)
+class GradingEntries:
+    """What the grading screen shows as entered: the draft if there is one, else the grade of record."""
+
+    levels: dict[str, int]
+    overall_comment: str = ""
+    guidance: str = ""
+
+
+def grading_entries(*, grade: Grade | None) -> GradingEntries:
+    if grade is None:
+        return GradingEntries(levels={})
+    if grade.has_draft:
+        return GradingEntries(dict(grade.draft_levels), grade.draft_overall_comment, grade.draft_guidance)
+    return GradingEntries(dict(grade.levels), grade.overall_comment, grade.guidance)
+
+
+@dataclass(frozen=True)
+class LevelTotal:
+    points: int
+    maximum: int
+
+    @property
+    def label(self) -> str:
+        return f"Total {self.points} of {self.maximum}"
+
+
+def level_total(*, levels: dict, criteria) -> LevelTotal:
+    """The plain sum of the levels chosen, out of the most the rubric allows (the top level per criterion)."""
+    keys = [c.key for c in criteria]
+    return LevelTotal(points=sum(int(levels[k]) for k in keys if k in levels), maximum=LEVEL_MAX * len(keys))
+
+
+def attempt_for_coach_context(*, attempt: Attempt) -> dict:
+    """A graded or returned attempt, read-only: the conversation, the grade's levels and notes."""
+    grade = Grade.objects.select_related("coach").filter(attempt=attempt).first()
+    return {
+        "attempt": attempt,
+        "turns": attempt_turns(attempt=attempt),
+        "criteria": list(grade.rubric_version.criteria.all()) if grade else [],
+        "grade": grade,
+        "flags": course_selectors.attempt_integrity_flags(attempt),
     }
 
 
@@ -198,20 +328,29 @@ def feedback_entries(*, enrollment: Enrollment) -> QuerySet[Feedback]:
 
 
 def timeline(*, enrollment: Enrollment) -> Timeline:
-    """The hire's coaching timeline, newest first, with the rubric trend per criterion (oldest first)."""
+    """The hire's coaching timeline, newest first, with the rubric trend per criterion, named by its
+    title, in the order the hire did the work (see courses.trends)."""
     entries = list(feedback_entries(enrollment=enrollment))
-    scored = [
-        (entry.released_at, source)
-        for entry in entries
-        for source in [entry.grade if entry.kind == Feedback.Kind.GRADE else entry.call_review]
-        if source is not None and source.levels
-    ]
+    scored = []
+    for entry in entries:
+        if entry.kind == Feedback.Kind.GRADE and entry.grade is not None and entry.grade.levels:
+            source, performed_at = entry.grade, entry.grade.attempt.submitted_at or entry.released_at
+        elif entry.kind == Feedback.Kind.CALL_REVIEW and entry.call_review is not None and entry.call_review.levels:
+            source, performed_at = entry.call_review, entry.call_review.call_at
+        else:
+            continue
+        scored.append((performed_at, source))
     scored.sort(key=lambda pair: pair[0])
-    keys: list[str] = []
+    names: dict[str, str] = {}
     for _, source in scored:
-        keys += [k for k in source.levels if k not in keys]
-    trend = {key: [Point(when.strftime("%-d %b"), source.levels.get(key)) for when, source in scored] for key in keys}
-    directions = {key: trend_direction([p.level for p in points]) for key, points in trend.items()}
+        criteria = source.rubric_version.criteria.all()
+        for key in source.levels:
+            names.setdefault(key, criterion_name(criteria, key))
+    trend = {
+        name: [Point(when.strftime("%-d %b"), source.levels.get(key)) for when, source in scored]
+        for key, name in names.items()
+    }
+    directions = {name: trend_direction([p.level for p in points]) for name, points in trend.items()}
     return Timeline(enrollment=enrollment, entries=entries, trend=trend, directions=directions)
 
 
@@ -240,22 +379,23 @@ def coach_overview(*, user, now: datetime.datetime | None = None) -> dict:
     queue = grading_queue(user=user)
     enrollments = list(enrollments_visible(user=user).filter(status__in=["active", "paused"]))
     by_id = {e.pk: e for e in enrollments}
-    percents: dict[int, list[int]] = {}
-    for enrollment_id, percent in (
-        Grade.objects.filter(attempt__enrollment_id__in=by_id, outcome=Grade.Outcome.RELEASED)
-        .order_by("released_at")
-        .values_list("attempt__enrollment_id", "percent")
-    ):
-        percents.setdefault(enrollment_id, []).append(percent)
-    for enrollment_id, percent in (
-        CallReview.objects.filter(enrollment_id__in=by_id).order_by("call_at").values_list("enrollment_id", "percent")
-    ):
-        percents.setdefault(enrollment_id, []).append(percent)
+    # Each hire's percents in the order the work was done, so "latest" and the trend mean what they say.
+    percents: dict[int, list[tuple[datetime.datetime, int]]] = {}
+    for enrollment_id, percent, submitted_at, released_at in Grade.objects.filter(
+        attempt__enrollment_id__in=by_id, outcome=Grade.Outcome.RELEASED, percent__isnull=False
+    ).values_list("attempt__enrollment_id", "percent", "attempt__submitted_at", "released_at"):
+        percents.setdefault(enrollment_id, []).append((submitted_at or released_at, percent))
+    for enrollment_id, percent, call_at in CallReview.objects.filter(
+        enrollment_id__in=by_id, percent__isnull=False
+    ).values_list("enrollment_id", "percent", "call_at"):
+        percents.setdefault(enrollment_id, []).append((call_at, percent))
     concerns = []
     for enrollment_id, series in percents.items():
-        direction = trend_direction([p / 100 * 3 for p in series if p is not None])
-        if series[-1] is not None and (series[-1] < LOW_PERCENT or direction == "falling"):
-            concerns.append(HireConcern(by_id[enrollment_id], series[-1], direction))
+        series.sort(key=lambda pair: pair[0])
+        direction = dated_trend_direction((when, percent / 100 * LEVEL_MAX) for when, percent in series)
+        latest = series[-1][1]
+        if latest < LOW_PERCENT or direction == FALLING:
+            concerns.append(HireConcern(by_id[enrollment_id], latest, direction))
     return {
         "counts": queue_counts(queue=queue, now=now),
         "oldest": queue.first(),
@@ -273,6 +413,99 @@ def coach_overview(*, user, now: datetime.datetime | None = None) -> dict:
         "open_disputes": list(
             Dispute.objects.filter(grade__attempt__enrollment_id__in=by_id, status=Dispute.Status.OPEN)
             .select_related("grade__attempt__enrollment__hire", "grade__attempt__scenario")
+            .prefetch_related("grade__rubric_version__criteria")
             .order_by("created_at")
         ),
     }
+
+
+# --- My hires ---------------------------------------------------------------------------------------
+
+
+def _progress(*, enrollments: list[Enrollment], now: datetime.datetime) -> dict:
+    """Done, total and overdue per enrollment, by the one rule every page uses."""
+    return progress.progress_summaries(enrollments=enrollments, now=now)
+
+
+@dataclass(frozen=True)
+class LatestLevel:
+    key: str
+    title: str
+    level: int
+
+
+@dataclass
+class RosterRow:
+    enrollment: Enrollment
+    progress: "progress.ProgressSummary | None"
+    levels: list[LatestLevel]
+    last_feedback_at: datetime.datetime | None
+    last_feedback_acknowledged: bool
+
+    @property
+    def hire(self):
+        return self.enrollment.hire
+
+
+@dataclass
+class RosterCohort:
+    cohort: object
+    rows: list[RosterRow]
+
+
+def hire_roster(*, user, search: str = "", now: datetime.datetime | None = None) -> list[RosterCohort]:
+    """The hires a coach may see (an admin: all), grouped by cohort, newest cohort first, each with
+    progress, the latest level per criterion, and the last feedback. A fixed number of queries."""
+    now = now or timezone.now()
+    latest_feedback = Feedback.objects.filter(enrollment=OuterRef("pk")).order_by("-released_at", "-id")
+    enrollments = enrollments_visible(user=user).select_related("cohort__curriculum")
+    search = search.strip()
+    if search:
+        enrollments = enrollments.filter(Q(hire__display_name__icontains=search) | Q(hire__email__icontains=search))
+    enrollments = list(
+        enrollments.annotate(
+            last_feedback_at=Subquery(latest_feedback.values("released_at")[:1]),
+            last_feedback_acknowledged_at=Subquery(latest_feedback.values("acknowledged_at")[:1]),
+        )
+        .distinct()
+        .order_by("-cohort__start_date", "cohort__name", "cohort_id", "hire__display_name", "hire__email")
+    )
+    ids = [e.pk for e in enrollments]
+    summaries = _progress(enrollments=enrollments, now=now)
+    scored: dict[int, list[tuple[datetime.datetime, dict]]] = {}
+    for enrollment_id, levels, when in Grade.objects.filter(
+        attempt__enrollment_id__in=ids, outcome=Grade.Outcome.RELEASED
+    ).values_list("attempt__enrollment_id", "levels", "released_at"):
+        scored.setdefault(enrollment_id, []).append((when, levels))
+    for enrollment_id, levels, when in CallReview.objects.filter(enrollment_id__in=ids).values_list(
+        "enrollment_id", "levels", "call_at"
+    ):
+        scored.setdefault(enrollment_id, []).append((when, levels))
+    curriculum_ids = {e.cohort.curriculum_id for e in enrollments}
+    titles: dict[str, str] = {}
+    order: dict[str, int] = {}
+    for key, title, position in (
+        Criterion.objects.filter(rubric_version__rubric__scenarios__curriculum_id__in=curriculum_ids)
+        .order_by("rubric_version__number", "position")
+        .values_list("key", "title", "position")
+        .distinct()
+    ):
+        titles[key] = title  # the newest version's title wins
+        order.setdefault(key, position)
+    groups: dict[int, RosterCohort] = {}
+    for enrollment in enrollments:
+        latest: dict[str, int] = {}
+        for _, levels in sorted(scored.get(enrollment.pk, []), key=lambda pair: pair[0]):
+            latest.update(levels)
+        row = RosterRow(
+            enrollment=enrollment,
+            progress=summaries.get(enrollment.pk),
+            levels=[
+                LatestLevel(key, titles.get(key) or key.replace("_", " ").capitalize(), level)
+                for key, level in sorted(latest.items(), key=lambda item: (order.get(item[0], 99), item[0]))
+            ],
+            last_feedback_at=enrollment.last_feedback_at,
+            last_feedback_acknowledged=enrollment.last_feedback_acknowledged_at is not None,
+        )
+        groups.setdefault(enrollment.cohort_id, RosterCohort(enrollment.cohort, [])).rows.append(row)
+    return list(groups.values())

@@ -11,6 +11,7 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 
+from accounts import permissions
 from coaching import uploads
 from coaching.models import (
     CLAIM_MINUTES,
@@ -24,8 +25,10 @@ from coaching.models import (
     FeedbackReply,
     Grade,
     GradeRevision,
+    PendingRecording,
     SavedComment,
 )
+from courses.levels import as_level, criterion_name, level_out_of_range_message
 from courses.models import Attempt, AttemptState, AttemptTurn, Enrollment, RubricVersion
 from courses.services import weighted_percent
 from notifications.models import Kind
@@ -73,6 +76,11 @@ def _ensure_not_held_by_another(attempt: Attempt, coach, now: datetime.datetime)
         raise ValidationError(f"{claim.coach} is grading this attempt right now.", code="claimed")
 
 
+def ensure_free_to_grade(*, attempt: Attempt, coach, now: datetime.datetime | None = None) -> None:
+    """Refuse when another coach holds the attempt right now."""
+    _ensure_not_held_by_another(attempt, coach, now or timezone.now())
+
+
 def attempt_claim_release(*, attempt: Attempt, coach) -> None:
     """A coach lets go of an attempt they opened, so another may grade it at once."""
     AttemptClaim.objects.filter(attempt=attempt, coach=coach).delete()
@@ -86,25 +94,23 @@ def _release_claim(attempt: Attempt) -> None:
 
 
 def _clean_levels(levels: dict, rubric_version: RubricVersion) -> dict[str, int]:
-    keys = [c.key for c in rubric_version.criteria.all()]
+    """Every criterion's level, on the rubric's scale; the criteria are named as the coach reads them."""
+    criteria = list(rubric_version.criteria.all())
     cleaned, missing = {}, []
-    for key in keys:
-        value = levels.get(key)
+    for criterion in criteria:
+        value = levels.get(criterion.key)
         if value in (None, ""):
-            missing.append(key)
+            missing.append(criterion.title)
             continue
-        try:
-            level = int(value)
-        except (TypeError, ValueError):
-            raise ValidationError(f"The level for {key} must be 0, 1, 2 or 3.") from None
-        if level not in (0, 1, 2, 3):
-            raise ValidationError(f"The level for {key} must be 0, 1, 2 or 3.")
-        cleaned[key] = level
+        level = as_level(value)
+        if level is None:
+            raise ValidationError(level_out_of_range_message(criterion.title), code="level_out_of_range")
+        cleaned[criterion.key] = level
     if missing:
         raise ValidationError(f"Choose a level for every criterion (missing: {', '.join(missing)}).", code="missing")
-    unknown = set(levels) - set(keys)
+    unknown = set(levels) - {criterion.key for criterion in criteria}
     if unknown:
-        raise ValidationError(f"Unknown criteria: {', '.join(sorted(unknown))}.")
+        raise ValidationError(f"Unknown criteria: {', '.join(sorted(map(str, unknown)))}.")
     return cleaned
 
 
@@ -124,20 +130,77 @@ def _grade_for(attempt: Attempt, coach) -> Grade:
     return grade
 
 
+def _clean_draft_levels(levels: dict, rubric_version: RubricVersion) -> dict[str, int]:
+    """The levels chosen so far: any subset of the criteria, each on the scale; empty is "not chosen yet"."""
+    criteria = list(rubric_version.criteria.all())
+    given = {key: value for key, value in levels.items() if value not in (None, "")}
+    unknown = set(given) - {criterion.key for criterion in criteria}
+    if unknown:
+        raise ValidationError(f"Unknown criteria: {', '.join(sorted(map(str, unknown)))}.")
+    cleaned = {}
+    for criterion in criteria:
+        if criterion.key not in given:
+            continue
+        level = as_level(given[criterion.key])
+        if level is None:
+            raise ValidationError(level_out_of_range_message(criterion.title), code="level_out_of_range")
+        cleaned[criterion.key] = level
+    return cleaned
+
+
+def _clear_draft(grade: Grade) -> None:
+    grade.draft_levels, grade.draft_overall_comment, grade.draft_guidance = {}, "", ""
+    grade.draft_saved_at = None
+
+
+@transaction.atomic
+def grade_draft_save(
+    *, attempt: Attempt, coach, levels: dict, overall_comment: str | None = None, guidance: str | None = None,
+    now: datetime.datetime | None = None,
+) -> Grade:  # fmt: skip
+    """Keep what a coach has entered so far (levels, and the overall comment and guidance when given)
+    without releasing anything. Saving the same draft again changes nothing but its time."""
+    now = now or timezone.now()
+    attempt = Attempt.objects.select_for_update().select_related("rubric_version").get(pk=attempt.pk)
+    if attempt.state not in (AttemptState.AWAITING_COACH, AttemptState.GRADED):
+        raise ValidationError("Only a submitted, graded role-play can be graded.", code="not_gradable")
+    _ensure_not_held_by_another(attempt, coach, now)
+    cleaned = _clean_draft_levels(levels, attempt.rubric_version)
+    grade = _grade_for(attempt, coach)
+    if grade.pk is None:
+        grade.outcome = Grade.Outcome.DRAFT
+    # Levels only ever get chosen (a radio cannot be unchosen), so what is given adds to the draft.
+    grade.draft_levels = {**(grade.draft_levels if grade.has_draft else {}), **cleaned}
+    if overall_comment is not None:
+        grade.draft_overall_comment = overall_comment.strip()[:MAX_COMMENT_CHARS]
+    if guidance is not None:
+        grade.draft_guidance = guidance.strip()[:MAX_COMMENT_CHARS]
+    grade.draft_saved_at = now
+    if grade.outcome == Grade.Outcome.RELEASED and (grade.draft_levels, grade.draft_overall_comment) == (
+        grade.levels,
+        grade.overall_comment,
+    ):
+        _clear_draft(grade)  # nothing differs from the grade of record (a save that crossed a release)
+    grade.save()
+    return grade
+
+
 @transaction.atomic
 def grade_release(
     *, attempt: Attempt, coach, levels: dict, overall_comment: str = "", reason: str = "",
     now: datetime.datetime | None = None,
 ) -> Grade:  # fmt: skip
     """Release a grade: it becomes the grade of record and the hire sees it. A released grade
-    may be changed later only with a reason, and every change is kept."""
+    may be changed later only with a reason, and every change is kept. Levels not given are
+    taken from the draft; releasing clears the draft."""
     now = now or timezone.now()
     attempt = Attempt.objects.select_for_update().select_related("rubric_version", "enrollment").get(pk=attempt.pk)
     if attempt.state not in (AttemptState.AWAITING_COACH, AttemptState.GRADED):
         raise ValidationError("Only a submitted, graded role-play can be graded.", code="not_gradable")
     _ensure_not_held_by_another(attempt, coach, now)
-    cleaned = _clean_levels(levels, attempt.rubric_version)
     grade = _grade_for(attempt, coach)
+    given = {key: value for key, value in levels.items() if value not in (None, "")}
+    cleaned = _clean_levels({**grade.draft_levels, **given}, attempt.rubric_version)
     already_released = grade.outcome == Grade.Outcome.RELEASED
     if already_released and cleaned != grade.levels and not reason.strip():
         raise ValidationError("A released grade can only be changed with a reason.", code="reason_required")
@@ -148,6 +211,7 @@ def grade_release(
     grade.overall_comment = overall_comment.strip()[:MAX_COMMENT_CHARS]
     grade.outcome = Grade.Outcome.RELEASED
     grade.released_at = grade.released_at or now
+    _clear_draft(grade)
     grade.save()
     attempt.state = AttemptState.GRADED
     attempt.save(update_fields=["state"])
@@ -181,6 +245,7 @@ def attempt_return(
     grade.guidance = guidance.strip()[:MAX_COMMENT_CHARS]
     grade.overall_comment = overall_comment.strip()[:MAX_COMMENT_CHARS]
     grade.outcome = Grade.Outcome.RETURNED
+    _clear_draft(grade)
     grade.save()
     attempt.state = AttemptState.RETURNED
     attempt.save(update_fields=["state"])
@@ -216,6 +281,59 @@ def saved_comment_add(*, coach, body: str) -> SavedComment:
 # --- Call reviews ----------------------------------------------------------------------------
 
 
+def _moments_check(notes, *, duration_seconds: int, recording_seconds: int | None) -> None:
+    """Every moment must fall within the call: its stated length, and the recording's when known."""
+    problems = []
+    for number, (at, _) in enumerate(notes, start=1):
+        if at > duration_seconds:
+            problems.append(
+                f"Moment {number} ({uploads.format_timestamp(at)}) is after the end of the call "
+                f"({uploads.format_timestamp(duration_seconds)})."
+            )
+        elif recording_seconds is not None and at > recording_seconds:
+            problems.append(
+                f"Moment {number} ({uploads.format_timestamp(at)}) is after the end of the recording "
+                f"({uploads.format_timestamp(recording_seconds)})."
+            )
+    if problems:
+        raise ValidationError({"notes": problems})
+
+
+def _practice_check(enrollment: Enrollment, lessons, scenarios) -> None:
+    curriculum_id = enrollment.cohort.curriculum_id
+    if any(lesson.curriculum_id != curriculum_id for lesson in lessons) or any(
+        scenario.curriculum_id != curriculum_id for scenario in scenarios
+    ):
+        raise ValidationError("Assigned practice must come from the hire's own curriculum.")
+
+
+def _recording_read(recording) -> tuple[str | None, int | None]:
+    """The checked format of a recording and its length in seconds (None where unreadable)."""
+    if recording is None:
+        return None, None
+    audio_format = uploads.recording_check(recording)
+    return audio_format, uploads.recording_seconds(recording, audio_format)
+
+
+def _review_fill(review: CallReview, *, rubric_version, call_at, call_reference, channel, duration_seconds, reason,
+                 cleaned, strengths, to_work_on, transcript) -> None:  # fmt: skip
+    review.call_at, review.call_reference, review.channel = call_at, call_reference.strip(), channel
+    review.duration_seconds, review.reason, review.transcript = duration_seconds, reason.strip(), transcript
+    review.levels = cleaned
+    review.percent = weighted_percent(cleaned, list(rubric_version.criteria.all()))
+    review.strengths, review.to_work_on = strengths.strip(), to_work_on.strip()
+
+
+def _recording_store(review: CallReview, recording, audio_format: str) -> None:
+    # A random name: nothing about the hire or the customer in the stored file's path.
+    review.recording.save(f"{uuid.uuid4().hex}.{audio_format}", recording, save=False)
+
+
+def _notes_replace(review: CallReview, notes) -> None:
+    review.notes.all().delete()
+    CallNote.objects.bulk_create(CallNote(review=review, at_seconds=at, body=body.strip()[:500]) for at, body in notes)
+
+
 @transaction.atomic
 def call_review_create(
     *, enrollment: Enrollment, coach, rubric_version: RubricVersion, call_at: datetime.datetime,
@@ -228,25 +346,20 @@ def call_review_create(
     cleaned = _clean_levels(levels, rubric_version)
     if transcript_file is not None:
         transcript, _ = uploads.transcript_read(transcript_file)
-    recording_format = uploads.recording_check(recording) if recording is not None else None
-    curriculum_id = enrollment.cohort.curriculum_id
-    if any(lesson.curriculum_id != curriculum_id for lesson in lessons) or any(
-        scenario.curriculum_id != curriculum_id for scenario in scenarios
-    ):
-        raise ValidationError("Assigned practice must come from the hire's own curriculum.")
-    review = CallReview(
-        enrollment=enrollment, coach=coach, rubric_version=rubric_version, call_at=call_at,
-        call_reference=call_reference.strip(), channel=channel, duration_seconds=duration_seconds,
-        reason=reason.strip(), transcript=transcript, levels=cleaned,
-        percent=weighted_percent(cleaned, list(rubric_version.criteria.all())),
-        strengths=strengths.strip(), to_work_on=to_work_on.strip(),
+    recording_format, recording_seconds = _recording_read(recording)
+    _moments_check(notes, duration_seconds=duration_seconds, recording_seconds=recording_seconds)
+    _practice_check(enrollment, lessons, scenarios)
+    review = CallReview(enrollment=enrollment, coach=coach, rubric_version=rubric_version)
+    _review_fill(
+        review, rubric_version=rubric_version, call_at=call_at, call_reference=call_reference, channel=channel,
+        duration_seconds=duration_seconds, reason=reason, cleaned=cleaned, strengths=strengths,
+        to_work_on=to_work_on, transcript=transcript,
     )  # fmt: skip
     review.full_clean(exclude=["recording"])
     if recording is not None:
-        # A random name: nothing about the hire or the customer in the stored file's path.
-        review.recording.save(f"{uuid.uuid4().hex}.{recording_format}", recording, save=False)
+        _recording_store(review, recording, recording_format)
     review.save()
-    CallNote.objects.bulk_create(CallNote(review=review, at_seconds=at, body=body.strip()[:500]) for at, body in notes)
+    _notes_replace(review, notes)
     review.practice_lessons.set(lessons)
     review.practice_scenarios.set(scenarios)
     Feedback.objects.create(
@@ -258,6 +371,77 @@ def call_review_create(
         url=reverse("coaching:call_review", args=[review.pk]), now=now,
     )  # fmt: skip
     return review
+
+
+def can_edit_call_review(*, review: CallReview, user) -> bool:
+    """The coach who wrote a review may correct it, and so may an admin."""
+    return permissions.is_admin(user) or (permissions.can_grade(user) and review.coach_id == user.pk)
+
+
+@transaction.atomic
+def call_review_update(
+    *, review: CallReview, editor, call_at: datetime.datetime, call_reference: str, channel: str,
+    duration_seconds: int, reason: str, levels: dict, strengths: str = "", to_work_on: str = "",
+    transcript: str = "", transcript_file=None, recording=None, notes: list[tuple[int, str]] = (), lessons=(),
+    scenarios=(), now: datetime.datetime | None = None,
+) -> CallReview:  # fmt: skip
+    """Correct a saved review, with the same checks as recording one. A new recording replaces the
+    old one; without one the old one stays. The hire's feedback entry stays where it is."""
+    now = now or timezone.now()
+    if not can_edit_call_review(review=review, user=editor):
+        raise ValidationError("Only the coach who wrote this review, or an admin, can change it.", code="forbidden")
+    review = (
+        CallReview.objects.select_for_update().select_related("rubric_version", "enrollment__cohort").get(pk=review.pk)
+    )
+    cleaned = _clean_levels(levels, review.rubric_version)
+    if transcript_file is not None:
+        transcript, _ = uploads.transcript_read(transcript_file)
+    recording_format, recording_seconds = _recording_read(recording)
+    if recording is None and review.recording and review.recording.name.endswith(".wav"):
+        with review.recording.open("rb") as kept:
+            recording_seconds = uploads.recording_seconds(kept, "wav")
+    _moments_check(notes, duration_seconds=duration_seconds, recording_seconds=recording_seconds)
+    _practice_check(review.enrollment, lessons, scenarios)
+    _review_fill(
+        review, rubric_version=review.rubric_version, call_at=call_at, call_reference=call_reference,
+        channel=channel, duration_seconds=duration_seconds, reason=reason, cleaned=cleaned, strengths=strengths,
+        to_work_on=to_work_on, transcript=transcript,
+    )  # fmt: skip
+    review.full_clean(exclude=["recording"])
+    if recording is not None:
+        old = review.recording.name if review.recording else None
+        _recording_store(review, recording, recording_format)
+        if old:
+            transaction.on_commit(lambda: review.recording.storage.delete(old))
+    review.edited_at, review.edited_by = now, editor
+    review.save()
+    _notes_replace(review, notes)
+    review.practice_lessons.set(lessons)
+    review.practice_scenarios.set(scenarios)
+    return review
+
+
+@transaction.atomic
+def pending_recording_keep(*, coach, upload) -> PendingRecording:
+    """Keep a checked recording for its coach while the review form is corrected; one per coach
+    (a newer one replaces it), so call audio never piles up."""
+    audio_format, seconds = _recording_read(upload)
+    pending_recordings_discard(coach=coach)
+    pending = PendingRecording(
+        coach=coach, original_name=(getattr(upload, "name", "") or "recording")[-255:].split("/")[-1],
+        audio_format=audio_format, seconds=seconds,
+    )  # fmt: skip
+    pending.file.save(f"{uuid.uuid4().hex}.{audio_format}", upload, save=False)
+    pending.save()
+    return pending
+
+
+def pending_recordings_discard(*, coach) -> None:
+    for pending in PendingRecording.objects.filter(coach=coach):
+        name = pending.file.name
+        pending.delete()
+        if name:
+            transaction.on_commit(lambda name=name, storage=pending.file.storage: storage.delete(name))
 
 
 # --- Feedback, replies and disputes ---------------------------------------------------------------
@@ -272,11 +456,28 @@ def feedback_acknowledge(*, feedback: Feedback, hire, now: datetime.datetime | N
     return feedback
 
 
-def feedback_reply(*, feedback: Feedback, author, body: str) -> FeedbackReply:
+def reply_recipient(*, feedback: Feedback, author):
+    """Who is told of a reply: the coach who gave the feedback when the hire replies, else the hire."""
+    return feedback.coach if author.pk == feedback.enrollment.hire_id else feedback.enrollment.hire
+
+
+@transaction.atomic
+def feedback_reply(*, feedback: Feedback, author, body: str, now: datetime.datetime | None = None) -> FeedbackReply:
+    """A reply on a piece of feedback; the other side is told (see reply_recipient)."""
     body = body.strip()
     if not body:
         raise ValidationError("A reply needs some text.")
-    return FeedbackReply.objects.create(feedback=feedback, author=author, body=body[:MAX_COMMENT_CHARS])
+    reply = FeedbackReply.objects.create(feedback=feedback, author=author, body=body[:MAX_COMMENT_CHARS])
+    recipient = reply_recipient(feedback=feedback, author=author)
+    if recipient.pk == feedback.enrollment.hire_id:
+        url = f"{reverse('coaching:my_feedback')}#feedback-{feedback.pk}"
+    else:
+        url = f"{reverse('coaching:hire_timeline', args=[feedback.enrollment_id])}#feedback-{feedback.pk}"
+    notify(
+        recipient=recipient, kind=Kind.REPLY, key=f"reply:{reply.pk}", title=f"{author} replied to feedback",
+        body=reply.body, url=url, now=now,
+    )  # fmt: skip
+    return reply
 
 
 @transaction.atomic
@@ -305,10 +506,11 @@ def dispute_open(*, grade: Grade, hire, criterion_key: str, reason: str, now: da
     )  # fmt: skip
     # The grading coach and the cohort's other coaches: any of them may answer.
     coaches = {grade.coach, *grade.attempt.enrollment.cohort.coaches.all()}
+    criterion = criterion_name(grade.rubric_version.criteria.all(), criterion_key)
     for coach in coaches:
         notify(
             recipient=coach, kind=Kind.DISPUTE, key=f"dispute:{dispute.pk}:opened",
-            title=f"{hire} disputes a level: {criterion_key} on {grade.attempt.scenario.title}",
+            title=f"{hire} disputes a level: {criterion} on {grade.attempt.scenario.title}",
             body=dispute.reason, url=reverse("coaching:overview"), now=now,
         )  # fmt: skip
     return dispute
@@ -327,9 +529,12 @@ def dispute_resolve(
     if not answer.strip():
         raise ValidationError("Answer the hire: say why.")
     if accept:
-        if new_level not in (0, 1, 2, 3) or new_level == dispute.level_disputed:
+        grade = Grade.objects.select_for_update().select_related("rubric_version").get(pk=dispute.grade_id)
+        if new_level is None or new_level == dispute.level_disputed:
             raise ValidationError("Choose the new level (different from the disputed one).")
-        grade = Grade.objects.select_for_update().get(pk=dispute.grade_id)
+        if as_level(new_level) is None:
+            criteria = grade.rubric_version.criteria.all()
+            raise ValidationError(level_out_of_range_message(criterion_name(criteria, dispute.criterion_key)))
         levels = {**grade.levels, dispute.criterion_key: new_level}
         _record_levels(grade, levels, coach, f"Dispute accepted: {answer.strip()}", now)
         grade.save(update_fields=["levels", "percent", "updated_at"])
@@ -339,9 +544,10 @@ def dispute_resolve(
     dispute.save()
     attempt = Attempt.objects.select_related("enrollment__hire", "scenario").get(grade=dispute.grade_id)
     verdict = f"accepted: the level is now {dispute.new_level}" if accept else "not accepted"
+    criterion = criterion_name(dispute.grade.rubric_version.criteria.all(), dispute.criterion_key)
     notify(
         recipient=attempt.enrollment.hire, kind=Kind.DISPUTE, key=f"dispute:{dispute.pk}:resolved",
-        title=f"Your dispute on {dispute.criterion_key} ({attempt.scenario.title}) was {verdict}",
+        title=f"Your dispute on {criterion} ({attempt.scenario.title}) was {verdict}",
         body=dispute.answer, url=reverse("coaching:my_feedback"), now=now,
     )  # fmt: skip
     return dispute

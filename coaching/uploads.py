@@ -8,7 +8,9 @@ Transcripts come back as plain text. Nothing here produces HTML: a transcript sa
 "<script>" is a transcript that says "<script>", and the page escapes it like any text.
 """
 
+import math
 import re
+import wave
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
@@ -95,6 +97,22 @@ def recording_check(upload) -> str:
     return audio_format
 
 
+def recording_seconds(upload, audio_format: str) -> int | None:
+    """How long a checked recording lasts, in whole seconds, where the format tells us without a
+    decoder (WAV); None when it cannot be read from the file."""
+    if audio_format != "wav":
+        return None
+    upload.seek(0)
+    try:
+        with wave.open(upload, "rb") as audio:
+            rate = audio.getframerate()
+            return math.ceil(audio.getnframes() / rate) if rate else None
+    except (wave.Error, EOFError, ValueError):
+        return None
+    finally:
+        upload.seek(0)
+
+
 def recording_content_type(audio_format: str) -> str:
     """The content type to serve a checked recording with."""
     try:
@@ -130,6 +148,85 @@ def parse_timestamp(value: str) -> int:
         code="bad_timestamp",
         params={"value": text[:20]},
     )
+
+
+# Durations, as people type them
+
+
+_NUMBER_WORDS = {
+    "a": 1, "an": 1, "zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
+    "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14,
+    "fifteen": 15, "sixteen": 16, "seventeen": 17, "eighteen": 18, "nineteen": 19,
+}  # fmt: skip
+_TENS_WORDS = {"twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80,
+               "ninety": 90}  # fmt: skip
+_UNIT_SECONDS = {
+    "h": 3600, "hr": 3600, "hrs": 3600, "hour": 3600, "hours": 3600,
+    "m": 60, "min": 60, "mins": 60, "minute": 60, "minutes": 60,
+    "s": 1, "sec": 1, "secs": 1, "second": 1, "seconds": 1,
+}  # fmt: skip
+_DURATION_TOKEN = re.compile(r"[0-9]+(?:[.,][0-9]+)?|[a-z]+")
+DURATION_MAX_CHARS = 60
+DURATION_FORMS = "7:30, 1:02:15, 450 (seconds), 7 min, 7 minutes 30 seconds, 90 s, 1h 2m or seven minutes"
+
+
+def _bad_duration(text: str) -> ValidationError:
+    return ValidationError(
+        "“%(value)s” is not a length of call we can read. Write it like %(forms)s.",
+        code="bad_duration",
+        params={"value": text[:DURATION_MAX_CHARS], "forms": DURATION_FORMS},
+    )
+
+
+def _spelled_number(words: list[str]) -> int | None:
+    """ "seven" → 7, "twenty five" → 25, "an" → 1; None when the words are not a small number."""
+    if len(words) == 1:
+        word = words[0]
+        return _NUMBER_WORDS.get(word, _TENS_WORDS.get(word))
+    if len(words) == 2 and words[0] in _TENS_WORDS and words[1] in _NUMBER_WORDS and 0 < _NUMBER_WORDS[words[1]] < 10:
+        return _TENS_WORDS[words[0]] + _NUMBER_WORDS[words[1]]
+    return None
+
+
+def parse_duration(value: str) -> int:
+    """How long a call lasted, in seconds, from what a person typed: "7:30" → 450, "1:02:15" → 3735,
+    "450" → 450, "7 min" → 420, "seven minutes" → 420, "90 s" → 90, "1h 2m" → 3720, "7.5 minutes" → 450."""
+    text = " ".join(value.strip().lower().split())
+    if not text or len(text) > DURATION_MAX_CHARS:
+        raise _bad_duration(value.strip())
+    try:
+        return parse_timestamp(text)
+    except ValidationError:
+        pass
+    tokens = _DURATION_TOKEN.findall(text.replace("-", " "))
+    leftover = _DURATION_TOKEN.sub("", text.replace("-", " ")).replace(",", "").replace(" ", "")
+    if leftover or not tokens:
+        raise _bad_duration(value.strip())
+    total, pending, seen_units = 0.0, [], set()
+    for token in tokens:
+        if token == "and":
+            continue
+        unit = _UNIT_SECONDS.get(token)
+        if unit is None:
+            pending.append(token)
+            continue
+        if not pending or unit in seen_units:
+            raise _bad_duration(value.strip())
+        if len(pending) == 1 and pending[0][0].isdigit():
+            amount = float(pending[0].replace(",", "."))
+        else:
+            amount = _spelled_number(pending)
+        if amount is None:
+            raise _bad_duration(value.strip())
+        total += amount * unit
+        seen_units.add(unit)
+        pending = []
+    if pending:  # "7 minutes 30" reads as 7 minutes and 30 seconds
+        if len(pending) == 1 and pending[0].isdigit() and seen_units == {60}:
+            total += int(pending[0])
+        else:
+            raise _bad_duration(value.strip())
+    return round(total)
 
 
 def format_timestamp(seconds: int) -> str:

@@ -1,10 +1,10 @@
+import contextlib
 import mimetypes
 import re
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -13,7 +13,9 @@ from django.views.decorators.http import require_POST
 from accounts import permissions
 from coaching import selectors, services
 from coaching.access import (
+    access_attempt_for_coach,
     access_call_review,
+    access_call_review_for_editing,
     access_coachable_enrollment,
     access_dispute,
     access_gradable_attempt,
@@ -23,6 +25,8 @@ from coaching.charts import trend_svg
 from coaching.forms import CallReviewForm
 from common.numbers import number_or_none
 from courses import selectors as course_selectors
+from courses.levels import criterion_name
+from courses.models import Enrollment
 
 QUEUE_PAGE_SIZE = 50
 
@@ -37,12 +41,13 @@ def _query(filters: selectors.QueueFilters) -> str:
 @permissions.require(permissions.can_grade)
 def queue(request):
     filters = selectors.QueueFilters.from_params(request.GET)
-    attempts = selectors.grading_queue(user=request.user, filters=filters)
-    page = Paginator(attempts, QUEUE_PAGE_SIZE).get_page(request.GET.get("page"))
     now = timezone.now()
+    page, counts = selectors.grading_queue_page(
+        user=request.user, filters=filters, page_number=request.GET.get("page"), per_page=QUEUE_PAGE_SIZE, now=now
+    )
     context = {
         "page": page,
-        "counts": selectors.queue_counts(queue=attempts, now=now),
+        "counts": counts,
         "filters": filters,
         "options": selectors.queue_filter_options(user=request.user),
         "query": _query(filters),
@@ -67,6 +72,25 @@ def _levels_from(post, criteria) -> dict:
     return {c.key: post.get(f"level_{c.key}", "") for c in criteria}
 
 
+def _draft_from(post, criteria) -> dict:
+    """What the grading form carries: the levels chosen and, when present, the two texts."""
+    return {
+        "levels": _levels_from(post, criteria),
+        "overall_comment": post.get("overall_comment"),
+        "guidance": post.get("guidance"),
+    }
+
+
+def _comment_add(user, attempt, turn_number, body: str, save_to_bank: bool):
+    turn = attempt.turns.filter(number=number_or_none(str(turn_number or ""))).first()
+    if turn is None:
+        raise ValidationError("Choose an answer to comment on.")
+    comment = services.answer_comment_add(turn=turn, coach=user, body=body)
+    if save_to_bank:
+        services.saved_comment_add(coach=user, body=body)
+    return comment
+
+
 @permissions.require(permissions.can_grade)
 def grade(request, attempt_id: int):
     attempt = access_gradable_attempt(request.user, attempt_id)
@@ -86,11 +110,14 @@ def grade(request, attempt_id: int):
                 return response
         context = selectors.grading_context(attempt=attempt, coach=request.user)
     flags = course_selectors.attempt_integrity_flags(attempt)
-    for turn in context["turns"]:
-        turn.segments = course_selectors.highlight_segments(turn.answer, course_selectors.turn_evidence(turn.prescore))
-        turn.flags = [flag for flag in flags if flag.get("turn") == turn.number]
-    posted = _levels_from(request.POST, context["criteria"]) if request.method == "POST" else {}
-    chosen = posted or (context["grade"].levels if context["grade"] else {})
+    entered = selectors.grading_entries(grade=context["grade"])
+    if request.method == "POST":
+        posted = _draft_from(request.POST, context["criteria"])
+        entered = selectors.GradingEntries(
+            levels={k: int(v) for k, v in posted["levels"].items() if str(v) in {"0", "1", "2", "3"}},
+            overall_comment=posted["overall_comment"] or "",
+            guidance=posted["guidance"] or "",
+        )
     prescore_levels = (attempt.prescore or {}).get("levels", {})
     context.update(
         attempt=attempt,
@@ -99,16 +126,38 @@ def grade(request, attempt_id: int):
         error=error,
         flags=flags,
         query=_query(filters),
+        entered=entered,
+        total=selectors.level_total(levels=entered.levels, criteria=context["criteria"]),
         rows=[
-            {"criterion": c, "chosen": chosen.get(c.key), "estimate": prescore_levels.get(c.key)}
+            {"criterion": c, "chosen": entered.levels.get(c.key), "estimate": prescore_levels.get(c.key)}
             for c in context["criteria"]
         ],
     )
     return render(request, "coaching/grade.html", context, status=400 if error else 200)
 
 
+def _pending_comments(request, attempt) -> None:
+    """Comments typed into the answers' boxes travel with the grading form; none is dropped."""
+    for turn in attempt.turns.all():
+        body = request.POST.get(f"comment_{turn.number}", "")
+        if body.strip():
+            to_bank = bool(request.POST.get(f"save_to_bank_{turn.number}"))
+            _comment_add(request.user, attempt, turn.number, body, to_bank)
+
+
 def _grade_action(request, attempt, action: str, criteria, filters):
     post = request.POST
+    here = f"{reverse('coaching:grade', args=[attempt.pk])}{_query(filters)}"
+    if post.get("comment_turn"):  # an answer's "Add comment", without scripts: keep everything else too
+        number = post["comment_turn"]
+        services.grade_draft_save(attempt=attempt, coach=request.user, **_draft_from(post, criteria))
+        if not post.get(f"comment_{number}", "").strip():
+            raise ValidationError("A comment needs some text.")
+        _pending_comments(request, attempt)  # this answer's comment, and any other typed but not yet added
+        return redirect(f"{here}#turn-{number}")
+    if action in {"release", "release_next", "return"}:
+        _pending_comments(request, attempt)
+        services.grade_draft_save(attempt=attempt, coach=request.user, **_draft_from(post, criteria))
     if action in {"release", "release_next"}:
         services.grade_release(
             attempt=attempt,
@@ -131,14 +180,56 @@ def _grade_action(request, attempt, action: str, criteria, filters):
         messages.success(request, f"Returned to {attempt.enrollment.hire} for another try.")
         return redirect(f"{reverse('coaching:grade_next')}{_query(filters) or '?'}&after={attempt.pk}")
     if action == "comment":
-        turn = attempt.turns.filter(number=post.get("turn")).first()
-        if turn is None:
-            raise ValidationError("Choose an answer to comment on.")
-        services.answer_comment_add(turn=turn, coach=request.user, body=post.get("body", ""))
-        if post.get("save_to_bank"):
-            services.saved_comment_add(coach=request.user, body=post.get("body", ""))
-        return redirect(f"{reverse('coaching:grade', args=[attempt.pk])}{_query(filters)}#turn-{turn.number}")
+        turn_number = post.get("turn")
+        _comment_add(request.user, attempt, turn_number, post.get("body", ""), bool(post.get("save_to_bank")))
+        return redirect(f"{here}#turn-{turn_number}")
     raise ValidationError("Unknown action.")
+
+
+def _json_error(error: ValidationError) -> JsonResponse:
+    status = 409 if error.code in {"claimed", "not_gradable"} else 400
+    return JsonResponse({"saved": False, "error": " ".join(error.messages)}, status=status)
+
+
+@permissions.require(permissions.can_grade)
+@require_POST
+def grade_draft(request, attempt_id: int):
+    """The grading screen's script saves the levels (and texts) as they are entered."""
+    attempt = access_gradable_attempt(request.user, attempt_id)
+    criteria = list(attempt.rubric_version.criteria.all())
+    try:
+        grade = services.grade_draft_save(attempt=attempt, coach=request.user, **_draft_from(request.POST, criteria))
+    except ValidationError as error:
+        return _json_error(error)
+    total = selectors.level_total(levels=grade.draft_levels, criteria=criteria)
+    return JsonResponse({"saved": True, "saved_at": grade.draft_saved_at.isoformat(), "total": total.points,
+                         "max": total.maximum, "label": total.label})  # fmt: skip
+
+
+@permissions.require(permissions.can_grade)
+@require_POST
+def answer_comment(request, attempt_id: int):
+    """An answer's comment, added by the grading screen's script without reloading the page."""
+    attempt = access_gradable_attempt(request.user, attempt_id)
+    services.attempt_open_for_grading(attempt=attempt, coach=request.user)
+    try:
+        services.ensure_free_to_grade(attempt=attempt, coach=request.user)
+        comment = _comment_add(request.user, attempt, request.POST.get("turn"), request.POST.get("body", ""),
+                               bool(request.POST.get("save_to_bank")))  # fmt: skip
+    except ValidationError as error:
+        return _json_error(error)
+    return JsonResponse(
+        {"saved": True, "id": comment.pk, "turn": comment.turn.number, "coach": request.user.display_name,
+         "body": comment.body},
+        status=201,
+    )  # fmt: skip
+
+
+@permissions.require(permissions.can_grade)
+def attempt_for_coach(request, attempt_id: int):
+    """A graded or returned role-play, read-only, as the hire's coaches see it."""
+    attempt = access_attempt_for_coach(request.user, attempt_id)
+    return render(request, "coaching/attempt.html", selectors.attempt_for_coach_context(attempt=attempt))
 
 
 @permissions.require(permissions.can_grade)
@@ -155,6 +246,13 @@ def overview(request):
 
 
 @permissions.require(permissions.can_grade)
+def my_hires(request):
+    search = request.GET.get("q", "")[:100]
+    groups = selectors.hire_roster(user=request.user, search=search)
+    return render(request, "coaching/hires.html", {"groups": groups, "search": search})
+
+
+@permissions.require(permissions.can_grade)
 def hire_timeline(request, enrollment_id: int):
     enrollment = access_coachable_enrollment(request.user, enrollment_id)
     timeline = selectors.timeline(enrollment=enrollment)
@@ -162,48 +260,71 @@ def hire_timeline(request, enrollment_id: int):
     return render(request, "coaching/timeline.html", {"timeline": timeline, "chart": chart, "coach_view": True})
 
 
-@permissions.require(permissions.can_grade)
-def call_review_new(request, enrollment_id: int):
-    enrollment = access_coachable_enrollment(request.user, enrollment_id)
+def _call_review_page(request, *, enrollment, review=None):
+    """Record a call review, or correct a saved one: the same form and the same checks. A good
+    recording survives a form sent back for correction, so it need not be chosen again."""
     curriculum = enrollment.cohort.curriculum
-    rubric_version = selectors.call_review_rubric(curriculum=curriculum)
-    criteria = list(rubric_version.criteria.all())
+    rubric_version = review.rubric_version if review else selectors.call_review_rubric(curriculum=curriculum)
     form = CallReviewForm(
         request.POST or None,
         request.FILES or None,
-        criteria=criteria,
+        initial=CallReviewForm.initial_for(review) if review else None,
+        criteria=list(rubric_version.criteria.all()),
         lessons=curriculum.lessons.select_related("week").order_by("week__number", "position"),
         scenarios=curriculum.scenarios.select_related("week").order_by("week__number", "position"),
     )
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            review = services.call_review_create(
-                enrollment=enrollment,
-                coach=request.user,
-                rubric_version=rubric_version,
-                call_at=data["call_at"],
-                call_reference=data["call_reference"],
-                channel=data["channel"],
-                duration_seconds=data["duration"],
-                reason=data["reason"],
-                levels=form.levels(),
-                strengths=data["strengths"],
-                to_work_on=data["to_work_on"],
-                transcript=data["transcript"],
-                transcript_file=data["transcript_file"],
-                recording=data["recording"],
-                notes=data["notes"],
-                lessons=list(curriculum.lessons.filter(pk__in=data["practice_lessons"])),
-                scenarios=list(curriculum.scenarios.filter(pk__in=data["practice_scenarios"])),
-            )
-        except ValidationError as error:
-            form.add_error(None, error)
-        else:
-            messages.success(request, f"Call review saved; {enrollment.hire} can see it now.")
-            return redirect("coaching:call_review", review_id=review.pk)
+    pending = None
+    if request.method == "POST":
+        pending = selectors.pending_recording(
+            coach=request.user, pending_id=number_or_none(request.POST.get("pending_recording", ""))
+        )
+        if form.is_valid():
+            data = form.cleaned_data
+            recording = data["recording"] or (pending.file.open("rb") if pending else None)
+            fields = {
+                "call_at": data["call_at"], "call_reference": data["call_reference"], "channel": data["channel"],
+                "duration_seconds": data["duration"], "reason": data["reason"], "levels": form.levels(),
+                "strengths": data["strengths"], "to_work_on": data["to_work_on"], "transcript": data["transcript"],
+                "transcript_file": data["transcript_file"], "recording": recording, "notes": data["notes"],
+                "lessons": list(curriculum.lessons.filter(pk__in=data["practice_lessons"])),
+                "scenarios": list(curriculum.scenarios.filter(pk__in=data["practice_scenarios"])),
+            }  # fmt: skip
+            try:
+                if review is None:
+                    saved = services.call_review_create(
+                        enrollment=enrollment, coach=request.user, rubric_version=rubric_version, **fields
+                    )
+                else:
+                    saved = services.call_review_update(review=review, editor=request.user, **fields)
+            except ValidationError as error:
+                form.add_error(None, error)
+            else:
+                services.pending_recordings_discard(coach=request.user)
+                if review is None:
+                    messages.success(request, f"Call review saved; {enrollment.hire} can see it now.")
+                else:
+                    messages.success(request, "Call review updated.")
+                return redirect("coaching:call_review", review_id=saved.pk)
+        upload = request.FILES.get("recording")
+        if upload is not None and "recording" not in form.errors:
+            with contextlib.suppress(ValidationError):  # the form already says what is wrong with the file
+                pending = services.pending_recording_keep(coach=request.user, upload=upload)
     status = 400 if request.method == "POST" else 200
-    return render(request, "coaching/call_review_form.html", {"form": form, "enrollment": enrollment}, status=status)
+    context = {"form": form, "enrollment": enrollment, "review": review, "pending": pending}
+    return render(request, "coaching/call_review_form.html", context, status=status)
+
+
+@permissions.require(permissions.can_grade)
+def call_review_new(request, enrollment_id: int):
+    enrollment = access_coachable_enrollment(request.user, enrollment_id)
+    return _call_review_page(request, enrollment=enrollment)
+
+
+@permissions.require(permissions.can_grade)
+def call_review_edit(request, review_id: int):
+    review = access_call_review_for_editing(request.user, review_id)
+    enrollment = Enrollment.objects.select_related("hire", "cohort__curriculum").get(pk=review.enrollment_id)
+    return _call_review_page(request, enrollment=enrollment, review=review)
 
 
 def call_review_detail(request, review_id: int):
@@ -218,6 +339,8 @@ def call_review_detail(request, review_id: int):
             "notes": review.notes.all(),
             "feedback": review.feedback,
             "criteria": list(review.rubric_version.criteria.all()),
+            "can_edit": services.can_edit_call_review(review=review, user=request.user),
+            "coach_view": permissions.can_grade(request.user),
         },
     )
 
@@ -269,8 +392,18 @@ def dispute_resolve(request, dispute_id: int):
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
-        messages.success(request, "Dispute answered.")
+        messages.success(request, _dispute_answered(dispute))
     return redirect("coaching:overview")
+
+
+def _dispute_answered(dispute) -> str:
+    dispute.refresh_from_db()
+    grade = dispute.grade
+    criterion = criterion_name(grade.rubric_version.criteria.all(), dispute.criterion_key)
+    hire = grade.attempt.enrollment.hire
+    if dispute.status == dispute.Status.ACCEPTED:
+        return f"Dispute accepted: {criterion} is now level {dispute.new_level}. {hire} has been told."
+    return f"Dispute answered: {criterion} stays at level {dispute.level_disputed}. {hire} has been told."
 
 
 # --- The hire's side ---------------------------------------------------------------------------------
@@ -278,9 +411,12 @@ def dispute_resolve(request, dispute_id: int):
 
 @permissions.require(permissions.can_take_training)
 def my_feedback(request):
-    enrollment = course_selectors.enrollment_current(hire=request.user)
+    # Feedback stays readable after training ends: the record is kept.
+    enrollment = course_selectors.enrollment_current(hire=request.user) or course_selectors.enrollment_latest(
+        hire=request.user
+    )
     if enrollment is None:
-        return render(request, "courses/not_enrolled.html")
+        return render(request, "courses/not_enrolled.html", {"heading": "My feedback"})
     timeline = selectors.timeline(enrollment=enrollment)
     chart = trend_svg(timeline.trend, title="Your rubric levels over time")
     return render(request, "coaching/timeline.html", {"timeline": timeline, "chart": chart, "coach_view": False})
@@ -292,6 +428,7 @@ def feedback_acknowledge(request, feedback_id: int):
         raise Http404
     feedback = access_own_feedback(request.user, feedback_id)
     services.feedback_acknowledge(feedback=feedback, hire=request.user)
+    messages.success(request, f"Acknowledged. {feedback.coach} can see you have read it.")
     return redirect(f"{reverse('coaching:my_feedback')}#feedback-{feedback.pk}")
 
 
@@ -304,6 +441,9 @@ def feedback_reply(request, feedback_id: int):
         services.feedback_reply(feedback=feedback, author=request.user, body=request.POST.get("body", ""))
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
+    else:
+        recipient = services.reply_recipient(feedback=feedback, author=request.user)
+        messages.success(request, f"Reply sent to {recipient}; they have been told.")
     if permissions.is_hire(request.user):
         return redirect(f"{reverse('coaching:my_feedback')}#feedback-{feedback.pk}")
     return redirect(f"{reverse('coaching:hire_timeline', args=[feedback.enrollment_id])}#feedback-{feedback.pk}")

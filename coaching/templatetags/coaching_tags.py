@@ -1,6 +1,7 @@
 from django import template
 
 from coaching.uploads import format_timestamp
+from courses.levels import LEVELS, criterion_name
 
 register = template.Library()
 
@@ -13,3 +14,15 @@ def get_item(mapping: dict, key):
 @register.filter
 def timestamp(seconds: int) -> str:
     return format_timestamp(seconds)
+
+
+@register.filter
+def criterion_title(criteria, key: str) -> str:
+    """`{{ rubric_version.criteria.all|criterion_title:key }}`: the criterion's name, never its key."""
+    return criterion_name(criteria or (), key)
+
+
+@register.simple_tag
+def rubric_levels() -> tuple[int, ...]:
+    """The rubric's levels, lowest first: `{% rubric_levels as levels %}`."""
+    return LEVELS

@@ -10,13 +10,14 @@ from courses.models import Lesson
 pytestmark = pytest.mark.django_db
 
 
-def wav_upload(name: str = "call.wav", seconds: float = 0.2) -> SimpleUploadedFile:
+def wav_upload(name: str = "call.wav", seconds: float = 660, rate: int = 1000) -> SimpleUploadedFile:
+    """Silence, long enough by default for the moments review_form notes (10:05); a low rate keeps it small."""
     buffer = io.BytesIO()
     with wave.open(buffer, "wb") as recording:
         recording.setnchannels(1)
         recording.setsampwidth(2)
-        recording.setframerate(8000)
-        recording.writeframes(b"\x00\x00" * int(8000 * seconds))
+        recording.setframerate(rate)
+        recording.writeframes(b"\x00\x00" * int(rate * seconds))
     return SimpleUploadedFile(name, buffer.getvalue(), content_type="audio/wav")
 
 

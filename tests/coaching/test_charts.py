@@ -151,8 +151,8 @@ def test_a_long_legend_makes_room_for_itself():
     [
         ([], "no data"),
         ([None, None], "no data"),
-        ([2], "steady"),
-        ([None, 2, None], "steady"),
+        ([2], "one score"),
+        ([None, 2, None], "one score"),
         ([1, 3], "rising"),
         ([3, 1], "falling"),
         ([2, 2], "steady"),

@@ -44,7 +44,7 @@ def test_a_released_grade_changes_only_with_a_reason_and_keeps_history(coach, wa
 
 def test_every_criterion_needs_a_level(coach, waiting_attempt):
     partial = {k: v for k, v in ALL_LEVELS.items() if k != "tone"}
-    with pytest.raises(ValidationError, match="missing: tone"):
+    with pytest.raises(ValidationError, match="missing: Tone"):
         services.grade_release(attempt=waiting_attempt, coach=coach, levels=partial)
     with pytest.raises(ValidationError, match="must be 0, 1, 2 or 3"):
         services.grade_release(attempt=waiting_attempt, coach=coach, levels={**ALL_LEVELS, "tone": 4})

@@ -146,7 +146,7 @@ def _row(page: str, name: str) -> str:
 
 def _queued(page: str) -> list[str]:
     """The hires in the queue's rows, oldest first."""
-    return [name.strip() for name in re.findall(r'<th scope="row">([^<]+)', page)]
+    return [name.strip() for name in re.findall(r'<th scope="row">(?:<a [^>]*>)?([^<]+)', page)]
 
 
 def _bubble(page: str, turn: int) -> str:

@@ -107,7 +107,7 @@ def test_both_sides_are_notified_of_a_dispute(coach, hire, released):
     assert Notification.objects.get(recipient=hire, kind=Kind.FEEDBACK).url == "/training/feedback/"
     dispute = services.dispute_open(grade=released, hire=hire, criterion_key="wow", reason="I offered overnight.")
     to_coach = Notification.objects.get(recipient=coach, kind=Kind.DISPUTE)
-    assert "disputes a level: wow" in to_coach.title
+    assert "disputes a level: WOW" in to_coach.title
     services.dispute_resolve(dispute=dispute, coach=coach, accept=False, answer="It was not offered.")
     to_hire = Notification.objects.get(recipient=hire, kind=Kind.DISPUTE)
     assert "was not accepted" in to_hire.title and to_hire.body == "It was not offered."
