@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 export PATH := $(CURDIR)/$(BIN):$(PATH)
 
-.PHONY: run test lint bench screenshots production-smoke clean
+.PHONY: run test lint bench soak screenshots production-smoke clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -38,6 +38,10 @@ lint: $(VENV)/.installed-dev
 bench: $(VENV)/.installed-dev
 	$(BIN)/python -m bench.run $(BENCH_ARGS)
 	$(BIN)/python -m bench.sweep $(SWEEP_ARGS)
+
+## soak: what `make run` starts, used by every role with reminder sweeps, for SOAK_MINUTES (20); writes benchmarks/soak.json
+soak: $(VENV)/.installed-run
+	$(BIN)/python -m bench.soak
 
 ## production-smoke: gunicorn, two Celery workers and beat on PostgreSQL and Redis (deploy/Procfile): start, sign in, load a page, run a task, stop
 production-smoke: $(VENV)/.installed-run

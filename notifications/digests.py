@@ -10,7 +10,7 @@ from collections import defaultdict
 
 from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
-from django.db.models import Count, Min, Q
+from django.db.models import Count, Q
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
@@ -18,8 +18,9 @@ from django.utils import timezone
 from accounts.models import Role, User
 from accounts.selectors import admins_active
 from courses.models import Attempt, AttemptState, Cohort, EnrollmentStatus, LessonCompletion
-from notifications.models import DigestDelivery, EmailStatus, Kind, Notification
-from notifications.reminders import notifications_record
+from courses.moments import moment_phrase
+from notifications.models import DigestDelivery, EmailStatus, Kind, Notification, ReminderItem
+from notifications.services import NotificationDraft, notify_many
 
 
 def grading_overdue_notify(*, now: datetime.datetime | None = None) -> int:
@@ -33,38 +34,33 @@ def grading_overdue_notify(*, now: datetime.datetime | None = None) -> int:
     candidates = []
     for attempt in overdue:
         for coach in attempt.enrollment.cohort.coaches.all():
-            candidates.append(Notification(
-                recipient=coach, kind=Kind.GRADING_OVERDUE, key=f"{Kind.GRADING_OVERDUE}:attempt:{attempt.pk}",
+            candidates.append(NotificationDraft(
+                recipient=coach, kind=Kind.GRADING_OVERDUE, subject=f"attempt:{attempt.pk}",
                 title=f"Waiting past the grading target: {attempt.enrollment.hire}, {attempt.scenario.title}",
-                body=f"Submitted {attempt.submitted_at:%a %d %b %H:%M}.",
-                url=reverse("coaching:grade", args=[attempt.pk]), created_at=now,
+                body=f"Submitted {moment_phrase(attempt.submitted_at, coach.time_zone)}.",
+                url=reverse("coaching:grade", args=[attempt.pk]),
             ))  # fmt: skip
-    return notifications_record(candidates, now=now)
+    return len(notify_many(candidates, now=now))
 
 
 def coach_queue_digest(*, now: datetime.datetime | None = None) -> int:
     """Once a day, each coach's queue in one notice."""
     now = now or timezone.now()
+    from coaching.selectors import queue_counts_per_coach  # the queue page's own counting rule
+
     coaches = list(User.objects.filter(role=Role.COACH, is_active=True, coached_cohorts__isnull=False).distinct())
-    rows = (
-        Attempt.objects.filter(state=AttemptState.AWAITING_COACH, enrollment__cohort__coaches__in=coaches)
-        .values("enrollment__cohort__coaches")
-        .annotate(waiting=Count("id", distinct=True), overdue=Count("id", filter=Q(grading_due_at__lt=now),
-                  distinct=True), oldest=Min("submitted_at"))
-    )  # fmt: skip
-    by_coach = {row["enrollment__cohort__coaches"]: row for row in rows}
+    by_coach = queue_counts_per_coach(coaches=coaches, now=now)
     candidates = []
     for coach in coaches:
-        row = by_coach.get(coach.pk, {"waiting": 0, "overdue": 0, "oldest": None})
+        counts = by_coach[coach.pk]
         day = now.astimezone(zoneinfo.ZoneInfo(coach.time_zone)).date()
-        body = (f"{row['waiting']} waiting, {row['overdue']} past the grading target."
-                if row["waiting"] else "Nothing is waiting. Well done.")  # fmt: skip
-        candidates.append(Notification(
-            recipient=coach, kind=Kind.QUEUE_DIGEST, key=f"{Kind.QUEUE_DIGEST}:{day.isoformat()}",
-            title=f"Your grading queue today: {row['waiting']} waiting", body=body,
-            url=reverse("coaching:queue"), created_at=now,
+        body = (f"{counts.total} waiting, {counts.overdue} past the grading target."
+                if counts.total else "Nothing is waiting. Well done.")  # fmt: skip
+        candidates.append(NotificationDraft(
+            recipient=coach, kind=Kind.QUEUE_DIGEST, subject="", period=day.isoformat(),
+            title=f"Your grading queue today: {counts.total} waiting", body=body, url=reverse("coaching:queue"),
         ))  # fmt: skip
-    return notifications_record(candidates, now=now)
+    return len(notify_many(candidates, now=now))
 
 
 def cohort_weekly_digest(*, now: datetime.datetime | None = None) -> int:
@@ -85,7 +81,7 @@ def cohort_weekly_digest(*, now: datetime.datetime | None = None) -> int:
         .values_list("enrollment__cohort", "n")
     )
     overdue = dict(
-        Notification.objects.filter(kind=Kind.OVERDUE, created_at__gte=now - datetime.timedelta(days=7))
+        ReminderItem.objects.filter(kind=Kind.OVERDUE, notification__created_at__gte=now - datetime.timedelta(days=7))
         .filter(recipient__enrollments__cohort__in=cohorts)
         .values("recipient__enrollments__cohort")
         .annotate(n=Count("id"))
@@ -93,18 +89,18 @@ def cohort_weekly_digest(*, now: datetime.datetime | None = None) -> int:
     )
     admins = list(admins_active())
     candidates = [
-        Notification(
-            recipient=admin, kind=Kind.COHORT_DIGEST, key=f"{Kind.COHORT_DIGEST}:{cohort.pk}:{year}-W{week:02d}",
+        NotificationDraft(
+            recipient=admin, kind=Kind.COHORT_DIGEST, subject=str(cohort.pk), period=f"{year}-W{week:02d}",
             title=f"{cohort.name}: the week in brief",
             body=(f"{cohort.hires} active hires; {completions.get(cohort.pk, 0)} lessons completed in all; "
                   f"{overdue.get(cohort.pk, 0)} overdue reminders this week; {cohort.backlog} role-plays "
                   f"waiting for a coach."),
-            url=reverse("cohorts:dashboard", args=[cohort.pk]), created_at=now,
+            url=reverse("cohorts:dashboard", args=[cohort.pk]),
         )
         for admin in admins
         for cohort in cohorts
     ]  # fmt: skip
-    return notifications_record(candidates, now=now)
+    return len(notify_many(candidates, now=now))
 
 
 def digest_emails_send(*, now: datetime.datetime | None = None) -> int:

@@ -11,6 +11,7 @@ class Kind(models.TextChoices):
     FEEDBACK = "feedback", "Feedback or a grade released"
     RETURNED = "returned", "A role-play returned for another try"
     DISPUTE = "dispute", "A disputed grade: opened or answered"
+    REPLY = "reply", "A reply to feedback"
     GRADING_OVERDUE = "grading_overdue", "Role-plays waiting past the grading target"
     QUEUE_DIGEST = "queue_digest", "Daily digest of my grading queue"
     COHORT_DIGEST = "cohort_digest", "Weekly digest of my cohorts"
@@ -24,6 +25,8 @@ CONFIGURABLE_KINDS = frozenset(Kind.values) - {Kind.TEST}
 
 # Reminders wait out quiet hours; events appear in-app at once whatever the hour.
 REMINDER_KINDS = {Kind.DUE_TOMORROW, Kind.OVERDUE, Kind.WEEK_UNLOCKED, Kind.GRADING_OVERDUE}
+# A hire's schedule reminders: their emails are capped per person per day (NOTIFICATIONS_REMINDER_EMAILS_PER_DAY).
+DAILY_CAPPED_KINDS = {Kind.DUE_TOMORROW, Kind.OVERDUE, Kind.WEEK_UNLOCKED}
 
 
 class Channel(models.TextChoices):
@@ -119,3 +122,23 @@ class DigestDelivery(models.Model):
 
     def __str__(self) -> str:
         return f"Digest for {self.user} on {self.day}"
+
+
+class ReminderItem(models.Model):
+    """One thing a reminder told a person about. Many items travel in one reminder; the unique
+    key ("overdue:7:lesson:42") is the ledger that keeps each item from being reminded twice."""
+
+    notification = models.ForeignKey(Notification, on_delete=models.CASCADE, related_name="items")
+    recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(max_length=30, choices=Kind.choices)
+    key = models.CharField(max_length=200)
+    title = models.CharField(max_length=200)
+    detail = models.CharField(max_length=200, blank=True)
+    url = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["id"]
+        constraints = [models.UniqueConstraint(fields=["recipient", "key"], name="remind_once_per_item")]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}: {self.title}"

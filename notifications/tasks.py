@@ -28,11 +28,15 @@ def notifications_release_scheduled() -> int:
 
 
 @shared_task
-def reminders_sweep(batch_size: int | None = None) -> int:
+def reminders_sweep(batch_size: int | None = None, at: str | None = None) -> int:
+    """`at`: an ISO moment to sweep as of (a rehearsal of a later day); now by default."""
+    import datetime
+
     from notifications.reminders import BATCH_SIZE
     from notifications.reminders import reminders_sweep as sweep
 
-    return sweep(batch_size=batch_size or BATCH_SIZE).created
+    now = datetime.datetime.fromisoformat(at) if at else None
+    return sweep(batch_size=batch_size or BATCH_SIZE, now=now).created
 
 
 @shared_task

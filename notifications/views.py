@@ -54,9 +54,9 @@ def _kinds_for(user):
 
     hire_kinds = {
         Kind.DUE_TOMORROW, Kind.OVERDUE, Kind.WEEK_UNLOCKED, Kind.FEEDBACK, Kind.RETURNED, Kind.DISPUTE,
-        Kind.CHECKPOINT,
+        Kind.REPLY, Kind.CHECKPOINT,
     }  # fmt: skip
-    coach_kinds = {Kind.GRADING_OVERDUE, Kind.QUEUE_DIGEST, Kind.DISPUTE, Kind.CHECKPOINT_OUTCOME}
+    coach_kinds = {Kind.GRADING_OVERDUE, Kind.QUEUE_DIGEST, Kind.DISPUTE, Kind.REPLY, Kind.CHECKPOINT_OUTCOME}
     admin_kinds = {Kind.COHORT_DIGEST, Kind.GRADING_OVERDUE, Kind.CHECKPOINT_OUTCOME}
     wanted = hire_kinds if permissions.is_hire(user) else coach_kinds if permissions.is_coach(user) else admin_kinds
     return [(value, label) for value, label in Kind.choices if value in wanted]

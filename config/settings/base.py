@@ -160,17 +160,22 @@ EMAIL_HOST_PASSWORD = env("EMAIL_HOST_PASSWORD", default="")
 EMAIL_USE_TLS = env.bool("EMAIL_USE_TLS", default=False)
 EMAIL_USE_SSL = env.bool("EMAIL_USE_SSL", default=False)
 EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=30)
+# Reminders (due soon, overdue, a week open) emailed to one person per day of theirs, at most;
+# past it a reminder is in the app only.
+NOTIFICATIONS_REMINDER_EMAILS_PER_DAY = env.int("NOTIFICATIONS_REMINDER_EMAILS_PER_DAY", default=1)
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="Loyalty Academy <academy@localhost>")
 SERVER_EMAIL = env("SERVER_EMAIL", default=DEFAULT_FROM_EMAIL)
 
 # --- Celery --------------------------------------------------------------------
 CELERY_BROKER_URL = env("CELERY_BROKER_URL", default="filesystem://")
 if CELERY_BROKER_URL.startswith("filesystem://"):
-    # A broker that needs no server: messages are files under var/celery/.
-    _queue_dir = VAR_DIR / "celery" / "queue"
-    _control_dir = VAR_DIR / "celery" / "control"
+    # A broker that needs no server: messages are files under var/celery/ (or CELERY_FILESYSTEM_DIR).
+    _broker_dir = Path(env("CELERY_FILESYSTEM_DIR", default=str(VAR_DIR / "celery")))
+    _queue_dir = _broker_dir / "queue"
+    _control_dir = _broker_dir / "control"
     for _folder in (_queue_dir, _control_dir):
         _folder.mkdir(parents=True, exist_ok=True)
+    CELERY_BROKER_TRANSPORT = "config.broker:FilesystemTransport"  # writes each message whole
     CELERY_BROKER_TRANSPORT_OPTIONS = {
         "data_folder_in": str(_queue_dir),
         "data_folder_out": str(_queue_dir),
@@ -292,7 +297,15 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+    "filters": {"client_error_without_traceback": {"()": "config.log_filters.ClientErrorWithoutTraceback"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}, "axes": {"level": "WARNING"}},
+    "loggers": {
+        # No handler of its own: Django's default one (on under DEBUG) would print every record
+        # a second time beside the root's.
+        "django": {"handlers": [], "level": "INFO", "propagate": True},
+        "django.request": {"filters": ["client_error_without_traceback"]},
+        "django.db.backends": {"level": "WARNING"},
+        "axes": {"level": "WARNING"},
+    },
 }

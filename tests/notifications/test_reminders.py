@@ -1,4 +1,5 @@
 import datetime
+import time
 
 import pytest
 from django.core import mail
@@ -8,10 +9,10 @@ from django.test.utils import CaptureQueriesContext
 from accounts.models import User
 from courses import services as course_services
 from courses.models import Enrollment, Lesson
-from notifications.models import EmailStatus, Kind, Notification
+from notifications.models import EmailStatus, Kind, Notification, ReminderItem
 from notifications.reminders import reminders_sweep
 from tests.conftest import wait_for
-from tests.factories import CohortFactory, curriculum_with
+from tests.factories import CohortFactory, HireFactory, curriculum_with
 
 UTC = datetime.UTC
 START = datetime.date(2026, 11, 2)  # a Monday
@@ -44,8 +45,8 @@ def test_what_a_hire_is_reminded_of(cohort, hire):
     # Day 4: lesson 2 is overdue; week 1 unlocked more than a day ago, so no new "week open" notice.
     later = datetime.datetime(2026, 11, 5, 10, tzinfo=UTC)
     reminders_sweep(now=later)
-    assert Notification.objects.filter(kind=Kind.OVERDUE, title="Overdue: Week 1 lesson 2").exists()
-    assert not Notification.objects.filter(kind=Kind.OVERDUE, title="Overdue: Week 1 lesson 1").exists()
+    overdue = set(ReminderItem.objects.filter(kind=Kind.OVERDUE).values_list("title", flat=True))
+    assert "Week 1 lesson 2" in overdue and "Week 1 lesson 1" not in overdue
 
 
 def test_paused_and_withdrawn_hires_are_not_reminded(cohort, hire, training_admin):
@@ -99,9 +100,73 @@ def test_quiet_hours_and_preferences_apply_to_reminders(cohort):
     night_owl, digest_reader = User.objects.filter(email__startswith="bulk").order_by("pk")
     QuietHours.objects.create(user=night_owl, starts=datetime.time(21), ends=datetime.time(8))
     Preference.objects.create(user=digest_reader, kind=Kind.DUE_TOMORROW, channel=Channel.EMAIL_DIGEST)
-    reminders_sweep(now=datetime.datetime(2026, 11, 3, 23, tzinfo=UTC))  # 23:00 UTC for both
-    owl = Notification.objects.filter(recipient=night_owl, kind=Kind.DUE_TOMORROW).first()
+    # 23:00 UTC on day one for both: week 1 is open and lesson 1 is due at midnight.
+    reminders_sweep(now=datetime.datetime(2026, 11, 2, 23, tzinfo=UTC))
+    owl = Notification.objects.get(recipient=night_owl, kind=Kind.DUE_TOMORROW)
     assert owl.email_status == EmailStatus.SCHEDULED
-    assert owl.email_due_at == datetime.datetime(2026, 11, 4, 8, tzinfo=UTC)
+    assert owl.email_due_at == datetime.datetime(2026, 11, 3, 8, tzinfo=UTC)
     assert set(Notification.objects.filter(recipient=digest_reader, kind=Kind.DUE_TOMORROW).values_list(
         "email_status", flat=True)) == {EmailStatus.DIGEST}  # fmt: skip
+
+
+def _sweep_and_deliver(now):
+    result = reminders_sweep(now=now)
+    wait_for(lambda: not Notification.objects.filter(email_status=EmailStatus.QUEUED).exists())
+    return result
+
+
+@pytest.mark.celery_worker
+def test_a_struggling_hire_gets_one_reminder_listing_every_item(cohort, celery_worker):
+    hire = HireFactory(time_zone="UTC")
+    course_services.enrollment_create(cohort=cohort, hire=hire)
+    # Day 5: the three lessons of week 1 are past their due days.
+    _sweep_and_deliver(datetime.datetime(2026, 11, 6, 10, tzinfo=UTC))
+
+    reminder = Notification.objects.get(recipient=hire)
+    assert reminder.kind == Kind.OVERDUE and reminder.title == "3 things are overdue"
+    assert all(f"Week 1 lesson {n}" in reminder.body for n in (1, 2, 3))
+    assert sorted(reminder.items.values_list("title", flat=True)) == [f"Week 1 lesson {n}" for n in (1, 2, 3)]
+    wait_for(lambda: len(mail.outbox) == 1)
+    assert mail.outbox[0].to == [hire.email] and mail.outbox[0].subject == "3 things are overdue"
+    assert all(f"Week 1 lesson {n}" in mail.outbox[0].body for n in (1, 2, 3))
+    assert all(f"/training/weeks/1/w1-lesson-{n}/" in mail.outbox[0].alternatives[0][0] for n in (1, 2, 3))
+
+
+@pytest.mark.celery_worker
+def test_a_rerun_sweep_tells_nothing_twice_and_skips_what_was_done_meanwhile(cohort, celery_worker):
+    hire = HireFactory(time_zone="UTC")
+    enrollment = course_services.enrollment_create(cohort=cohort, hire=hire)
+    day_two = datetime.datetime(2026, 11, 3, 10, tzinfo=UTC)
+    assert _sweep_and_deliver(day_two).created == 1  # lesson 2 is due within a day
+    assert _sweep_and_deliver(day_two + datetime.timedelta(minutes=5)).created == 0
+
+    # The next day lesson 2 is overdue, lesson 3 due soon; lesson 3 is done before the sweep.
+    lesson_three = Lesson.objects.get(curriculum=cohort.curriculum, slug="w1-lesson-3")
+    course_services.lesson_complete(enrollment=enrollment, lesson=lesson_three)
+    _sweep_and_deliver(datetime.datetime(2026, 11, 4, 10, tzinfo=UTC))
+    latest = Notification.objects.filter(recipient=hire).order_by("-created_at").first()
+    assert latest.title == "Overdue: Week 1 lesson 2"
+    assert list(latest.items.values_list("title", flat=True)) == ["Week 1 lesson 2"]
+    assert Notification.objects.filter(recipient=hire).count() == 2
+    wait_for(lambda: len(mail.outbox) == 2)
+    time.sleep(0.3)
+    assert len(mail.outbox) == 2
+
+
+@pytest.mark.celery_worker
+@pytest.mark.parametrize(("per_day", "emails"), [(1, 1), (2, 2)])
+def test_reminder_emails_are_capped_per_person_per_local_day(cohort, celery_worker, settings, per_day, emails):
+    settings.NOTIFICATIONS_REMINDER_EMAILS_PER_DAY = per_day
+    hire = HireFactory(time_zone="America/Los_Angeles")  # eight hours behind the cohort's UTC
+    course_services.enrollment_create(cohort=cohort, hire=hire)
+    # 14:00 and 17:00 on 3 November in Los Angeles: the cohort's day changes in between, so
+    # the second sweep has new things to say, on the same day for the hire.
+    _sweep_and_deliver(datetime.datetime(2026, 11, 3, 22, tzinfo=UTC))
+    _sweep_and_deliver(datetime.datetime(2026, 11, 4, 1, tzinfo=UTC))
+
+    assert Notification.objects.filter(recipient=hire).count() == 2  # both are in the app
+    time.sleep(0.3)
+    assert len(mail.outbox) == emails
+    # Another day in Los Angeles: lesson 3 is overdue now, and that reminder is emailed.
+    _sweep_and_deliver(datetime.datetime(2026, 11, 5, 22, tzinfo=UTC))
+    wait_for(lambda: len(mail.outbox) == emails + 1)
