@@ -317,8 +317,22 @@ class EnrollmentAdmin(AdminSitePermissionMixin, admin.ModelAdmin):
         return enrollment.hire.email
 
     def get_readonly_fields(self, request, obj=None):
-        # Once enrolled, a hire changes cohort only by moving, which keeps an audit row.
-        return [*self.readonly_fields, "hire", "cohort"] if obj is not None else self.readonly_fields
+        # Once enrolled, a hire changes cohort only by moving and salary only by the "Change the salary"
+        # action: each keeps an audit row.
+        if obj is None:
+            return self.readonly_fields
+        return [*self.readonly_fields, "hire", "cohort", "monthly_salary"]
+
+    def save_model(self, request, obj, form, change):
+        # Every field of an enrollment is read-only once it exists: changes go through the lifecycle's actions.
+        if change:
+            return
+        enrollment = services.enrollment_create(
+            cohort=obj.cohort, hire=obj.hire, monthly_salary=obj.monthly_salary, actor=request.user,
+            note="Added in the Django admin",
+        )  # fmt: skip
+        obj.pk, obj.enrolled_at = enrollment.pk, enrollment.enrolled_at
+        obj._state.adding = False
 
     @admin.action(description="Pause the selected hires")
     def pause(self, request, queryset):
