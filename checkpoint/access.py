@@ -7,12 +7,13 @@ from django.shortcuts import get_object_or_404
 from accounts import permissions
 from checkpoint.models import Checkpoint
 from courses.models import Cohort
+from courses.selectors import cohorts_visible
 
 
 def can_view_cohort(user, cohort: Cohort) -> bool:
     if permissions.can_manage_cohorts(user):
         return True
-    return permissions.is_coach(user) and cohort.coaches.filter(pk=user.pk).exists()
+    return cohorts_visible(user=user).filter(pk=cohort.pk).exists()
 
 
 def access_cohort(user, cohort_id: int) -> Cohort:

@@ -179,9 +179,9 @@ def next_to_grade(*, user, filters: QueueFilters = QueueFilters(), skip: int | N
 
 
 def queue_filter_options(*, user) -> dict:
-    from courses.models import Cohort, Scenario
+    from courses.models import Scenario
 
-    cohorts = Cohort.objects.all() if permissions.is_admin(user) else Cohort.objects.filter(coaches=user)
+    cohorts = course_selectors.cohorts_visible(user=user)
     return {
         "cohorts": list(cohorts.order_by("-start_date").values("id", "name")),
         "scenarios": list(

@@ -25,7 +25,7 @@ from coaching.charts import trend_svg
 from coaching.forms import CallReviewForm
 from common.numbers import number_or_none
 from courses import selectors as course_selectors
-from courses.levels import criterion_name
+from courses.levels import as_level, criterion_name
 from courses.models import Enrollment
 
 QUEUE_PAGE_SIZE = 50
@@ -114,7 +114,7 @@ def grade(request, attempt_id: int):
     if request.method == "POST":
         posted = _draft_from(request.POST, context["criteria"])
         entered = selectors.GradingEntries(
-            levels={k: int(v) for k, v in posted["levels"].items() if str(v) in {"0", "1", "2", "3"}},
+            levels={k: level for k, v in posted["levels"].items() if (level := as_level(v)) is not None},
             overall_comment=posted["overall_comment"] or "",
             guidance=posted["guidance"] or "",
         )

@@ -1,6 +1,5 @@
 """Cohort management API, for admins only: validate, call one service or selector, serialize."""
 
-from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import generics, serializers, status
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
@@ -9,6 +8,7 @@ from rest_framework.views import APIView
 
 from accounts import permissions
 from cohorts import selectors, services
+from cohorts.access import access_cohort, access_cohort_coach, access_enrollment
 from cohorts.imports import import_template
 from common.api import call_service
 from common.csv_export import csv_response
@@ -20,10 +20,6 @@ AdminPermission = permissions.api_permission(permissions.can_manage_cohorts)
 
 class AdminAPIView(APIView):
     permission_classes = [AdminPermission]
-
-
-def _cohort(pk: int) -> Cohort:
-    return get_object_or_404(Cohort.objects.select_related("curriculum"), pk=pk)
 
 
 # --- Cohorts ------------------------------------------------------------------------------------------------
@@ -96,7 +92,7 @@ class CohortView(AdminAPIView):
 
     @extend_schema(request=CohortInputSerializer, responses=CohortDetailSerializer)
     def patch(self, request, pk: int):
-        cohort = _cohort(pk)
+        cohort = access_cohort(request.user, pk)
         data = CohortInputSerializer(data=request.data, partial=True)
         data.is_valid(raise_exception=True)
         call_service(services.cohort_update, cohort=cohort, actor=request.user, **data.validated_data)
@@ -108,12 +104,12 @@ class CohortArchiveView(AdminAPIView):
 
     @extend_schema(request=None, responses=CohortDetailSerializer)
     def post(self, request, pk: int):
-        call_service(services.cohort_archive, cohort=_cohort(pk), actor=request.user)
+        call_service(services.cohort_archive, cohort=access_cohort(request.user, pk), actor=request.user)
         return Response(CohortDetailSerializer(selectors.cohort_detail(user=request.user, pk=pk)).data)
 
     @extend_schema(request=None, responses=CohortDetailSerializer)
     def delete(self, request, pk: int):
-        call_service(services.cohort_unarchive, cohort=_cohort(pk), actor=request.user)
+        call_service(services.cohort_unarchive, cohort=access_cohort(request.user, pk), actor=request.user)
         return Response(CohortDetailSerializer(selectors.cohort_detail(user=request.user, pk=pk)).data)
 
 
@@ -128,8 +124,10 @@ class CohortCoachesView(AdminAPIView):
     def post(self, request, pk: int):
         data = CoachInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        call_service(services.cohort_coach_assign, cohort=_cohort(pk), coach=data.validated_data["coach"],
-                     actor=request.user)  # fmt: skip
+        cohort = access_cohort(request.user, pk)
+        call_service(
+            services.cohort_coach_assign, cohort=cohort, coach=data.validated_data["coach"], actor=request.user
+        )
         return Response(CohortDetailSerializer(selectors.cohort_detail(user=request.user, pk=pk)).data)
 
 
@@ -138,8 +136,7 @@ class CohortCoachView(AdminAPIView):
 
     @extend_schema(request=None, responses={204: None})
     def delete(self, request, pk: int, coach_id: int):
-        cohort = _cohort(pk)
-        coach = get_object_or_404(cohort.coaches, pk=coach_id)
+        cohort, coach = access_cohort_coach(request.user, pk, coach_id)
         services.cohort_coach_unassign(cohort=cohort, coach=coach, actor=request.user)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
@@ -197,25 +194,21 @@ class CohortEnrollmentsView(generics.ListAPIView):
     serializer_class = EnrollmentSerializer
 
     def get_queryset(self):
-        return selectors.cohort_enrollments(cohort=_cohort(self.kwargs["pk"]))
+        return selectors.cohort_enrollments(cohort=access_cohort(self.request.user, self.kwargs["pk"]))
 
     @extend_schema(request=EnrollmentInputSerializer, responses={201: EnrollmentSerializer})
     def post(self, request, pk: int):
-        cohort = _cohort(pk)
+        cohort = access_cohort(request.user, pk)
         data = EnrollmentInputSerializer(data=request.data, context={"currency": cohort.currency})
         data.is_valid(raise_exception=True)
         enrollment = call_service(services.enrollment_add, cohort=cohort, actor=request.user, **data.validated_data)
         return Response(EnrollmentSerializer(enrollment).data, status=status.HTTP_201_CREATED)
 
 
-def _enrollment(pk: int) -> Enrollment:
-    return get_object_or_404(Enrollment.objects.select_related("hire", "cohort"), pk=pk)
-
-
 class EnrollmentView(AdminAPIView):
     @extend_schema(responses=EnrollmentSerializer)
     def get(self, request, pk: int):
-        return Response(EnrollmentSerializer(_enrollment(pk)).data)
+        return Response(EnrollmentSerializer(access_enrollment(request.user, pk)).data)
 
 
 class NoteSerializer(serializers.Serializer):
@@ -233,9 +226,10 @@ class EnrollmentMoveView(AdminAPIView):
     def post(self, request, pk: int):
         data = MoveInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        enrollment = call_service(services.enrollment_move, enrollment=_enrollment(pk), actor=request.user,
+        enrollment = access_enrollment(request.user, pk)
+        enrollment = call_service(services.enrollment_move, enrollment=enrollment, actor=request.user,
                                   **data.validated_data)  # fmt: skip
-        return Response(EnrollmentSerializer(_enrollment(enrollment.pk)).data)
+        return Response(EnrollmentSerializer(access_enrollment(request.user, enrollment.pk)).data)
 
 
 def _state_change(service, description: str) -> type[AdminAPIView]:
@@ -244,9 +238,9 @@ def _state_change(service, description: str) -> type[AdminAPIView]:
         def post(self, request, pk: int):
             data = NoteSerializer(data=request.data)
             data.is_valid(raise_exception=True)
-            call_service(service, enrollment=_enrollment(pk), actor=request.user, conflict_codes=(),
+            call_service(service, enrollment=access_enrollment(request.user, pk), actor=request.user, conflict_codes=(),
                          **data.validated_data)  # fmt: skip
-            return Response(EnrollmentSerializer(_enrollment(pk)).data)
+            return Response(EnrollmentSerializer(access_enrollment(request.user, pk)).data)
 
     StateChangeView.__name__ = StateChangeView.__qualname__ = f"Enrollment{service.__name__.title()}View"
     return StateChangeView
@@ -262,8 +256,10 @@ def _change_with_reason(service, description: str) -> type[AdminAPIView]:
         def post(self, request, pk: int):
             data = EnrollmentReasonSerializer(data=request.data)
             data.is_valid(raise_exception=True)
-            call_service(service, enrollment=_enrollment(pk), actor=request.user, **data.validated_data)
-            return Response(EnrollmentSerializer(_enrollment(pk)).data)
+            call_service(
+                service, enrollment=access_enrollment(request.user, pk), actor=request.user, **data.validated_data
+            )
+            return Response(EnrollmentSerializer(access_enrollment(request.user, pk)).data)
 
     ReasonedChangeView.__name__ = ReasonedChangeView.__qualname__ = f"Enrollment{service.__name__.title()}View"
     return ReasonedChangeView
@@ -290,9 +286,10 @@ class EnrollmentSalaryView(AdminAPIView):
     def post(self, request, pk: int):
         data = EnrollmentSalaryInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        call_service(services.enrollment_salary_change, enrollment=_enrollment(pk), actor=request.user,
+        enrollment = access_enrollment(request.user, pk)
+        call_service(services.enrollment_salary_change, enrollment=enrollment, actor=request.user,
                      **data.validated_data)  # fmt: skip
-        return Response(EnrollmentSerializer(_enrollment(pk)).data)
+        return Response(EnrollmentSerializer(access_enrollment(request.user, pk)).data)
 
 
 class EnrollmentInvitationView(AdminAPIView):
@@ -300,7 +297,7 @@ class EnrollmentInvitationView(AdminAPIView):
 
     @extend_schema(request=None, responses={202: None})
     def post(self, request, pk: int):
-        call_service(services.hire_invite, enrollment=_enrollment(pk))
+        call_service(services.hire_invite, enrollment=access_enrollment(request.user, pk))
         return Response(status=status.HTTP_202_ACCEPTED)
 
 
@@ -381,7 +378,9 @@ class ImportPreviewView(AdminAPIView):
         data = ImportFileSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         upload = data.validated_data["file"]
-        preview = services.import_preview(cohort=_cohort(pk), content=upload.read(), filename=upload.name)
+        preview = services.import_preview(
+            cohort=access_cohort(request.user, pk), content=upload.read(), filename=upload.name
+        )
         return Response(ImportReportSerializer(preview).data)
 
 
@@ -399,7 +398,7 @@ class ImportConfirmView(AdminAPIView):
         data.is_valid(raise_exception=True)
         upload = data.validated_data.get("file")
         result = call_service(
-            services.import_confirm, cohort=_cohort(pk), actor=request.user,
+            services.import_confirm, cohort=access_cohort(request.user, pk), actor=request.user,
             confirmation=data.validated_data.get("confirmation", ""), valid_only=data.validated_data["valid_only"],
             content=upload.read() if upload else None, filename=upload.name if upload else "",
         )  # fmt: skip
@@ -411,7 +410,7 @@ class ImportTemplateView(AdminAPIView):
 
     @extend_schema(responses={(200, "text/csv"): str})
     def get(self, request, pk: int):
-        return csv_response(import_template(cohort=_cohort(pk)), "hires-template.csv")
+        return csv_response(import_template(cohort=access_cohort(request.user, pk)), "hires-template.csv")
 
 
 # --- Dashboard ----------------------------------------------------------------------------------------------------
@@ -480,4 +479,4 @@ class DashboardView(AdminAPIView):
 
     @extend_schema(responses=DashboardSerializer)
     def get(self, request, pk: int):
-        return Response(DashboardSerializer(selectors.cohort_dashboard(cohort=_cohort(pk))).data)
+        return Response(DashboardSerializer(selectors.cohort_dashboard(cohort=access_cohort(request.user, pk))).data)

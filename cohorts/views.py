@@ -3,30 +3,23 @@
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from accounts import permissions
 from coaching.charts import trend_svg
 from cohorts import charts, exports, forms, rendering, selectors, services
+from cohorts.access import access_cohort, access_cohort_coach, access_enrollment
 from cohorts.imports import Action, import_template
 from cohorts.models import CohortEvent
 from common.csv_export import csv_response
 from courses.levels import LEVEL_MAX, LEVEL_MIN
-from courses.models import RUNNING_STATUSES, Cohort, Enrollment, EnrollmentStatus
+from courses.models import RUNNING_STATUSES, Cohort, EnrollmentStatus
 
 manage = permissions.require(permissions.can_manage_cohorts)
 EXPORTS = ("progress", "scores", "checkpoint")
 # Withdrawing has its own confirmation page (enrollment_withdraw), never a one-click action.
 ENROLLMENT_ACTIONS = ("pause", "resume", "reinstate", "salary", "extend", "invite", "move")
-
-
-def _cohort(cohort_id: int) -> Cohort:
-    return get_object_or_404(Cohort.objects.select_related("curriculum"), pk=cohort_id)
-
-
-def _enrollment(cohort: Cohort, enrollment_id: int) -> Enrollment:
-    return get_object_or_404(Enrollment.objects.select_related("hire", "cohort"), pk=enrollment_id, cohort=cohort)
 
 
 def _errors(error: ValidationError) -> str:
@@ -67,7 +60,7 @@ def cohort_create(request):
 
 @manage
 def cohort_edit(request, cohort_id: int):
-    cohort = _cohort(cohort_id)
+    cohort = access_cohort(request.user, cohort_id)
     form = forms.CohortForm(request.POST or None, instance=Cohort.objects.get(pk=cohort.pk))
     if request.method == "POST" and form.is_valid():
         changes = {name: form.cleaned_data[name] for name in form.changed_data if name in services.COHORT_FIELDS}
@@ -86,7 +79,7 @@ def cohort_edit(request, cohort_id: int):
 @manage
 @require_POST
 def cohort_archive(request, cohort_id: int):
-    cohort = _cohort(cohort_id)
+    cohort = access_cohort(request.user, cohort_id)
     unarchive = request.POST.get("action") == "unarchive"
     try:
         if unarchive:
@@ -102,7 +95,7 @@ def cohort_archive(request, cohort_id: int):
 
 @manage
 def cohort_coaches(request, cohort_id: int):
-    cohort = _cohort(cohort_id)
+    cohort = access_cohort(request.user, cohort_id)
     form = forms.CoachAssignForm(request.POST or None, cohort=cohort)
     if request.method == "POST" and form.is_valid():
         coach = form.cleaned_data["coach"]
@@ -120,8 +113,7 @@ def cohort_coaches(request, cohort_id: int):
 @manage
 @require_POST
 def cohort_coach_remove(request, cohort_id: int, coach_id: int):
-    cohort = _cohort(cohort_id)
-    coach = get_object_or_404(cohort.coaches, pk=coach_id)
+    cohort, coach = access_cohort_coach(request.user, cohort_id, coach_id)
     services.cohort_coach_unassign(cohort=cohort, coach=coach, actor=request.user)
     messages.success(request, f"{coach} no longer coaches {cohort.name}.")
     return redirect("cohorts:coaches", cohort.pk)
@@ -132,7 +124,7 @@ def cohort_coach_remove(request, cohort_id: int, coach_id: int):
 
 @manage
 def cohort_dashboard(request, cohort_id: int):
-    cohort = _cohort(cohort_id)
+    cohort = access_cohort(request.user, cohort_id)
     dashboard = selectors.cohort_dashboard(cohort=cohort)
     week_labels = [f"Week {number}" for number, _ in dashboard.weeks]
     criterion_bars = [charts.Bar(title, dashboard.criterion_averages.get(key), "") for key, title in dashboard.criteria]
@@ -163,7 +155,7 @@ def cohort_dashboard(request, cohort_id: int):
 def cohort_export(request, cohort_id: int, kind: str):
     if kind not in EXPORTS:
         raise Http404("No such export.")
-    cohort = _cohort(cohort_id)
+    cohort = access_cohort(request.user, cohort_id)
     if kind == "checkpoint":  # needs only the checkpoint rows, not the whole dashboard
         content = exports.checkpoint_csv(cohort, selectors.checkpoint_rows(cohort=cohort))
     elif kind == "progress":
@@ -178,14 +170,14 @@ def cohort_export(request, cohort_id: int, kind: str):
 
 @manage
 def cohort_hires(request, cohort_id: int):
-    cohort = _cohort(cohort_id)
+    cohort = access_cohort(request.user, cohort_id)
     enrollments = selectors.cohort_enrollments(cohort=cohort)
     return render(request, "cohorts/hires.html", {"cohort": cohort, "enrollments": enrollments, "tab": "hires"})
 
 
 @manage
 def hire_add(request, cohort_id: int):
-    cohort = _cohort(cohort_id)
+    cohort = access_cohort(request.user, cohort_id)
     form = forms.HireAddForm(request.POST or None, cohort=cohort)
     if request.method == "POST" and form.is_valid():
         try:
@@ -202,8 +194,8 @@ def hire_add(request, cohort_id: int):
 
 @manage
 def enrollment_detail(request, cohort_id: int, enrollment_id: int):
-    cohort = _cohort(cohort_id)
-    enrollment = _enrollment(cohort, enrollment_id)
+    cohort = access_cohort(request.user, cohort_id)
+    enrollment = access_enrollment(request.user, enrollment_id, cohort=cohort)
     context = {
         "cohort": cohort,
         "enrollment": enrollment,
@@ -223,8 +215,8 @@ def enrollment_detail(request, cohort_id: int, enrollment_id: int):
 @manage
 def enrollment_withdraw(request, cohort_id: int, enrollment_id: int):
     """The confirmation step: what withdrawing means, a required reason, and a button naming the hire."""
-    cohort = _cohort(cohort_id)
-    enrollment = _enrollment(cohort, enrollment_id)
+    cohort = access_cohort(request.user, cohort_id)
+    enrollment = access_enrollment(request.user, enrollment_id, cohort=cohort)
     if enrollment.status not in RUNNING_STATUSES:
         messages.error(
             request,
@@ -251,8 +243,8 @@ def enrollment_withdraw(request, cohort_id: int, enrollment_id: int):
 def enrollment_action(request, cohort_id: int, enrollment_id: int, action: str):
     if action not in ENROLLMENT_ACTIONS:
         raise Http404("No such action.")
-    cohort = _cohort(cohort_id)
-    enrollment = _enrollment(cohort, enrollment_id)
+    cohort = access_cohort(request.user, cohort_id)
+    enrollment = access_enrollment(request.user, enrollment_id, cohort=cohort)
     note_form = forms.NoteForm(request.POST)
     note = note_form.cleaned_data["note"] if note_form.is_valid() else ""
     hire = enrollment.hire
@@ -307,7 +299,7 @@ def enrollment_action(request, cohort_id: int, enrollment_id: int, action: str):
 
 @manage
 def cohort_import(request, cohort_id: int):
-    cohort = _cohort(cohort_id)
+    cohort = access_cohort(request.user, cohort_id)
     form = forms.ImportUploadForm()
     context = {"cohort": cohort, "tab": "import", "preview": None}
     if request.method == "POST" and "confirmation" in request.POST:
@@ -333,5 +325,5 @@ def cohort_import(request, cohort_id: int):
 
 @manage
 def cohort_import_template(request, cohort_id: int):
-    cohort = _cohort(cohort_id)
+    cohort = access_cohort(request.user, cohort_id)
     return csv_response(import_template(cohort=cohort), "hires-template.csv")

@@ -8,10 +8,11 @@ import datetime
 
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
+from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from accounts import permissions
-from courses.models import Attempt, Enrollment, KnowledgeCheck, Lesson, Scenario, Week
+from courses.models import Attempt, Enrollment, KnowledgeCheck, Lesson, Scenario, ScorerVersion, Week
 from courses.pacing import Schedule, schedule_for
 from courses.selectors import enrollment_current
 
@@ -21,6 +22,13 @@ class WeekLocked(PermissionDenied):
         self.week_number = week_number
         self.unlocks_at = unlocks_at
         super().__init__(f"Week {week_number} unlocks at {unlocks_at.isoformat()}.")
+
+
+def access_scorer_version(user, version_id: int) -> ScorerVersion:
+    """A stored pre-scorer version, for the people who manage the pre-scorer."""
+    if not permissions.can_manage_scorer(user):
+        raise PermissionDenied
+    return get_object_or_404(ScorerVersion.objects.defer("model"), pk=version_id)
 
 
 def access_enrollment(user) -> Enrollment:

@@ -4,7 +4,6 @@ Access goes through courses.access, the same helpers as the web pages, so a lock
 week is 403 and another curriculum's content 404 here too.
 """
 
-from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema, extend_schema_field
@@ -23,9 +22,9 @@ from courses.access import (
     access_knowledge_check,
     access_lesson,
     access_scenario,
+    access_scorer_version,
     access_week,
 )
-from courses.models import ScorerVersion
 from courses.services.scorer_versions import scorer_version_activate
 
 TrainingPermission = permissions.api_permission(permissions.can_take_training)
@@ -424,7 +423,7 @@ class ScorerVersionActivateView(APIView):
 
     @extend_schema(request=ScorerActivationSerializer, responses=ScorerVersionSerializer)
     def post(self, request, pk: int):
-        version = get_object_or_404(ScorerVersion.objects.defer("model"), pk=pk)
+        version = access_scorer_version(request.user, pk)
         incoming = ScorerActivationSerializer(data=request.data)
         incoming.is_valid(raise_exception=True)
         version = call_service(

@@ -53,6 +53,15 @@ def date_phrase(day: datetime.date, *, year: bool = False) -> str:
     return f"{text} {day.year}" if year else text
 
 
+def day_phrase(value: datetime.date | datetime.datetime | None, zone: Zone = None, *, year: bool = False) -> str:
+    """A calendar day ("Monday 30 November"); a date-time is first read in the reader's zone."""
+    if value is None:
+        return ""
+    if isinstance(value, datetime.datetime):
+        value = local(value, zone).date()
+    return date_phrase(value, year=year)
+
+
 def _time_phrase(time: datetime.time | None) -> str:
     return END_OF_DAY if time is None else f"{time:%H:%M}"
 

@@ -2,12 +2,12 @@
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from accounts import permissions
 from courses import selectors
-from courses.models import ScorerVersion
+from courses.access import access_scorer_version
 from courses.services.scorer_versions import scorer_version_activate
 
 manage = permissions.require(permissions.can_manage_scorer)
@@ -21,7 +21,7 @@ def scorer_versions(request):
 @manage
 @require_POST
 def scorer_version_activate_view(request, version_id: int):
-    version = get_object_or_404(ScorerVersion, pk=version_id)
+    version = access_scorer_version(request.user, version_id)
     try:
         scorer_version_activate(version=version, actor=request.user, reason=request.POST.get("reason", ""))
     except ValidationError as error:

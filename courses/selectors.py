@@ -7,6 +7,7 @@ from django.db.models import Count, Max, Q, QuerySet
 from django.utils import timezone
 
 from accounts import permissions
+from courses.levels import criterion_name
 from courses.models import (
     RUNNING_STATUSES,
     Attempt,
@@ -30,10 +31,21 @@ from courses.progress import curriculum_due_items as curriculum_due_items
 from courses.scoring.integrity import FLAG_TITLES
 
 
+def cohorts_visible(*, user) -> QuerySet[Cohort]:
+    """The cohorts a person may see: an admin every one, a coach those they coach, anyone else none.
+    The coaching app narrows the same way to hires (coaching.selectors.visible_to)."""
+    if permissions.is_admin(user):
+        return Cohort.objects.all()
+    if permissions.is_coach(user):
+        return Cohort.objects.filter(coaches=user)
+    return Cohort.objects.none()
+
+
 def cohort_list(*, user) -> QuerySet[Cohort]:
     """Cohorts this person may see, with head counts, in one query."""
     cohorts = (
-        Cohort.objects.select_related("curriculum")
+        cohorts_visible(user=user)
+        .select_related("curriculum")
         .annotate(
             hire_count=Count("enrollments", distinct=True),
             active_count=Count("enrollments", filter=Q(enrollments__status=EnrollmentStatus.ACTIVE), distinct=True),
@@ -41,11 +53,7 @@ def cohort_list(*, user) -> QuerySet[Cohort]:
         )
         .order_by("-start_date", "name")
     )
-    if permissions.is_admin(user):
-        return cohorts
-    if permissions.is_coach(user):
-        return cohorts.filter(coaches=user)
-    return cohorts.none()
+    return cohorts
 
 
 def enrollment_current(*, hire) -> Enrollment | None:
@@ -447,7 +455,10 @@ def scorer_versions_overview() -> dict:
     keys = sorted({key for version in versions for key in version.heldout}, key=_criterion_order)
     for version in versions:
         version.figures = [(key, version.heldout.get(key)) for key in keys]
-    return {"versions": versions, "events": events, "live": live, "keys": keys}
+    # Column headings by criterion title, from the newest rubric version that names each key.
+    criteria = list(Criterion.objects.filter(key__in=keys).order_by("-rubric_version_id"))
+    headings = [criterion_name(criteria, key) for key in keys]
+    return {"versions": versions, "events": events, "live": live, "keys": keys, "headings": headings}
 
 
 def _criterion_order(key: str) -> tuple[int, str]:

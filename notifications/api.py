@@ -1,10 +1,10 @@
 from drf_spectacular.utils import extend_schema
 from rest_framework import generics, serializers
-from rest_framework.generics import get_object_or_404
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from notifications import services
+from notifications.access import access_notification
 from notifications.models import CONFIGURABLE_KINDS, Channel, Notification, QuietHours
 
 
@@ -29,7 +29,7 @@ class NotificationListView(generics.ListAPIView):
 class MarkReadView(APIView):
     @extend_schema(request=None, responses=NotificationSerializer)
     def post(self, request, pk: int):
-        notification = get_object_or_404(Notification, pk=pk, recipient=request.user)
+        notification = access_notification(request.user, pk)
         services.notification_mark_read(notification=notification)
         notification.refresh_from_db()
         return Response(NotificationSerializer(notification).data)

@@ -2,11 +2,12 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from notifications import services
+from notifications.access import access_notification
 from notifications.models import Channel, Kind, Notification, QuietHours
 
 
@@ -21,7 +22,7 @@ def notification_list(request):
 @require_POST
 def notification_open(request, notification_id: int):
     """Mark it read and go where it points."""
-    notification = get_object_or_404(Notification, pk=notification_id, recipient=request.user)
+    notification = access_notification(request.user, notification_id)
     services.notification_mark_read(notification=notification)
     target = notification.url
     if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):

@@ -53,3 +53,22 @@ def test_the_check_sees_imports_inside_functions():
     source += "import importlib\nimportlib.import_module('coaching.selectors')\n"
     modules = [module for _, module in _imported_modules(ast.parse(source))]
     assert sorted(m for m in modules if _is_above_courses(m)) == ["checkpoint.models", "coaching.selectors", "cohorts"]
+
+
+WEB_AND_API_MODULES = ("views.py", "api.py", "scorer_views.py")
+APPS = ("accounts", "courses", "coaching", "cohorts", "checkpoint", "notifications")
+
+
+def test_views_and_api_views_fetch_records_through_access_helpers():
+    """Fetch-and-authorise has one style: an `access_*` helper in the app's access module, never a
+    bare get_object_or_404 in a view, so no view can fetch a record without deciding who may see it."""
+    offending = []
+    for app in APPS:
+        for name in WEB_AND_API_MODULES:
+            path = Path(settings.BASE_DIR) / app / name
+            if not path.exists():
+                continue
+            for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+                if isinstance(node, ast.Call) and getattr(node.func, "id", "") == "get_object_or_404":
+                    offending.append(f"{app}/{name}:{node.lineno}")
+    assert not offending, "fetch through an access_* helper instead:\n" + "\n".join(offending)

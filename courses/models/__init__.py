@@ -32,13 +32,11 @@ from courses.models.roleplays import (
     ScenarioTurn,
     Variant,
 )
-from courses.models.rubrics import LEVEL_NAMES, RUBRIC_LEVELS, Criterion, Rubric, RubricVersion
+from courses.models.rubrics import Criterion, Rubric, RubricVersion
 from courses.models.scoring import ScorerVersion, ScorerVersionEvent
 
 __all__ = [
     "FROZEN_STATES",
-    "LEVEL_NAMES",
-    "RUBRIC_LEVELS",
     "RUNNING_STATUSES",
     "TRAINING_WEEKS",
     "Attempt",

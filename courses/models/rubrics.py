@@ -2,9 +2,6 @@
 
 from django.db import models
 
-RUBRIC_LEVELS = (0, 1, 2, 3)
-LEVEL_NAMES = {0: "missing", 1: "scripted", 2: "genuine", 3: "memorable"}
-
 
 class Rubric(models.Model):
     """A named rubric. Its content lives in versions: a version that scored anything is never edited."""

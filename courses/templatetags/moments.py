@@ -4,6 +4,7 @@
 {{ item.due_at|due:overview.now }}    due today, end of day · was due yesterday, 14:30
 {{ item.due_at|due_on }}              Monday 30 November, end of day
 {{ week.unlocks_at|starts }}          Monday 30 November
+{{ cohort.start_date|day:"year" }}    Monday 30 November 2026 (a date, or a date-time's day)
 {{ event.created_at|moment }}         Monday 30 November, 14:30
 {{ event.created_at|moment:"year" }}  Monday 30 November 2026, 14:30
 """
@@ -28,6 +29,11 @@ def due_on(value, year: str = "") -> str:
 @register.filter
 def starts(value, year: str = "") -> str:
     return moments.start_phrase(value, None, year=year == "year")
+
+
+@register.filter
+def day(value, year: str = "") -> str:
+    return moments.day_phrase(value, None, year=year == "year")
 
 
 @register.filter

@@ -30,7 +30,7 @@
       return;
     }
     if (typing || event.altKey || event.ctrlKey || event.metaKey) return;
-    if (/^[0-3]$/.test(event.key) && criteria[active]) {
+    if (/^[0-9]$/.test(event.key) && criteria[active]) {  // a digit picks the level whose radio has that value
       var radio = criteria[active].querySelector("input[value='" + event.key + "']");
       if (radio && !radio.disabled) {
         radio.checked = true;

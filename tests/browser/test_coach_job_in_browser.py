@@ -37,7 +37,9 @@ def hire_with_work(settings, coach, hire_enrollment):
     return graded, waiting
 
 
-def test_a_coachs_round_from_the_roster_to_a_release(page, sign_in, coach, hire, hire_enrollment, hire_with_work):
+def test_a_coachs_round_from_the_roster_to_a_release(
+    page, sign_in, screenshot, coach, hire, hire_enrollment, hire_with_work
+):
     graded, waiting = hire_with_work
     sign_in(coach)
 
@@ -45,6 +47,7 @@ def test_a_coachs_round_from_the_roster_to_a_release(page, sign_in, coach, hire,
     page.wait_for_url("**/coaching/hires/")
     roster = page.get_by_role("region", name=re.compile(hire_enrollment.cohort.name))
     assert roster.get_by_role("row", name=re.compile(hire.display_name)).get_by_text("Own & resolve").is_visible()
+    screenshot("coach-my-hires")
     roster.get_by_role("link", name=hire.display_name, exact=True).click()
     page.wait_for_url(f"**/coaching/hires/{hire_enrollment.pk}/")
 
@@ -52,6 +55,7 @@ def test_a_coachs_round_from_the_roster_to_a_release(page, sign_in, coach, hire,
     page.wait_for_url(f"**/coaching/attempts/{graded.pk}/")
     assert page.get_by_text("Ask about the event sooner.").is_visible()
     assert page.get_by_text("You named the deadline.").is_visible()
+    screenshot("coach-graded-conversation")
 
     page.goto(f"/coaching/attempts/{waiting.pk}/grade/")
     page.wait_for_load_state()
@@ -71,6 +75,7 @@ def test_a_coachs_round_from_the_roster_to_a_release(page, sign_in, coach, hire,
     expect(status).to_have_text("Comment added to answer 2.")
     assert page.evaluate("window.stillThisPage") is True
     assert page.locator("fieldset[data-criterion=acknowledge] input[value='3']").is_checked()
+    screenshot("coach-grading-draft", full_page=False)
     assert AnswerComment.objects.get(turn__attempt=waiting).body == "Lovely: you owned the cancellation."
 
     page.reload()  # the draft is on the server: the levels come back

@@ -12,6 +12,7 @@ from coaching.tasks import scorer_retrain_when_due
 from courses.models import ScorerVersion, ScorerVersionEvent
 from courses.scoring.live import LiveScorer, shipped_model
 from courses.services.scorer_versions import shipped_version_ensure
+from tests.roleplay_support import default_rubric
 
 
 @pytest.fixture
@@ -90,3 +91,9 @@ def test_the_nightly_task_is_scheduled_and_does_nothing_until_due(settings):
     assert schedule["task"] == "coaching.tasks.scorer_retrain_when_due"
     assert scorer_retrain_when_due() == "not due"
     assert not ScorerVersion.objects.filter(source=ScorerVersion.Source.TRAINED).exists()
+
+
+def test_the_page_heads_its_columns_with_criterion_titles_not_keys(admin_client_, older_version):
+    default_rubric()  # the shipped rubric names the criteria
+    page = admin_client_.get(reverse("courses:scorer_versions")).content.decode()
+    assert "own_resolve" not in page and '<th scope="col" class="num">Own &amp; resolve' in page
