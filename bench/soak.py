@@ -17,7 +17,6 @@ JSON summary, writes benchmarks/soak.json, and exits non-zero if anything is off
 """
 
 import datetime
-import http.client
 import json
 import os
 import random
@@ -31,12 +30,10 @@ import threading
 import time
 from collections import Counter
 from html.parser import HTMLParser
-from http.cookies import SimpleCookie
 from pathlib import Path
-from urllib.parse import urlencode
 
 from bench.run import REPORTS, _machine, free_port, recreate_database
-from deploy.smoke import PASSWORD
+from deploy.smoke import PASSWORD, Browser
 
 PROJECT = Path(__file__).resolve().parents[1]
 WORK = PROJECT / "var" / "soak"
@@ -104,40 +101,11 @@ def forms_in(page: str) -> list[dict]:
     return parser.forms
 
 
-class Browser:
-    """Cookies and CSRF, and forms with repeated fields (a check's several answers)."""
-
-    def __init__(self, port: int):
-        self.port = port
-        self.cookies: dict[str, str] = {}
-
-    def request(self, method: str, path: str, form: dict | list | None = None) -> tuple[int, dict, str]:
-        headers = {"Host": "127.0.0.1"}
-        if self.cookies:
-            headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
-        body = None
-        if form is not None:
-            fields = list(form.items() if isinstance(form, dict) else form)
-            body = urlencode([*fields, ("csrfmiddlewaretoken", self.cookies.get("csrftoken", ""))])
-            headers["Content-Type"] = "application/x-www-form-urlencoded"
-        connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=60)
-        try:
-            connection.request(method, path, body=body, headers=headers)
-            response = connection.getresponse()
-            text = response.read().decode("utf-8", "replace")
-            for header in response.headers.get_all("Set-Cookie") or []:
-                for name, morsel in SimpleCookie(header).items():
-                    self.cookies[name] = morsel.value
-            return response.status, dict(response.headers), text
-        finally:
-            connection.close()
-
-
 class Client:
     """One person at the keyboard: signs in, then does one thing of their role at a time."""
 
     def __init__(self, port: int, email: str, stats: Counter):
-        self.browser = Browser(port)
+        self.browser = Browser(port, behind_https_proxy=False, timeout=60)
         self.email = email
         self.stats = stats
         self.rng = random.Random(email)
@@ -406,7 +374,7 @@ def _wait_until_up(port: int, timeout: float = 90.0) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         try:
-            if Browser(port).request("GET", "/health/")[0] == 200:
+            if Browser(port, behind_https_proxy=False).request("GET", "/health/")[0] == 200:
                 return
         except OSError:
             pass

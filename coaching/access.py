@@ -2,6 +2,7 @@
 (anything else does not exist for them: 404); an admin reaches every hire."""
 
 from django.core.exceptions import PermissionDenied
+from django.db.models import Q
 from django.http import Http404
 
 from accounts import permissions
@@ -24,33 +25,28 @@ def access_coachable_enrollment(user, enrollment_id: int) -> Enrollment:
     return enrollment
 
 
-def access_gradable_attempt(user, attempt_id: int) -> Attempt:
+def _coachable_attempt(user, attempt_id: int, *, narrowed: Q) -> Attempt:
     if not permissions.can_grade(user):
         raise PermissionDenied
     attempt = (
         Attempt.objects.select_related("scenario__week", "rubric_version", "enrollment__hire", "enrollment__cohort")
-        .filter(visible_to(user, "enrollment__"), pk=attempt_id)
-        .exclude(state="in_progress")  # nobody grades what the hire is still writing
+        .filter(visible_to(user, "enrollment__"), narrowed, pk=attempt_id)
         .first()
     )
     if attempt is None:
         raise Http404
     return attempt
+
+
+def access_gradable_attempt(user, attempt_id: int) -> Attempt:
+    # Nobody grades what the hire is still writing.
+    return _coachable_attempt(user, attempt_id, narrowed=~Q(state="in_progress"))
 
 
 def access_attempt_for_coach(user, attempt_id: int) -> Attempt:
     """A graded or returned attempt, read-only, for the hire's coaches and admins."""
-    if not permissions.can_grade(user):
-        raise PermissionDenied
-    attempt = (
-        Attempt.objects.select_related("scenario__week", "rubric_version", "enrollment__hire", "enrollment__cohort")
-        .filter(visible_to(user, "enrollment__"), pk=attempt_id)
-        .filter(grade__outcome__in=[Grade.Outcome.RELEASED, Grade.Outcome.RETURNED])
-        .first()
-    )
-    if attempt is None:
-        raise Http404
-    return attempt
+    released_or_returned = Q(grade__outcome__in=[Grade.Outcome.RELEASED, Grade.Outcome.RETURNED])
+    return _coachable_attempt(user, attempt_id, narrowed=released_or_returned)
 
 
 def access_own_feedback(user, feedback_id: int) -> Feedback:

@@ -183,7 +183,9 @@ class EnrollmentAdmin(course_admin.EnrollmentAdmin):
             kwargs["form"] = EnrollmentAddForm
         return super().get_form(request, obj, change=change, **kwargs)
 
-    def _with_form(self, request, queryset, *, action: str, form_class, intro: str, submit: str, apply):
+    def _with_form(
+        self, request, queryset, *, action: str, form_class, intro: str, submit: str, apply, title: str = ""
+    ):
         """An action that asks first: the form (with its reason) is shown, then applied to each hire."""
         form = form_class(request.POST if "apply" in request.POST else None)
         if "apply" in request.POST and form.is_valid():
@@ -195,7 +197,7 @@ class EnrollmentAdmin(course_admin.EnrollmentAdmin):
                 else:
                     self.message_user(request, f"{enrollment.hire}: {done}.", messages.SUCCESS)
             return None
-        context = {**self.admin_site.each_context(request), "title": submit, "intro": intro, "action": action,
+        context = {**self.admin_site.each_context(request), "title": title or submit, "intro": intro, "action": action,
                    "submit": submit, "form": form, "enrollments": queryset.select_related("hire", "cohort"),
                    "opts": self.model._meta, "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME}  # fmt: skip
         return TemplateResponse(request, "admin/cohorts/enrollment_action.html", context)
@@ -247,21 +249,15 @@ class EnrollmentAdmin(course_admin.EnrollmentAdmin):
 
     @admin.action(description="Move the selected hires to another cohort (their work moves with them)")
     def move(self, request, queryset):
-        form = MoveActionForm(request.POST if "apply" in request.POST else None)
-        if "apply" in request.POST and form.is_valid():
-            for enrollment in queryset.select_related("hire"):
-                try:
-                    services.enrollment_move(enrollment=enrollment, actor=request.user, **form.cleaned_data)
-                except ValidationError as error:
-                    self.message_user(request, " ".join(error.messages), messages.WARNING)
-                else:
-                    self.message_user(request, f"{enrollment.hire}: moved to {form.cleaned_data['cohort']}.",
-                                      messages.SUCCESS)  # fmt: skip
-            return None
-        context = {**self.admin_site.each_context(request), "title": "Move hires to another cohort",
-                   "form": form, "enrollments": queryset.select_related("hire", "cohort"), "opts": self.model._meta,
-                   "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME}  # fmt: skip
-        return TemplateResponse(request, "admin/cohorts/move.html", context)
+        def apply(enrollment, *, cohort, note):
+            services.enrollment_move(enrollment=enrollment, actor=request.user, cohort=cohort, note=note)
+            return f"moved to {cohort}"
+
+        return self._with_form(
+            request, queryset, action="move", form_class=MoveActionForm, apply=apply,
+            intro="Each hire's enrollment moves with all their work. Only a cohort on the same curriculum version "
+                  "is accepted.", submit="Move", title="Move hires to another cohort",
+        )  # fmt: skip
 
 
 class ReadOnlyAdmin(AdminSitePermissionMixin, admin.ModelAdmin):

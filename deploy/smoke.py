@@ -35,21 +35,27 @@ def _say(message: str) -> None:
 
 
 class Browser:
-    """Just enough of a browser: cookies, CSRF, and the proxy's X-Forwarded-Proto header."""
+    """Just enough of a browser: cookies, CSRF, forms with repeated fields (a check's several answers)
+    and, behind the production proxy, its X-Forwarded-Proto header."""
 
-    def __init__(self, port: int):
+    def __init__(self, port: int, *, behind_https_proxy: bool = True, timeout: float = 30):
         self.port = port
+        self.behind_https_proxy = behind_https_proxy
+        self.timeout = timeout
         self.cookies: dict[str, str] = {}
 
-    def request(self, method: str, path: str, form: dict | None = None) -> tuple[int, dict, str]:
-        headers = {"Host": "127.0.0.1", "X-Forwarded-Proto": "https", "Referer": f"https://127.0.0.1{path}"}
+    def request(self, method: str, path: str, form: dict | list | None = None) -> tuple[int, dict, str]:
+        headers = {"Host": "127.0.0.1"}
+        if self.behind_https_proxy:
+            headers.update({"X-Forwarded-Proto": "https", "Referer": f"https://127.0.0.1{path}"})
         if self.cookies:
             headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
         body = None
         if form is not None:
-            body = urlencode({**form, "csrfmiddlewaretoken": self.cookies.get("csrftoken", "")})
+            fields = list(form.items() if isinstance(form, dict) else form)
+            body = urlencode([*fields, ("csrfmiddlewaretoken", self.cookies.get("csrftoken", ""))])
             headers["Content-Type"] = "application/x-www-form-urlencoded"
-        connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=30)
+        connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=self.timeout)
         try:
             connection.request(method, path, body=body, headers=headers)
             response = connection.getresponse()
