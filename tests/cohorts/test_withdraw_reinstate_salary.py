@@ -231,3 +231,8 @@ def test_a_salary_that_could_be_read_two_ways_is_refused_by_the_service(ana):
     with pytest.raises(ValidationError, match="3,450"):
         services.enrollment_salary_change(enrollment=ana, monthly_salary="3,450", actor=None, reason="Raise")
     assert Enrollment.objects.get(pk=ana.pk).monthly_salary == Decimal("3200.00")
+
+
+def test_the_hires_list_and_the_hire_page_show_the_salary_as_money(admin_client_, ana):
+    assert "3,200.00 USD" in _page(admin_client_, ana)
+    assert "3,200.00 USD" in admin_client_.get(reverse("cohorts:hires", args=[ana.cohort_id])).content.decode()
