@@ -16,11 +16,23 @@ from django.utils import timezone
 from accounts import services as account_services
 from accounts.models import Role, User
 from checkpoint import services as checkpoint_services
+from coaching import services as coaching_services
+from coaching.models import CallReview
 from cohorts import services as cohort_services
 from courses import selectors as course_selectors
 from courses import services as course_services
 from courses.curriculum_loader import curriculum_load
-from courses.models import Cohort, Curriculum, Enrollment, EnrollmentStatus, Question, Scenario
+from courses.levels import as_level
+from courses.models import (
+    Attempt,
+    AttemptState,
+    Cohort,
+    Curriculum,
+    Enrollment,
+    EnrollmentStatus,
+    Question,
+    Scenario,
+)
 from courses.scoring.evaluation import DEVSET_DIR, load_devset
 
 DEMO_PASSWORD = "wow-through-service"
@@ -210,8 +222,59 @@ def demo_load(*, now: datetime.datetime | None = None) -> DemoResult:
         if demo_hire.status == EnrollmentStatus.PAUSED:
             course_services.enrollment_pause(enrollment=enrollment, actor=None, note="Family leave", now=now)
         result.created.append(f"enrollment {demo_hire.email}")
+    _coach_first_attempts(cohort, coaches[0], now, result)
     _graduating_cohort(curriculum, coaches[1], now, result)
     return result
+
+
+# What the first coach has already done, so a coach's roster, timelines and a hire's feedback have something
+# to show: two role-plays released with a comment, one returned with guidance, one real call reviewed.
+RELEASED_FOR = ("hire.ben@academy.example", "hire.chloe@academy.example")
+RETURNED_FOR = "hire.jade@academy.example"
+CALL_REVIEWED_FOR = "hire.ben@academy.example"
+
+
+def _levels_from_prescore(attempt: Attempt) -> dict[str, int]:
+    levels = (attempt.prescore or {}).get("levels", {})
+    return {key: as_level(round(value)) or 0 for key, value in levels.items()}
+
+
+def _coach_first_attempts(cohort: Cohort, coach: User, now: datetime.datetime, result: DemoResult) -> None:
+    waiting = (
+        Attempt.objects.filter(enrollment__cohort=cohort, state=AttemptState.AWAITING_COACH)
+        .select_related("enrollment__hire", "rubric_version")
+        .order_by("pk")
+    )
+    for attempt in waiting:
+        email = attempt.enrollment.hire.email
+        when = min(now, attempt.submitted_at + datetime.timedelta(hours=2))
+        if email in RELEASED_FOR:
+            first_answer = attempt.turns.order_by("number").first()
+            coaching_services.answer_comment_add(
+                turn=first_answer, coach=coach, body="Good start: you named what mattered to her first."
+            )
+            coaching_services.grade_release(
+                attempt=attempt, coach=coach, levels=_levels_from_prescore(attempt), now=when,
+                overall_comment="Warm and clear. Next time, ask about the occasion before you offer a fix.",
+            )  # fmt: skip
+            result.created.append(f"released grade for {email}")
+        elif email == RETURNED_FOR:
+            coaching_services.attempt_return(
+                attempt=attempt, coach=coach, now=when,
+                guidance="Ask what the shoes are for before you offer shipping: the graduation is the point.",
+            )  # fmt: skip
+            result.created.append(f"returned role-play for {email}")
+        if email == CALL_REVIEWED_FOR and not CallReview.objects.filter(enrollment=attempt.enrollment).exists():
+            coaching_services.call_review_create(
+                enrollment=attempt.enrollment, coach=coach, rubric_version=attempt.rubric_version,
+                call_at=now - datetime.timedelta(days=1, hours=3), call_reference="CALL-20417", channel="phone",
+                duration_seconds=7 * 60 + 30, reason="A customer whose order arrived damaged before a trip",
+                levels=_levels_from_prescore(attempt), now=now - datetime.timedelta(days=1),
+                strengths="You apologised once, meant it, and moved straight to a replacement.",
+                to_work_on="Confirm the delivery date out loud before you close the call.",
+                notes=[(95, "lovely moment: you asked where the trip was"), (402, "the date was left vague")],
+            )  # fmt: skip
+            result.created.append(f"call review for {email}")
 
 
 GRADUATING_COHORT_SLUG = "demo-graduating"

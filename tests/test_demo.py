@@ -3,6 +3,7 @@ from django.core.management import call_command
 
 from accounts.models import Role, User
 from checkpoint.selectors import checkpoint_outcome_counts
+from coaching.models import CallReview, Grade
 from courses.models import Cohort, Enrollment
 from demo.services import DEMO_PASSWORD
 
@@ -42,3 +43,19 @@ def test_the_graduating_cohort_shows_every_checkpoint_outcome():
         "took_offer": 1,
         "closed": 0,
     }
+
+
+def test_a_coach_finds_feedback_already_given_on_the_roster_and_the_timelines(client):
+    call_command("load_demo", stdout=None)
+
+    in_demo_cohort = Grade.objects.filter(attempt__enrollment__cohort__slug="demo-cohort")
+    released = in_demo_cohort.filter(outcome=Grade.Outcome.RELEASED)
+    assert set(released.values_list("attempt__enrollment__hire__email", flat=True)) == {
+        "hire.ben@academy.example", "hire.chloe@academy.example",
+    }  # fmt: skip
+    jade = "hire.jade@academy.example"
+    assert Grade.objects.filter(outcome=Grade.Outcome.RETURNED, attempt__enrollment__hire__email=jade).exists()
+    assert CallReview.objects.filter(enrollment__hire__email="hire.ben@academy.example").count() == 1
+    client.force_login(User.objects.get(email="coach.maya@academy.example"))
+    roster = client.get("/coaching/hires/").content.decode()
+    assert "Not scored yet" in roster and "Own &amp; resolve" in roster  # some hires scored, others not yet
