@@ -100,3 +100,9 @@ def test_queue_rows_and_the_grading_screen_link_the_hire_to_their_timeline(coach
     timeline = f'href="/coaching/hires/{hire_enrollment.pk}/"'
     assert timeline in coach_client.get("/coaching/queue/").content.decode()
     assert timeline in coach_client.get(f"/coaching/attempts/{waiting_attempt.pk}/grade/").content.decode()
+
+
+def test_a_hires_timeline_leads_back_to_my_hires(coach_client, hire_client, hire_enrollment):
+    page = coach_client.get(f"/coaching/hires/{hire_enrollment.pk}/").content.decode()
+    assert 'aria-label="Breadcrumb"><a href="/coaching/hires/">My hires</a>' in page
+    assert 'href="/coaching/hires/"' not in hire_client.get("/training/feedback/").content.decode()
