@@ -24,7 +24,7 @@ from common.numbers import number_or_none
 from courses import progress
 from courses import selectors as course_selectors
 from courses.levels import LEVEL_MAX, criterion_name
-from courses.models import Attempt, AttemptState, AttemptTurn, Criterion, Enrollment
+from courses.models import Attempt, AttemptState, AttemptTurn, Criterion, Enrollment, EnrollmentStatus
 from courses.trends import FALLING, dated_trend_direction, trend_direction
 
 LOW_PERCENT = 50
@@ -86,8 +86,11 @@ class QueueFilters:
 
 
 def waiting_for_a_coach() -> QuerySet[Attempt]:
-    """What the grading queue holds: submitted graded role-plays nobody has graded or returned yet."""
-    return Attempt.objects.filter(state=AttemptState.AWAITING_COACH)
+    """What the grading queue holds: submitted graded role-plays nobody has graded or returned yet, of hires
+    still with us (a withdrawn hire's or one who took the offer waits for nobody; reinstating brings them back)."""
+    return Attempt.objects.filter(state=AttemptState.AWAITING_COACH).exclude(
+        enrollment__status__in=[EnrollmentStatus.WITHDRAWN, EnrollmentStatus.LEFT_WITH_OFFER]
+    )
 
 
 def grading_queue(*, user, filters: QueueFilters = QueueFilters()) -> QuerySet[Attempt]:

@@ -60,3 +60,16 @@ def test_page_api_and_digest_agree_for_a_coach_of_two_cohorts(coach, coach_clien
     notice = Notification.objects.get(recipient=coach, kind=Kind.QUEUE_DIGEST)
     assert notice.title == "Your grading queue today: 3 waiting"
     assert notice.body == "3 waiting, 1 past the grading target."
+
+
+def test_a_withdrawn_hires_role_plays_leave_the_queue_and_come_back_on_reinstating(
+    coach, coach_client, queue, hire_enrollment
+):
+    from courses.services import enrollment_reinstate, enrollment_withdraw
+
+    enrollment_withdraw(enrollment=hire_enrollment, actor=None, reason="Took another job")
+    page = coach_client.get("/coaching/queue/").context
+    assert (page["page"].paginator.count, page["counts"].total) == (1, 1)
+    assert selectors.queue_counts_per_coach(coaches=[coach], now=timezone.now())[coach.pk].total == 1
+    enrollment_reinstate(enrollment=hire_enrollment, actor=None, reason="Came back")
+    assert coach_client.get("/coaching/queue/").context["counts"].total == 2
