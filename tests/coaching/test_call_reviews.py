@@ -103,3 +103,12 @@ def test_only_the_hire_and_their_coaches_hear_a_recording(coach_client, client_f
         client = client_for(outsider)
         assert client.get(f"/coaching/call-reviews/{review.pk}/recording/").status_code == 404
         assert client.get(f"/coaching/call-reviews/{review.pk}/").status_code == 404
+
+
+def test_without_a_recording_the_moments_show_their_times_as_text(coach_client, url):
+    coach_client.post(url, review_form())
+    review = CallReview.objects.get()
+    page = coach_client.get(f"/coaching/call-reviews/{review.pk}/").content.decode()
+    # A seek button stays hidden unless a recording's player reveals it: with no recording, plain text.
+    assert "<strong>02:13</strong> lovely connection over the dog" in page
+    assert "data-seek" not in page
