@@ -93,22 +93,25 @@ def _release_claim(attempt: Attempt) -> None:
 # --- Grades ----------------------------------------------------------------------------------
 
 
-def _clean_levels(levels: dict, rubric_version: RubricVersion) -> dict[str, int]:
-    """Every criterion's level, on the rubric's scale; the criteria are named as the coach reads them."""
+def _clean_levels(levels: dict, rubric_version: RubricVersion, *, complete: bool = True) -> dict[str, int]:
+    """The levels on the rubric's scale, the criteria named as the coach reads them. `complete` asks for
+    every criterion (a grade of record); a draft may hold any subset, an empty value being "not chosen yet"."""
     criteria = list(rubric_version.criteria.all())
+    given = {key: value for key, value in levels.items() if value not in (None, "")}
+    unknown = set(levels if complete else given) - {criterion.key for criterion in criteria}
+    if unknown and not complete:
+        raise ValidationError(f"Unknown criteria: {', '.join(sorted(map(str, unknown)))}.")
     cleaned, missing = {}, []
     for criterion in criteria:
-        value = levels.get(criterion.key)
-        if value in (None, ""):
+        if criterion.key not in given:
             missing.append(criterion.title)
             continue
-        level = as_level(value)
+        level = as_level(given[criterion.key])
         if level is None:
             raise ValidationError(level_out_of_range_message(criterion.title), code="level_out_of_range")
         cleaned[criterion.key] = level
-    if missing:
+    if complete and missing:
         raise ValidationError(f"Choose a level for every criterion (missing: {', '.join(missing)}).", code="missing")
-    unknown = set(levels) - {criterion.key for criterion in criteria}
     if unknown:
         raise ValidationError(f"Unknown criteria: {', '.join(sorted(map(str, unknown)))}.")
     return cleaned
@@ -130,24 +133,6 @@ def _grade_for(attempt: Attempt, coach) -> Grade:
     return grade
 
 
-def _clean_draft_levels(levels: dict, rubric_version: RubricVersion) -> dict[str, int]:
-    """The levels chosen so far: any subset of the criteria, each on the scale; empty is "not chosen yet"."""
-    criteria = list(rubric_version.criteria.all())
-    given = {key: value for key, value in levels.items() if value not in (None, "")}
-    unknown = set(given) - {criterion.key for criterion in criteria}
-    if unknown:
-        raise ValidationError(f"Unknown criteria: {', '.join(sorted(map(str, unknown)))}.")
-    cleaned = {}
-    for criterion in criteria:
-        if criterion.key not in given:
-            continue
-        level = as_level(given[criterion.key])
-        if level is None:
-            raise ValidationError(level_out_of_range_message(criterion.title), code="level_out_of_range")
-        cleaned[criterion.key] = level
-    return cleaned
-
-
 def _clear_draft(grade: Grade) -> None:
     grade.draft_levels, grade.draft_overall_comment, grade.draft_guidance = {}, "", ""
     grade.draft_saved_at = None
@@ -165,7 +150,7 @@ def grade_draft_save(
     if attempt.state not in (AttemptState.AWAITING_COACH, AttemptState.GRADED):
         raise ValidationError("Only a submitted, graded role-play can be graded.", code="not_gradable")
     _ensure_not_held_by_another(attempt, coach, now)
-    cleaned = _clean_draft_levels(levels, attempt.rubric_version)
+    cleaned = _clean_levels(levels, attempt.rubric_version, complete=False)
     grade = _grade_for(attempt, coach)
     if grade.pk is None:
         grade.outcome = Grade.Outcome.DRAFT
