@@ -246,13 +246,18 @@ def attempt_return(
     return grade
 
 
-def answer_comment_add(*, turn: AttemptTurn, coach, body: str) -> AnswerComment:
+@transaction.atomic
+def answer_comment_add(*, turn: AttemptTurn, coach, body: str, save_to_bank: bool = False) -> AnswerComment:
+    """A comment on one answer; with `save_to_bank` also kept in the coach's comment bank, both or neither."""
     body = body.strip()
     if not body:
         raise ValidationError("A comment needs some text.")
     if not turn.is_answered:
         raise ValidationError("Comments go on answers the hire has sent.")
-    return AnswerComment.objects.create(turn=turn, coach=coach, body=body[:MAX_COMMENT_CHARS])
+    comment = AnswerComment.objects.create(turn=turn, coach=coach, body=body[:MAX_COMMENT_CHARS])
+    if save_to_bank:
+        saved_comment_add(coach=coach, body=body)
+    return comment
 
 
 def saved_comment_add(*, coach, body: str) -> SavedComment:

@@ -85,10 +85,7 @@ def _comment_add(user, attempt, turn_number, body: str, save_to_bank: bool):
     turn = attempt.turns.filter(number=number_or_none(str(turn_number or ""))).first()
     if turn is None:
         raise ValidationError("Choose an answer to comment on.")
-    comment = services.answer_comment_add(turn=turn, coach=user, body=body)
-    if save_to_bank:
-        services.saved_comment_add(coach=user, body=body)
-    return comment
+    return services.answer_comment_add(turn=turn, coach=user, body=body, save_to_bank=save_to_bank)
 
 
 @permissions.require(permissions.can_grade)
