@@ -67,7 +67,7 @@ def access_own_feedback(user, feedback_id: int) -> Feedback:
 def access_call_review(user, review_id: int) -> CallReview:
     """A call review, for the hire it is about and their coaches (the same rule as the timeline)."""
     review = (
-        CallReview.objects.select_related("enrollment__hire", "enrollment__cohort", "coach", "feedback")
+        CallReview.objects.select_related("enrollment__hire", "enrollment__cohort__curriculum", "coach", "feedback")
         .filter(pk=review_id)
         .first()
     )

@@ -26,7 +26,6 @@ from coaching.forms import CallReviewForm
 from common.numbers import number_or_none
 from courses import selectors as course_selectors
 from courses.levels import as_level, criterion_name
-from courses.models import Enrollment
 
 QUEUE_PAGE_SIZE = 50
 
@@ -320,8 +319,7 @@ def call_review_new(request, enrollment_id: int):
 @permissions.require(permissions.can_grade)
 def call_review_edit(request, review_id: int):
     review = access_call_review_for_editing(request.user, review_id)
-    enrollment = Enrollment.objects.select_related("hire", "cohort__curriculum").get(pk=review.enrollment_id)
-    return _call_review_page(request, enrollment=enrollment, review=review)
+    return _call_review_page(request, enrollment=review.enrollment, review=review)
 
 
 def call_review_detail(request, review_id: int):
