@@ -68,6 +68,11 @@ class User(AbstractBaseUser, PermissionsMixin):
     avatar = models.FileField(upload_to="avatars/", blank=True)
     avatar_thumbnail = models.FileField(upload_to="avatars/thumbs/", blank=True)
     is_active = models.BooleanField(default=True)
+    is_lead_coach = models.BooleanField(
+        "lead coach",
+        default=False,
+        help_text="A lead coach facilitates calibration sessions and moderates second marks, as admins do.",
+    )
     # Derived from the role on save (Django's admin reads it): admins are staff, nobody else.
     is_staff = models.BooleanField(default=False, editable=False)
     date_joined = models.DateTimeField(default=timezone.now)

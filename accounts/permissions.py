@@ -50,6 +50,11 @@ def can_follow_cohorts(user) -> bool:
     return is_coach(user) or is_admin(user)
 
 
+def can_lead_grading_quality(user) -> bool:
+    """Admins and lead coaches run calibration sessions, see agreement reports and moderate second marks."""
+    return is_admin(user) or (is_coach(user) and user.is_lead_coach)
+
+
 def can_manage_scorer(user) -> bool:
     """Versions of the automatic pre-scorer: see their figures, choose the live one."""
     return is_admin(user)

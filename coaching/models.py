@@ -14,6 +14,7 @@ class Grade(models.Model):
         DRAFT = "draft", "Draft"
         RELEASED = "released", "Released"
         RETURNED = "returned", "Returned for another try"
+        HELD = "held", "Held for a blind second mark"
 
     attempt = models.OneToOneField(Attempt, on_delete=models.CASCADE, related_name="grade")
     coach = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="grades_given")
@@ -39,6 +40,47 @@ class Grade(models.Model):
     @property
     def has_draft(self) -> bool:
         return self.draft_saved_at is not None
+
+
+class SecondMark(models.Model):
+    """A graded role-play drawn for blind second marking. The first coach's grade is held (not released)
+    until a second coach grades it blind; a gap of two levels or more on any criterion sends it to a
+    moderator, who sets the released grade. Both coaches' levels are kept here."""
+
+    class Status(models.TextChoices):
+        AWAITING_SECOND = "awaiting_second", "Awaiting a blind second mark"
+        MODERATION = "moderation", "Awaiting a moderator"
+        AGREED = "agreed", "Agreed: the first grade was released"
+        MODERATED = "moderated", "Moderated: the moderator's grade was released"
+
+    OPEN_STATUSES = (Status.AWAITING_SECOND, Status.MODERATION)
+
+    attempt = models.OneToOneField(Attempt, on_delete=models.CASCADE, related_name="second_mark")
+    grade = models.OneToOneField(Grade, on_delete=models.CASCADE, related_name="second_mark")
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.AWAITING_SECOND, db_index=True)
+    drawn_at = models.DateTimeField()
+    first_coach = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    first_levels = models.JSONField(default=dict, help_text="The first coach's levels, as they submitted them.")
+    first_overall_comment = models.TextField(blank=True)
+    second_coach = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    second_levels = models.JSONField(default=dict, blank=True)
+    second_note = models.TextField(blank=True)
+    second_marked_at = models.DateTimeField(null=True, blank=True)
+    largest_gap = models.PositiveSmallIntegerField(null=True, blank=True, help_text="Largest gap on any criterion.")
+    moderator = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    moderated_levels = models.JSONField(default=dict, blank=True)
+    moderation_note = models.TextField(blank=True)
+    resolved_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["drawn_at", "id"]
+
+    def __str__(self) -> str:
+        return f"Second mark of {self.attempt}"
 
 
 class GradeRevision(models.Model):

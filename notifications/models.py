@@ -15,6 +15,8 @@ class Kind(models.TextChoices):
     GRADING_OVERDUE = "grading_overdue", "Role-plays waiting past the grading target"
     QUEUE_DIGEST = "queue_digest", "Daily digest of my grading queue"
     COHORT_DIGEST = "cohort_digest", "Weekly digest of my cohorts"
+    CALIBRATION = "calibration", "Calibration sessions: opening, due soon, revealed"
+    GRADING_QUALITY = "grading_quality", "Second marks, moderation and coaches' agreement alerts"
     CHECKPOINT = "checkpoint", "My commitment checkpoint: opening, reminders, decision"
     CHECKPOINT_OUTCOME = "checkpoint_outcome", "Hires' checkpoint decisions and escalations"
     TEST = "test", "Test notification"

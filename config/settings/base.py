@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "accounts",
     "courses",
     "coaching",
+    "calibration",
     "notifications",
     "checkpoint",
     "cohorts",

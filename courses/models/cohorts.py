@@ -51,6 +51,12 @@ class Cohort(models.Model):
     currency = models.CharField(
         max_length=3, default="USD", validators=[RegexValidator(r"^[A-Z]{3}$", "Use an ISO 4217 code.")]
     )
+    second_marking_percent = models.PositiveSmallIntegerField(
+        "second marking (%)",
+        default=10,
+        validators=[MaxValueValidator(100)],
+        help_text="Share of graded role-plays a second coach grades blind before the grade is released.",
+    )
     archived_at = models.DateTimeField(null=True, blank=True, db_index=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
