@@ -29,8 +29,6 @@ api_v1 = [
     path("", include("notifications.api_urls")),
     path("", include("checkpoint.api_urls")),
     path("", include("cohorts.api_urls")),
-    path("calibration/reports/", include("calibration.report_api_urls")),
-    path("calibration/", include("calibration.api_urls")),
 ]
 
 urlpatterns = [
@@ -43,8 +41,6 @@ urlpatterns = [
     path("", include("notifications.urls")),
     path("", include("checkpoint.urls")),
     path("", include("cohorts.urls")),
-    path("calibration/reports/", include("calibration.report_urls")),
-    path("calibration/", include("calibration.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", include(api_v1)),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
