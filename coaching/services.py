@@ -93,7 +93,7 @@ def _release_claim(attempt: Attempt) -> None:
 # --- Grades ----------------------------------------------------------------------------------
 
 
-def _clean_levels(levels: dict, rubric_version: RubricVersion, *, complete: bool = True) -> dict[str, int]:
+def levels_clean(levels: dict, rubric_version: RubricVersion, *, complete: bool = True) -> dict[str, int]:
     """The levels on the rubric's scale, the criteria named as the coach reads them. `complete` asks for
     every criterion (a grade of record); a draft may hold any subset, an empty value being "not chosen yet"."""
     criteria = list(rubric_version.criteria.all())
@@ -150,7 +150,7 @@ def grade_draft_save(
     if attempt.state not in (AttemptState.AWAITING_COACH, AttemptState.GRADED):
         raise ValidationError("Only a submitted, graded role-play can be graded.", code="not_gradable")
     _ensure_not_held_by_another(attempt, coach, now)
-    cleaned = _clean_levels(levels, attempt.rubric_version, complete=False)
+    cleaned = levels_clean(levels, attempt.rubric_version, complete=False)
     grade = _grade_for(attempt, coach)
     if grade.pk is None:
         grade.outcome = Grade.Outcome.DRAFT
@@ -185,7 +185,7 @@ def grade_release(
     _ensure_not_held_by_another(attempt, coach, now)
     grade = _grade_for(attempt, coach)
     given = {key: value for key, value in levels.items() if value not in (None, "")}
-    cleaned = _clean_levels({**grade.draft_levels, **given}, attempt.rubric_version)
+    cleaned = levels_clean({**grade.draft_levels, **given}, attempt.rubric_version)
     already_released = grade.outcome == Grade.Outcome.RELEASED
     if already_released and cleaned != grade.levels and not reason.strip():
         raise ValidationError("A released grade can only be changed with a reason.", code="reason_required")
@@ -333,7 +333,7 @@ def call_review_create(
 ) -> CallReview:  # fmt: skip
     """Record a review of a real call and put it on the hire's coaching timeline."""
     now = now or timezone.now()
-    cleaned = _clean_levels(levels, rubric_version)
+    cleaned = levels_clean(levels, rubric_version)
     if transcript_file is not None:
         transcript, _ = uploads.transcript_read(transcript_file)
     recording_format, recording_seconds = _recording_read(recording)
@@ -383,7 +383,7 @@ def call_review_update(
     review = (
         CallReview.objects.select_for_update().select_related("rubric_version", "enrollment__cohort").get(pk=review.pk)
     )
-    cleaned = _clean_levels(levels, review.rubric_version)
+    cleaned = levels_clean(levels, review.rubric_version)
     if transcript_file is not None:
         transcript, _ = uploads.transcript_read(transcript_file)
     recording_format, recording_seconds = _recording_read(recording)
