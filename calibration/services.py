@@ -10,6 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts import permissions
+from calibration.alerts import leniency_alerts_check
 from calibration.models import (
     AnchorItem,
     CalibrationGrade,
@@ -142,7 +143,8 @@ def gold_record(
     *, item: SessionItem, by, levels: dict, note: str = "", now: datetime.datetime | None = None
 ) -> AnchorItem:
     """After the reveal, the facilitator records the agreed level per criterion, with a note: the gold
-    level. The anchor joins the bank; every recording keeps an audit row."""
+    level. The anchor joins the bank; every recording keeps an audit row. Once every item has its gold,
+    coaches' deviations are checked for alerts."""
     now = now or timezone.now()
     session = CalibrationSession.objects.get(pk=item.session_id)
     if not _may_facilitate(session, by):
@@ -156,4 +158,6 @@ def gold_record(
     anchor.in_bank = True
     anchor.save(update_fields=["gold_levels", "gold_note", "gold_set_by", "gold_set_at", "in_bank"])
     GoldRecord.objects.create(item=item, levels=cleaned, note=note, set_by=by, set_at=now)
+    if not session.items.filter(anchor__gold_levels={}).exists():  # settled: every item has its gold
+        leniency_alerts_check(session=session, now=now)
     return anchor

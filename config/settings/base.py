@@ -148,6 +148,10 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 
 AVATAR_MAX_BYTES = env.int("AVATAR_MAX_BYTES", default=2 * 1024 * 1024)
 AVATAR_MAX_PIXELS = env.int("AVATAR_MAX_PIXELS", default=25_000_000)
+
+# Admins are told when a coach's mean deviation from gold on a criterion passes this (in levels,
+# either way) in two revealed calibration sessions in a row.
+CALIBRATION_LENIENCY_THRESHOLD = env.float("CALIBRATION_LENIENCY_THRESHOLD", default=0.5)
 AVATAR_STORED_SIZE = 512
 AVATAR_THUMBNAIL_SIZE = 96
 

@@ -10,27 +10,11 @@ from django.utils import timezone
 from calibration import services
 from calibration.models import AnchorItem, CalibrationSession, GoldRecord
 from coaching.models import Feedback, Grade
-from courses.models import Attempt, AttemptState
+from courses.models import AttemptState
 from notifications.models import Kind, Notification
-from tests.factories import AdminFactory, CoachFactory, EnrollmentFactory, curriculum_with
-from tests.roleplay_support import scenario_with_turns
+from tests.factories import CoachFactory
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def world():
-    now = timezone.now()
-    enrollment = EnrollmentFactory(cohort__curriculum=curriculum_with(1))
-    scenario = scenario_with_turns(enrollment.cohort.curriculum, mode="graded")
-    attempts = [
-        Attempt.objects.create(enrollment=enrollment, scenario=scenario, number=n, state=AttemptState.GRADED,
-                               rubric_version=scenario.rubric.current_version, started_at=now, submitted_at=now)
-        for n in (1, 2)
-    ]  # fmt: skip
-    keys = [criterion.key for criterion in scenario.rubric.current_version.criteria.all()]
-    return {"hire": enrollment.hire, "attempts": attempts, "keys": keys, "admin": AdminFactory(),
-            "coaches": [CoachFactory(), CoachFactory(), CoachFactory()]}  # fmt: skip
 
 
 def open_session(world, **overrides):
