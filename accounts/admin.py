@@ -12,14 +12,14 @@ from accounts.permissions import AdminSitePermissionMixin
 class UserAdmin(AdminSitePermissionMixin, DjangoUserAdmin):
     list_display = ["avatar_preview", "display_name", "email", "role", "time_zone", "is_active", "last_login"]
     list_display_links = ["display_name"]
-    list_filter = ["role", "is_active"]
+    list_filter = ["role", "is_lead_coach", "is_active"]
     search_fields = ["email", "display_name"]
     ordering = ["display_name"]
     readonly_fields = ["last_login", "date_joined", "avatar_preview"]
     fieldsets = [
         (None, {"fields": ["email", "password"]}),
         ("Profile", {"fields": ["display_name", "time_zone", "avatar_preview"]}),
-        ("Role", {"fields": ["role", "is_active"]}),
+        ("Role", {"fields": ["role", "is_lead_coach", "is_active"]}),
         ("Dates", {"fields": ["last_login", "date_joined"]}),
     ]
     add_fieldsets = [

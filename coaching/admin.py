@@ -1,7 +1,7 @@
 from django.contrib import admin
 
 from accounts.permissions import AdminSitePermissionMixin
-from coaching.models import CallNote, CallReview, Dispute, Feedback, Grade, GradeRevision, SavedComment
+from coaching.models import CallNote, CallReview, Dispute, Feedback, Grade, GradeRevision, SavedComment, SecondMark
 
 
 class ReadOnlyInline(AdminSitePermissionMixin, admin.TabularInline):
@@ -76,3 +76,18 @@ class DisputeAdmin(AdminSitePermissionMixin, admin.ModelAdmin):
 @admin.register(SavedComment)
 class SavedCommentAdmin(AdminSitePermissionMixin, admin.ModelAdmin):
     list_display = ["coach", "body", "uses"]
+
+
+@admin.register(SecondMark)
+class SecondMarkAdmin(AdminSitePermissionMixin, admin.ModelAdmin):
+    """Second marks change only through grading and moderation, which keep both coaches' levels."""
+
+    list_display = ["attempt", "status", "first_coach", "second_coach", "largest_gap", "moderator", "resolved_at"]
+    list_filter = ["status"]
+    list_select_related = ["attempt__scenario", "first_coach", "second_coach", "moderator"]
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_add_permission(self, request) -> bool:
+        return False
