@@ -5,20 +5,11 @@ from django.contrib import admin
 
 from accounts.permissions import AdminSitePermissionMixin
 from calibration.models import AnchorItem, CalibrationGrade, CalibrationSession, GoldRecord, LeniencyAlert, Participant
+from coaching.admin import ReadOnlyInline
 
 
 class ReadOnlyAdmin(AdminSitePermissionMixin, admin.ModelAdmin):
     def has_add_permission(self, request, *args) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-
-class ReadOnlyInline(AdminSitePermissionMixin, admin.TabularInline):
-    extra = 0
-
-    def has_add_permission(self, request, obj=None) -> bool:
         return False
 
     def has_change_permission(self, request, obj=None) -> bool:

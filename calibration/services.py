@@ -23,7 +23,7 @@ from coaching.models import CallReview
 from coaching.services import MAX_COMMENT_CHARS, levels_clean
 from courses.models import Attempt, AttemptState
 from notifications.models import Kind
-from notifications.services import notify
+from notifications.services import NotificationDraft, notify_many
 
 # Work a coach has finished with: submitted and past the automatic estimate.
 ANCHORABLE_ATTEMPT_STATES = (AttemptState.AWAITING_COACH, AttemptState.GRADED, AttemptState.RETURNED)
@@ -80,12 +80,20 @@ def session_create(
         SessionItem(session=session, anchor=anchor, position=n) for n, anchor in enumerate(dict.fromkeys(anchors))
     )
     Participant.objects.bulk_create(Participant(session=session, coach=coach, invited_at=now) for coach in coaches)
-    for coach in coaches:
-        notify(
-            recipient=coach, kind=Kind.CALIBRATION, key=f"calibration-open:{session.pk}",
-            title=f"Calibration session opened: {session.title}",
-            body=f"{len(anchors)} item(s) to grade blind by {timezone.localtime(due_at):%d %b %Y %H:%M}.", now=now,
-        )  # fmt: skip
+    due = f"{timezone.localtime(due_at):%d %b %Y %H:%M}"
+    notify_many(
+        [
+            NotificationDraft(
+                recipient=coach,
+                kind=Kind.CALIBRATION,
+                subject=f"open:{session.pk}",
+                title=f"Calibration session opened: {session.title}",
+                body=f"{len(anchors)} item(s) to grade blind by {due}.",
+            )
+            for coach in coaches
+        ],
+        now=now,
+    )
     return session
 
 
@@ -130,11 +138,19 @@ def session_reveal(*, session: CalibrationSession, by, now: datetime.datetime | 
         return session
     session.status, session.revealed_at = CalibrationSession.Status.REVEALED, now
     session.save(update_fields=["status", "revealed_at"])
-    for participant in session.participants.select_related("coach"):
-        notify(
-            recipient=participant.coach, kind=Kind.CALIBRATION, key=f"calibration-revealed:{session.pk}",
-            title=f"Calibration session revealed: {session.title}", now=now,
-        )  # fmt: skip
+    participants = session.participants.select_related("coach")
+    notify_many(
+        [
+            NotificationDraft(
+                recipient=participant.coach,
+                kind=Kind.CALIBRATION,
+                subject=f"revealed:{session.pk}",
+                title=f"Calibration session revealed: {session.title}",
+            )
+            for participant in participants
+        ],
+        now=now,
+    )
     return session
 
 
