@@ -6,6 +6,7 @@ from django.conf import settings
 from django.contrib.auth.forms import PasswordResetForm
 from django.contrib.auth.tokens import default_token_generator
 from django.contrib.sessions.models import Session
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.encoding import force_bytes
@@ -39,6 +40,15 @@ def user_set_role(*, user: User, role: str) -> User:
     user.role = role
     user.full_clean(exclude=["password"])
     user.save(update_fields=["role"])
+    return user
+
+
+def user_set_lead_coach(*, user: User, lead: bool = True) -> User:
+    """A lead coach runs calibration sessions, reads agreement reports and moderates second marks."""
+    if lead and user.role != Role.COACH:
+        raise ValidationError("Only a coach can be a lead coach.")
+    user.is_lead_coach = lead
+    user.save(update_fields=["is_lead_coach"])
     return user
 
 

@@ -27,6 +27,7 @@ def _deviations(session: CalibrationSession) -> dict[tuple[int, str], float]:
 def _previous_session(session: CalibrationSession, coach_id: int) -> CalibrationSession | None:
     return (
         CalibrationSession.objects.filter(
+            kind=CalibrationSession.Kind.CALIBRATION,
             status=CalibrationSession.Status.REVEALED,
             participants__coach_id=coach_id,
             revealed_at__lt=session.revealed_at,
@@ -45,7 +46,8 @@ def leniency_alerts_check(
     the same pairs and writes nothing more."""
     now = now or timezone.now()
     threshold = settings.CALIBRATION_LENIENCY_THRESHOLD if threshold is None else threshold
-    if not session.is_revealed:
+    # Onboarding compares one new coach with gold once; it is reported on its own, not counted here.
+    if not session.is_revealed or session.kind != CalibrationSession.Kind.CALIBRATION:
         return []
     current = {pair: value for pair, value in _deviations(session).items() if abs(value) > threshold}
     earlier: dict[int, tuple[CalibrationSession | None, dict]] = {}

@@ -1,4 +1,5 @@
-"""Writes for calibration: open a session, grade blind, reveal, record gold.
+"""Writes for calibration: open a session, grade blind, reveal, record gold; onboard a new coach on
+gold items from the anchor bank; remind coaches of sessions due soon.
 
 Each runs in one transaction. Nothing here writes a grade of record, feedback or anything the hire sees.
 """
@@ -7,9 +8,11 @@ import datetime
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 
 from accounts import permissions
+from accounts.selectors import admins_active
 from calibration.alerts import leniency_alerts_check
 from calibration.models import (
     AnchorItem,
@@ -19,14 +22,45 @@ from calibration.models import (
     Participant,
     SessionItem,
 )
+from calibration.selectors import ANCHORABLE_ATTEMPT_STATES, onboarding_report_line, onboarding_summary
 from coaching.models import CallReview
 from coaching.services import MAX_COMMENT_CHARS, levels_clean
-from courses.models import Attempt, AttemptState
+from courses.models import Attempt
 from notifications.models import Kind
 from notifications.services import NotificationDraft, notify_many
 
-# Work a coach has finished with: submitted and past the automatic estimate.
-ANCHORABLE_ATTEMPT_STATES = (AttemptState.AWAITING_COACH, AttemptState.GRADED, AttemptState.RETURNED)
+# Invited coaches who have not submitted hear once when a session is due within this long.
+DUE_SOON = datetime.timedelta(hours=24)
+
+
+def session_url(session: CalibrationSession) -> str:
+    return reverse("calibration:session", args=[session.pk])
+
+
+def may_facilitate(session: CalibrationSession, user) -> bool:
+    """The session's facilitator and admins reveal it, record gold and follow everyone's progress."""
+    return permissions.is_signed_in(user) and (user.pk == session.facilitator_id or permissions.is_admin(user))
+
+
+def _due_label(due_at: datetime.datetime) -> str:
+    return f"{timezone.localtime(due_at):%d %b %Y %H:%M}"
+
+
+def _invite(session: CalibrationSession, coaches, *, count: int, now: datetime.datetime) -> None:
+    notify_many(
+        [
+            NotificationDraft(
+                recipient=coach,
+                kind=Kind.CALIBRATION,
+                subject=f"open:{session.pk}",
+                title=f"{session.get_kind_display()} session opened: {session.title}",
+                body=f"{count} item(s) to grade blind by {_due_label(session.due_at)}.",
+                url=session_url(session),
+            )
+            for coach in coaches
+        ],
+        now=now,
+    )
 
 
 def _anchor_for_attempt(attempt: Attempt, *, by) -> AnchorItem:
@@ -80,21 +114,60 @@ def session_create(
         SessionItem(session=session, anchor=anchor, position=n) for n, anchor in enumerate(dict.fromkeys(anchors))
     )
     Participant.objects.bulk_create(Participant(session=session, coach=coach, invited_at=now) for coach in coaches)
-    due = f"{timezone.localtime(due_at):%d %b %Y %H:%M}"
+    _invite(session, coaches, count=len(anchors), now=now)
+    return session
+
+
+@transaction.atomic
+def onboarding_session_create(
+    *, facilitator, coach, anchors, due_at: datetime.datetime, now: datetime.datetime | None = None
+) -> CalibrationSession:
+    """Give one new coach a set of gold items from the anchor bank to grade blind. When they have graded
+    every item the session reveals itself and the facilitator and admins hear how close they came."""
+    now = now or timezone.now()
+    if not permissions.can_lead_grading_quality(facilitator):
+        raise PermissionDenied("Only an admin or a lead coach starts an onboarding session.")
+    anchors = list(dict.fromkeys(anchors))
+    problems = []
+    if coach is None or not permissions.can_grade(coach) or not coach.is_active:
+        problems.append("Choose an active coach to onboard.")
+    if due_at <= now:
+        problems.append("The due date must be in the future.")
+    if not anchors:
+        problems.append("Pick at least one item from the anchor bank.")
+    if any(not anchor.in_bank or not anchor.has_gold for anchor in anchors):
+        problems.append("Only anchor bank items with gold levels can be used for onboarding.")
+    if problems:
+        raise ValidationError(problems)
+    session = CalibrationSession.objects.create(
+        title=f"Onboarding: {coach.display_name}"[:200], kind=CalibrationSession.Kind.ONBOARDING,
+        facilitator=facilitator, due_at=due_at,
+    )  # fmt: skip
+    SessionItem.objects.bulk_create(
+        SessionItem(session=session, anchor=anchor, position=n) for n, anchor in enumerate(anchors)
+    )
+    Participant.objects.create(session=session, coach=coach, invited_at=now)
+    _invite(session, [coach], count=len(anchors), now=now)
+    return session
+
+
+def _onboarding_finish(session: CalibrationSession, *, now: datetime.datetime) -> None:
+    """The onboarded coach graded everything: reveal, and tell the admins and the facilitator the result."""
+    _reveal(session, now=now)
+    coach, found = onboarding_summary(session=session)
+    line = onboarding_report_line(coach, found)
+    recipients = {admin.pk: admin for admin in admins_active()}
+    recipients.setdefault(session.facilitator_id, session.facilitator)
     notify_many(
         [
             NotificationDraft(
-                recipient=coach,
-                kind=Kind.CALIBRATION,
-                subject=f"open:{session.pk}",
-                title=f"Calibration session opened: {session.title}",
-                body=f"{len(anchors)} item(s) to grade blind by {due}.",
+                recipient=recipient, kind=Kind.GRADING_QUALITY, subject=f"onboarded:{session.pk}", title=line,
+                body=f"{found.n} level(s) compared with gold in “{session.title}”.", url=session_url(session),
             )
-            for coach in coaches
+            for recipient in recipients.values()
         ],
         now=now,
-    )
-    return session
+    )  # fmt: skip
 
 
 @transaction.atomic
@@ -120,22 +193,12 @@ def calibration_grade_save(
         if graded == session.items.count():
             participant.submitted_at = now
             participant.save(update_fields=["submitted_at"])
+            if session.kind == CalibrationSession.Kind.ONBOARDING:
+                _onboarding_finish(session, now=now)
     return grade
 
 
-def _may_facilitate(session: CalibrationSession, user) -> bool:
-    return user.pk == session.facilitator_id or permissions.is_admin(user)
-
-
-@transaction.atomic
-def session_reveal(*, session: CalibrationSession, by, now: datetime.datetime | None = None) -> CalibrationSession:
-    """Show every coach's levels, the spread and the estimate. Revealing twice changes nothing."""
-    now = now or timezone.now()
-    session = CalibrationSession.objects.select_for_update().get(pk=session.pk)
-    if not _may_facilitate(session, by):
-        raise PermissionDenied("Only the session's facilitator or an admin reveals it.")
-    if session.is_revealed:
-        return session
+def _reveal(session: CalibrationSession, *, now: datetime.datetime) -> None:
     session.status, session.revealed_at = CalibrationSession.Status.REVEALED, now
     session.save(update_fields=["status", "revealed_at"])
     participants = session.participants.select_related("coach")
@@ -145,12 +208,25 @@ def session_reveal(*, session: CalibrationSession, by, now: datetime.datetime | 
                 recipient=participant.coach,
                 kind=Kind.CALIBRATION,
                 subject=f"revealed:{session.pk}",
-                title=f"Calibration session revealed: {session.title}",
+                title=f"{session.get_kind_display()} session revealed: {session.title}",
+                url=session_url(session),
             )
             for participant in participants
         ],
         now=now,
     )
+
+
+@transaction.atomic
+def session_reveal(*, session: CalibrationSession, by, now: datetime.datetime | None = None) -> CalibrationSession:
+    """Show every coach's levels, the spread and the estimate. Revealing twice changes nothing."""
+    now = now or timezone.now()
+    session = CalibrationSession.objects.select_for_update().get(pk=session.pk)
+    if not may_facilitate(session, by):
+        raise PermissionDenied("Only the session's facilitator or an admin reveals it.")
+    if session.is_revealed:
+        return session
+    _reveal(session, now=now)
     return session
 
 
@@ -163,8 +239,11 @@ def gold_record(
     coaches' deviations are checked for alerts."""
     now = now or timezone.now()
     session = CalibrationSession.objects.get(pk=item.session_id)
-    if not _may_facilitate(session, by):
+    if not may_facilitate(session, by):
         raise PermissionDenied("Only the session's facilitator or an admin records gold levels.")
+    if session.kind == CalibrationSession.Kind.ONBOARDING:
+        # One new coach's levels are compared with gold, never used to set it.
+        raise ValidationError("Gold levels are agreed in calibration sessions, not in onboarding.", code="onboarding")
     if not session.is_revealed:
         raise ValidationError("Reveal the session before recording gold levels.", code="not_revealed")
     anchor = AnchorItem.objects.select_for_update().select_related("rubric_version").get(pk=item.anchor_id)
@@ -177,3 +256,29 @@ def gold_record(
     if not session.items.filter(anchor__gold_levels={}).exists():  # settled: every item has its gold
         leniency_alerts_check(session=session, now=now)
     return anchor
+
+
+@transaction.atomic
+def calibration_due_reminders_send(*, now: datetime.datetime | None = None) -> int:
+    """Tell each invited coach who has not submitted, once per session, that an open session is due
+    within a day. The notification key makes a repeat run (hourly) write nothing more."""
+    now = now or timezone.now()
+    waiting = Participant.objects.filter(
+        session__status=CalibrationSession.Status.OPEN,
+        session__due_at__gt=now,
+        session__due_at__lte=now + DUE_SOON,
+        submitted_at__isnull=True,
+        coach__is_active=True,
+    ).select_related("session", "coach")
+    drafts = [
+        NotificationDraft(
+            recipient=participant.coach,
+            kind=Kind.CALIBRATION,
+            subject=f"due:{participant.session_id}",
+            title=f"Due soon: {participant.session.title}",
+            body=f"Grade every item blind by {_due_label(participant.session.due_at)}.",
+            url=session_url(participant.session),
+        )
+        for participant in waiting
+    ]
+    return len(notify_many(drafts, now=now))

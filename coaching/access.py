@@ -6,7 +6,8 @@ from django.db.models import Q
 from django.http import Http404
 
 from accounts import permissions
-from coaching.models import CallReview, Dispute, Feedback, Grade
+from coaching import second_marking
+from coaching.models import CallReview, Dispute, Feedback, Grade, SecondMark
 from coaching.selectors import visible_to
 from coaching.services import can_edit_call_review
 from courses.models import Attempt, Enrollment
@@ -92,3 +93,40 @@ def access_dispute(user, dispute_id: int) -> Dispute:
         raise Http404
     access_gradable_attempt(user, dispute.grade.attempt_id)
     return dispute
+
+
+def _second_mark(second_mark_id: int) -> SecondMark:
+    found = (
+        SecondMark.objects.select_related(
+            "attempt__scenario__week", "attempt__rubric_version", "attempt__enrollment__hire",
+            "attempt__enrollment__cohort", "first_coach", "second_coach", "moderator",
+        )
+        .filter(pk=second_mark_id)
+        .first()
+    )  # fmt: skip
+    if found is None:
+        raise Http404
+    return found
+
+
+def access_second_mark(user, second_mark_id: int) -> SecondMark:
+    """A held role-play to grade blind: for the hire's coaches, lead coaches and admins, never the coach
+    who gave the first grade (403); a coach who may not see the hire finds nothing (404)."""
+    if not permissions.can_grade(user):
+        raise PermissionDenied
+    found = _second_mark(second_mark_id)
+    if found.first_coach_id == user.pk:
+        raise PermissionDenied("You gave the first grade: another coach grades it blind.")
+    if not second_marking.may_second_mark(user=user, second_mark=found):
+        raise Http404
+    return found
+
+
+def access_moderation(user, second_mark_id: int) -> SecondMark:
+    """A second mark to moderate: for admins, and lead coaches who marked neither grade."""
+    if not permissions.can_lead_grading_quality(user):
+        raise PermissionDenied
+    found = _second_mark(second_mark_id)
+    if not second_marking.may_moderate(user=user, second_mark=found):
+        raise PermissionDenied("You gave one of the two marks: another lead coach or an admin moderates it.")
+    return found

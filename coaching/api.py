@@ -10,9 +10,17 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts import permissions
-from coaching import selectors, services
-from coaching.access import access_coachable_enrollment, access_dispute, access_gradable_attempt, access_own_feedback
-from coaching.models import CallReview, Channel, Dispute, Feedback
+from coaching import second_marking, selectors, services
+from coaching.access import (
+    access_coachable_enrollment,
+    access_dispute,
+    access_gradable_attempt,
+    access_moderation,
+    access_own_feedback,
+    access_second_mark,
+)
+from coaching.estimate_agreement import estimate_cohort_choice, estimate_report, estimate_scope
+from coaching.models import CallReview, Channel, Dispute, Feedback, SecondMark
 from coaching.uploads import parse_duration, parse_timestamp
 from common.api import call_service
 from courses import selectors as course_selectors
@@ -21,6 +29,7 @@ from courses.levels import LEVEL_MAX, LEVEL_MIN
 CoachPermission = permissions.api_permission(permissions.can_grade)
 HirePermission = permissions.api_permission(permissions.can_take_training)
 SignedIn = permissions.api_permission(permissions.is_signed_in)
+ModeratorPermission = permissions.api_permission(permissions.can_lead_grading_quality)
 
 
 class QueueItemSerializer(serializers.Serializer):
@@ -45,6 +54,8 @@ class QueuePageSerializer(serializers.Serializer):
     overdue = serializers.IntegerField(
         help_text="Attempts in the whole queue (not just this page) past their grading target."
     )
+    second_marks = serializers.IntegerField(help_text="Held role-plays waiting for my blind second mark.")
+    moderation = serializers.IntegerField(help_text="Second marks waiting for me to moderate (admins, lead coaches).")
     results = QueueItemSerializer(many=True)
 
 
@@ -62,7 +73,7 @@ class CountedPagination(PageNumberPagination):
 
 
 class QueueView(APIView):
-    """Attempts awaiting a coach, oldest first. Filters: cohort, week, scenario, hire, flagged."""
+    """Attempts awaiting a coach, oldest first. Filters: cohort, week, scenario, hire, flagged, estimate."""
 
     permission_classes = [CoachPermission]
 
@@ -71,17 +82,20 @@ class QueueView(APIView):
         parameters=[
             *(OpenApiParameter(name, int, description=f"Only this {name} (id or number)") for name in QUEUE_FILTERS),
             OpenApiParameter("flagged", bool, description="Only answers that need a coach's eye (integrity flags)"),
+            OpenApiParameter(
+                "estimate", bool, description="Only attempts whose estimate is doubtful: flagged, or often overridden"
+            ),
             OpenApiParameter("page", int),
         ],
     )
     def get(self, request):
         filters = selectors.QueueFilters.from_params(request.query_params)
         queue = selectors.grading_queue(user=request.user, filters=filters)
-        counts = selectors.queue_counts(queue=queue)
+        counts = selectors.queue_counts(queue=queue, user=request.user)
         paginator = CountedPagination(count=counts.total)
         page = paginator.paginate_queryset(queue, request, view=self)
         response = paginator.get_paginated_response(QueueItemSerializer(page, many=True).data)
-        response.data["overdue"] = counts.overdue
+        response.data.update(overdue=counts.overdue, second_marks=counts.second_marks, moderation=counts.moderation)
         return response
 
 
@@ -114,13 +128,16 @@ class GradeSerializer(serializers.Serializer):
 
 
 class GradingView(APIView):
-    """One attempt as the grading screen shows it; opening it claims it for this coach."""
+    """One attempt as the grading screen shows it; opening it claims it for this coach. A grade held for a
+    blind second mark is graded through its second mark: here it shows neither the grade, the comments
+    nor the estimate (`second_mark` says where it stands)."""
 
     permission_classes = [CoachPermission]
 
     @extend_schema(responses=OpenApiTypes.OBJECT)
     def get(self, request, pk: int):
         attempt = access_gradable_attempt(request.user, pk)
+        held = second_marking.open_second_mark(attempt=attempt)
         claim = services.attempt_open_for_grading(attempt=attempt, coach=request.user)
         context = selectors.grading_context(attempt=attempt, coach=request.user)
         return Response(
@@ -130,7 +147,8 @@ class GradingView(APIView):
                 "hire": attempt.enrollment.hire.display_name,
                 "scenario": attempt.scenario.title,
                 "held_by": claim.coach.display_name if claim else None,
-                "prescore": attempt.prescore,
+                "second_mark": {"id": held.pk, "status": held.status} if held else None,
+                "prescore": None if held else attempt.prescore,
                 "criteria": [
                     {"key": c.key, "title": c.title, "weight": str(c.weight), "levels": c.level_descriptors}
                     for c in context["criteria"]
@@ -141,12 +159,14 @@ class GradingView(APIView):
                         "customer": t.customer_text,
                         "answer": t.answer,
                         "seconds_spent": t.seconds_spent,
-                        "prescore": t.prescore,
-                        "comments": [{"coach": c.coach.display_name, "body": c.body} for c in t.coach_comments.all()],
+                        "prescore": None if held else t.prescore,
+                        "comments": []
+                        if held
+                        else [{"coach": c.coach.display_name, "body": c.body} for c in t.coach_comments.all()],
                     }
                     for t in context["turns"]
                 ],
-                "grade": GradeSerializer(context["grade"]).data if context["grade"] else None,
+                "grade": GradeSerializer(context["grade"]).data if context["grade"] and not held else None,
             }
         )
 
@@ -436,3 +456,234 @@ class DisputeResolveView(APIView):
         incoming.is_valid(raise_exception=True)
         dispute = call_service(services.dispute_resolve, dispute=dispute, coach=request.user, **incoming.validated_data)
         return Response(DisputeSerializer(dispute).data)
+
+
+# --- Blind second marking and moderation ----------------------------------------------------------------
+
+
+SECOND_MARK_STATUSES = "One of: " + "; ".join(f"{value} ({label})" for value, label in SecondMark.Status.choices)
+
+
+class SecondMarkItemSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    attempt = serializers.IntegerField(source="attempt_id")
+    hire = serializers.CharField(source="attempt.enrollment.hire.display_name")
+    cohort = serializers.CharField(source="attempt.enrollment.cohort.name")
+    scenario = serializers.CharField(source="attempt.scenario.title")
+    week_number = serializers.IntegerField(source="attempt.scenario.week.number")
+    status = serializers.CharField(help_text=SECOND_MARK_STATUSES)
+    submitted_at = serializers.DateTimeField(source="attempt.submitted_at")
+    grading_due_at = serializers.DateTimeField(
+        source="attempt.grading_due_at", help_text="The grading target: its clock keeps running while held."
+    )
+    drawn_at = serializers.DateTimeField()
+
+
+class ModerationItemSerializer(SecondMarkItemSerializer):
+    largest_gap = serializers.IntegerField(help_text="The largest gap between the two marks on any criterion.")
+
+
+class SecondMarkPageSerializer(serializers.Serializer):
+    count = serializers.IntegerField()
+    next = serializers.URLField(allow_null=True)
+    previous = serializers.URLField(allow_null=True)
+    results = SecondMarkItemSerializer(many=True)
+
+
+class ModerationPageSerializer(SecondMarkPageSerializer):
+    results = ModerationItemSerializer(many=True)
+
+
+class SecondMarksView(APIView):
+    """Held role-plays waiting for my blind second mark, oldest submission first."""
+
+    permission_classes = [CoachPermission]
+
+    @extend_schema(
+        responses=SecondMarkPageSerializer,
+        parameters=[OpenApiParameter("page", int)],
+        operation_id="v1_coaching_second_marks_list",
+    )
+    def get(self, request):
+        paginator = PageNumberPagination()
+        page = paginator.paginate_queryset(second_marking.second_marks_waiting(user=request.user), request, view=self)
+        return paginator.get_paginated_response(SecondMarkItemSerializer(page, many=True).data)
+
+
+class ModerationListView(APIView):
+    """Second marks two levels apart or more, waiting for me to moderate (admins and lead coaches)."""
+
+    permission_classes = [ModeratorPermission]
+
+    @extend_schema(
+        responses=ModerationPageSerializer,
+        parameters=[OpenApiParameter("page", int)],
+        operation_id="v1_coaching_moderation_list",
+    )
+    def get(self, request):
+        paginator = PageNumberPagination()
+        page = paginator.paginate_queryset(second_marking.moderation_waiting(user=request.user), request, view=self)
+        return paginator.get_paginated_response(ModerationItemSerializer(page, many=True).data)
+
+
+class SecondMarkInputSerializer(serializers.Serializer):
+    levels = serializers.DictField(help_text=f"Criterion key → level {LEVEL_MIN}–{LEVEL_MAX}.")
+    note = serializers.CharField(required=False, allow_blank=True, default="", help_text="For the moderator.")
+
+
+class ModerateInputSerializer(serializers.Serializer):
+    levels = serializers.DictField(help_text=f"The released grade: criterion key → level {LEVEL_MIN}–{LEVEL_MAX}.")
+    note = serializers.CharField(help_text="Why these levels; kept with both marks.")
+
+
+class SecondMarkResultSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    status = serializers.CharField(help_text=SECOND_MARK_STATUSES)
+    largest_gap = serializers.IntegerField(allow_null=True)
+    resolved_at = serializers.DateTimeField(allow_null=True)
+
+
+SECOND_MARK_CONFLICTS = ("already_second_marked", "already_moderated", "not_in_moderation")
+
+
+def _criteria(attempt) -> list[dict]:
+    return [
+        {"key": c.key, "title": c.title, "weight": str(c.weight), "levels": c.level_descriptors}
+        for c in attempt.rubric_version.criteria.all()
+    ]
+
+
+class SecondMarkView(APIView):
+    """A held role-play to grade blind (GET: the conversation and the rubric, nothing of the first grade,
+    its comments or the estimate), and the second mark itself (POST)."""
+
+    permission_classes = [CoachPermission]
+
+    @extend_schema(responses=OpenApiTypes.OBJECT)
+    def get(self, request, pk: int):
+        found = access_second_mark(request.user, pk)
+        context = second_marking.blind_context(second_mark=found)
+        attempt = context["attempt"]
+        return Response(
+            {
+                "id": found.pk,
+                "status": found.status,
+                "attempt": attempt.pk,
+                "hire": attempt.enrollment.hire.display_name,
+                "scenario": attempt.scenario.title,
+                "submitted_at": attempt.submitted_at,
+                "grading_due_at": attempt.grading_due_at,
+                "criteria": _criteria(attempt),
+                "turns": [
+                    {
+                        "number": t.number,
+                        "customer": t.customer_text,
+                        "answer": t.answer,
+                        "seconds_spent": t.seconds_spent,
+                        "flags": [f.get("title") for f in t.flags],
+                    }
+                    for t in context["turns"]
+                ],
+            }
+        )
+
+    @extend_schema(request=SecondMarkInputSerializer, responses=SecondMarkResultSerializer)
+    def post(self, request, pk: int):
+        found = access_second_mark(request.user, pk)
+        incoming = SecondMarkInputSerializer(data=request.data)
+        incoming.is_valid(raise_exception=True)
+        done = call_service(
+            second_marking.second_mark_submit, conflict_codes=SECOND_MARK_CONFLICTS, second_mark=found,
+            coach=request.user, **incoming.validated_data,
+        )  # fmt: skip
+        return Response(SecondMarkResultSerializer(done).data)
+
+
+class ModerationView(APIView):
+    """A second mark to moderate (GET: both marks, the gap per criterion and the estimate; while it still
+    awaits its blind second mark, only its status), and the moderated grade (POST)."""
+
+    permission_classes = [ModeratorPermission]
+
+    @extend_schema(responses=OpenApiTypes.OBJECT)
+    def get(self, request, pk: int):
+        found = access_moderation(request.user, pk)
+        body = {"id": found.pk, "status": found.status, "attempt": found.attempt_id}
+        if found.status != SecondMark.Status.AWAITING_SECOND:  # so that a moderator may still mark it blind
+            context = second_marking.moderation_context(second_mark=found)
+            body.update(
+                first_coach=found.first_coach.display_name,
+                second_coach=found.second_coach.display_name,
+                largest_gap=found.largest_gap,
+                first_overall_comment=found.first_overall_comment,
+                second_note=found.second_note,
+                moderation_note=found.moderation_note,
+                criteria=[
+                    {
+                        "key": r.key,
+                        "title": r.title,
+                        "first": r.first,
+                        "second": r.second,
+                        "gap": r.gap,
+                        "estimate": r.estimate,
+                    }
+                    for r in context["rows"]
+                ],
+            )
+        return Response(body)
+
+    @extend_schema(request=ModerateInputSerializer, responses=SecondMarkResultSerializer)
+    def post(self, request, pk: int):
+        found = access_moderation(request.user, pk)
+        incoming = ModerateInputSerializer(data=request.data)
+        incoming.is_valid(raise_exception=True)
+        done = call_service(
+            second_marking.second_mark_moderate, conflict_codes=SECOND_MARK_CONFLICTS, second_mark=found,
+            moderator=request.user, **incoming.validated_data,
+        )  # fmt: skip
+        return Response(SecondMarkResultSerializer(done).data)
+
+
+class EstimateCriterionSerializer(serializers.Serializer):
+    key = serializers.CharField()
+    title = serializers.CharField()
+    n = serializers.IntegerField(help_text="Released grades where both the estimate and the coach gave this criterion")
+    qwk = serializers.FloatField(allow_null=True, help_text="Quadratic-weighted kappa: 1 perfect, 0 chance")
+    exact = serializers.FloatField(allow_null=True, help_text="Share of exact matches")
+    override_rate = serializers.FloatField(allow_null=True, help_text="Share where the coach released another level")
+
+
+class EstimateFiguresSerializer(serializers.Serializer):
+    label = serializers.CharField()
+    grades = serializers.IntegerField()
+    override_rate = serializers.FloatField(allow_null=True, help_text="Share of grades changing any estimated level")
+    criteria = EstimateCriterionSerializer(many=True)
+
+
+class EstimateTrendSerializer(serializers.Serializer):
+    week_ending = serializers.DateField()
+    qwk = serializers.DictField(child=serializers.FloatField(allow_null=True), help_text="Criterion key → kappa")
+
+
+class EstimateReportSerializer(serializers.Serializer):
+    window = serializers.IntegerField(help_text="How many of the most recent released grades each figure covers")
+    overall = EstimateFiguresSerializer()
+    by_cohort = EstimateFiguresSerializer(many=True)
+    by_scorer = EstimateFiguresSerializer(many=True)
+    trend = EstimateTrendSerializer(many=True)
+
+
+class EstimateAgreementView(APIView):
+    """The automatic estimate against coaches' released grades, per criterion: overall, per cohort and per
+    scorer version, with a weekly trend. Admins see every cohort, lead coaches their own."""
+
+    permission_classes = [permissions.api_permission(permissions.can_lead_grading_quality)]
+
+    @extend_schema(
+        responses=EstimateReportSerializer,
+        parameters=[OpenApiParameter("cohort", int, description="Only this cohort")],
+    )
+    def get(self, request):
+        cohorts, chosen = estimate_cohort_choice(user=request.user, chosen=request.query_params.get("cohort", ""))
+        report = estimate_report(cohort_ids=estimate_scope(request.user, chosen, cohorts))
+        return Response(EstimateReportSerializer(report).data)

@@ -240,3 +240,146 @@ def _tag(shape: str) -> str:
 
 def _short(label: str, limit: int = 14) -> str:
     return label if len(label) <= limit else label[: limit - 1] + "…"
+
+
+# --- Charts of any figure on a fixed scale (agreement, deviation), shared by the grading-quality pages.
+
+_MARGIN_RIGHT_FIGURE = 24
+_PLOT_HEIGHT = 160
+
+
+@dataclass(frozen=True)
+class Value:
+    label: str
+    value: float | None  # None where there was nothing to compute that time
+
+
+def _uid(*parts) -> str:
+    return "quality-" + hashlib.sha256(repr(parts).encode("utf-8", "surrogatepass")).hexdigest()[:10]
+
+
+def _n(value: float) -> str:
+    return f"{value:.1f}"
+
+
+def decimal(value: float | None) -> str:
+    return "—" if value is None else f"{value:.2f}"
+
+
+def _open(uid: str, width: int, height: int, title: str, description: str) -> list[str]:
+    return [
+        f'<svg xmlns="http://www.w3.org/2000/svg" role="img" width="{width}" height="{height}" '
+        f'viewBox="0 0 {width} {height}" aria-labelledby="{uid}-title {uid}-desc" class="chart">',
+        f'<title id="{uid}-title">{_text(title)}</title>',
+        f'<desc id="{uid}-desc">{_text(description)}</desc>',
+    ]
+
+
+def _empty(title: str, width: int, message: str) -> str:
+    uid = _uid("empty", title, width)
+    parts = _open(uid, width, 48, title, message)
+    parts.append(f'<text x="{width // 2}" y="28" text-anchor="middle" fill="#555" {_FONT}>{_text(message)}</text>')
+    return "".join(parts) + "</svg>"
+
+
+def line_svg(
+    series: dict[str, list[Value]],
+    *,
+    title: str,
+    y_min: float,
+    y_max: float,
+    references: tuple[tuple[float, str], ...] = (),
+    shown=decimal,
+    width: int = 640,
+) -> str:
+    """Lines over shared x labels (every series has a value per label, None for a gap), on a fixed y scale,
+    with labelled horizontal reference lines."""
+    if not any(point.value is not None for points in series.values() for point in points):
+        return _empty(title, width, "Nothing to show yet.")
+    uid = _uid("line", title, series, y_min, y_max, references)
+    labels = [point.label for point in next(iter(series.values()))]
+    legend = _legend_rows(list(series), width)
+    height = _MARGIN_TOP + _PLOT_HEIGHT + _X_LABELS_HEIGHT + len(legend) * _LEGEND_ROW + 12
+    plot_left, plot_right, plot_top, plot_bottom = (
+        _MARGIN_LEFT,
+        width - _MARGIN_RIGHT_FIGURE - 40,
+        _MARGIN_TOP,
+        _MARGIN_TOP + _PLOT_HEIGHT,
+    )
+    step = (plot_right - plot_left) / (len(labels) - 1) if len(labels) > 1 else 0.0
+
+    def x_at(slot: int) -> float:
+        return plot_left + slot * step if len(labels) > 1 else (plot_left + plot_right) / 2
+
+    def y_at(value: float) -> float:
+        clamped = min(max(value, y_min), y_max)
+        return plot_bottom - (clamped - y_min) / (y_max - y_min) * (plot_bottom - plot_top)
+
+    sentences = [f"Scale {shown(y_min)} to {shown(y_max)}."]
+    for name, points in series.items():
+        given = [(point.label, point.value) for point in points if point.value is not None]
+        if given:
+            sentences.append(f"{name}: " + ", ".join(f"{label} {shown(value)}" for label, value in given) + ".")
+        else:
+            sentences.append(f"{name}: nothing yet.")
+    parts = _open(uid, width, height, title, " ".join(sentences))
+    parts.append(f'<g class="grid" {_FONT} fill="#444">')
+    ticks = sorted({y_min, y_max, 0.0} if y_min < 0 < y_max else {y_min, y_max})
+    for tick in ticks:
+        y = _n(y_at(tick))
+        parts.append(f'<line x1="{plot_left}" y1="{y}" x2="{plot_right}" y2="{y}" stroke="#bbb" stroke-width="1"/>')
+        parts.append(f'<text x="{plot_left - 8}" y="{y}" dy="4" text-anchor="end">{_text(shown(tick))}</text>')
+    for value, label in references:
+        y = _n(y_at(value))
+        parts.append(
+            f'<line x1="{plot_left}" y1="{y}" x2="{plot_right}" y2="{y}" stroke="#8C6500" '
+            'stroke-width="1" stroke-dasharray="5 3"/>'
+        )
+        parts.append(f'<text x="{plot_right + 4}" y="{y}" dy="4" fill="#6b4d00">{_text(label)}</text>')
+    parts.append("</g>")
+    widest = max(len(_short(label)) for label in labels) * _CHAR_WIDTH + 8
+    every = max(1, int(widest // step) + 1) if step else 1
+    parts.append(f'<g class="x-labels" {_FONT} fill="#444" text-anchor="middle">')
+    for slot, label in enumerate(labels):
+        if slot % every == 0:
+            parts.append(f'<text x="{_n(x_at(slot))}" y="{_n(plot_bottom + 18)}">{_text(_short(label))}</text>')
+    parts.append("</g>")
+    for index, (name, points) in enumerate(series.items()):
+        colour, dash, shape = _style(index)
+        dash_attr = f' stroke-dasharray="{dash}"' if dash else ""
+        parts.append(f'<g class="series" data-series={_attr(name)}>')
+        runs: list[list[tuple[float, float]]] = [[]]
+        markers = []
+        for slot, point in enumerate(points):
+            if point.value is None:
+                runs.append([])  # nothing that time: the line breaks rather than bridging the gap
+                continue
+            x, y = x_at(slot), y_at(point.value)
+            runs[-1].append((x, y))
+            markers.append(
+                f'{_marker(shape, x, y)} fill="{colour}" stroke="#fff" stroke-width="1">'
+                f"<title>{_text(f'{name}, {point.label}: {shown(point.value)}')}</title></{_tag(shape)}>"
+            )
+        for run in runs:
+            if len(run) > 1:
+                coordinates = " ".join(f"{_n(x)},{_n(y)}" for x, y in run)
+                parts.append(
+                    f'<polyline points="{coordinates}" fill="none" stroke="{colour}" stroke-width="2"'
+                    f' stroke-linejoin="round"{dash_attr}/>'
+                )
+        parts.extend(markers)
+        parts.append("</g>")
+    parts.append(f'<g class="legend" {_FONT} fill="#222">')
+    for row_number, row in enumerate(legend):
+        y = plot_bottom + _X_LABELS_HEIGHT + 8 + row_number * _LEGEND_ROW
+        for index, name, x in row:
+            colour, dash, shape = _style(index)
+            dash_attr = f' stroke-dasharray="{dash}"' if dash else ""
+            parts.append(
+                f'<line x1="{_n(x)}" y1="{y}" x2="{_n(x + _LEGEND_SAMPLE)}" y2="{y}" stroke="{colour}"'
+                f' stroke-width="2"{dash_attr}/>'
+            )
+            parts.append(f'{_marker(shape, x + _LEGEND_SAMPLE / 2, y)} fill="{colour}"/>')
+            parts.append(f'<text x="{_n(x + _LEGEND_SAMPLE + 6)}" y="{y}" dy="4">{_text(name)}</text>')
+    parts.append("</g></svg>")
+    return "".join(parts)

@@ -30,7 +30,7 @@ def assigned_practice_panel(enrollment: Enrollment) -> Panel | None:
 
 def coach_grade_panel(enrollment: Enrollment, *, attempt) -> Panel | None:
     grade = Grade.objects.filter(attempt=attempt).select_related("coach", "rubric_version").first()
-    if grade is None or grade.outcome == Grade.Outcome.DRAFT:
+    if grade is None or grade.outcome in (Grade.Outcome.DRAFT, Grade.Outcome.HELD):  # held: not the hire's yet
         return None
     comments = AnswerComment.objects.filter(turn__attempt=attempt).select_related("coach", "turn")
     return Panel(title="Your coach's grade", template="coaching/includes/grade_panel.html",

@@ -10,6 +10,7 @@ from django.utils.functional import cached_property
 
 from accounts import permissions
 from coaching.charts import Point
+from coaching.estimate_agreement import doubtful_estimates_q, estimate_override_rates
 from coaching.models import (
     AnswerComment,
     AttemptClaim,
@@ -57,13 +58,19 @@ class QueueFilters:
     scenario: int | None = None
     hire: int | None = None
     flagged: bool = False  # only attempts an integrity check asked a coach to look at
+    # only attempts whose estimate deserves a closer look: flagged, or coaches often override it on that scenario
+    doubtful_estimate: bool = False
 
     @classmethod
     def from_params(cls, params) -> "QueueFilters":
         """From a query string (web GET or API query params); anything not a usable id is ignored.
         `flagged` is on for 1/true/on/yes (a checkbox, or an API boolean), off for anything else."""
         ids = {name: number_or_none(params.get(name, "")) for name in ID_FILTERS}
-        return cls(**ids, flagged=str(params.get("flagged", "")).strip().lower() in YES)
+        return cls(
+            **ids,
+            flagged=str(params.get("flagged", "")).strip().lower() in YES,
+            doubtful_estimate=str(params.get("estimate", "")).strip().lower() in YES,
+        )
 
     def apply(self, attempts: QuerySet[Attempt]) -> QuerySet[Attempt]:
         if self.cohort:
@@ -76,20 +83,27 @@ class QueueFilters:
             attempts = attempts.filter(enrollment__hire_id=self.hire)
         if self.flagged:
             attempts = attempts.filter(prescore_flagged=True)
+        if self.doubtful_estimate:
+            attempts = attempts.filter(doubtful_estimates_q(estimate_override_rates()))
         return attempts
 
     def as_query(self) -> dict:
         query = {name: getattr(self, name) for name in ID_FILTERS if getattr(self, name)}
         if self.flagged:
             query["flagged"] = 1
+        if self.doubtful_estimate:
+            query["estimate"] = 1
         return query
 
 
 def waiting_for_a_coach() -> QuerySet[Attempt]:
     """What the grading queue holds: submitted graded role-plays nobody has graded or returned yet, of hires
-    still with us (a withdrawn hire's or one who took the offer waits for nobody; reinstating brings them back)."""
-    return Attempt.objects.filter(state=AttemptState.AWAITING_COACH).exclude(
-        enrollment__status__in=[EnrollmentStatus.WITHDRAWN, EnrollmentStatus.LEFT_WITH_OFFER]
+    still with us (a withdrawn hire's or one who took the offer waits for nobody; reinstating brings them back).
+    A grade held for a blind second mark waits in the second marks instead (coaching.second_marking)."""
+    return (
+        Attempt.objects.filter(state=AttemptState.AWAITING_COACH)
+        .exclude(enrollment__status__in=[EnrollmentStatus.WITHDRAWN, EnrollmentStatus.LEFT_WITH_OFFER])
+        .exclude(grade__outcome=Grade.Outcome.HELD)
     )
 
 
@@ -112,6 +126,8 @@ class QueueCounts:
     total: int
     overdue: int
     oldest_submitted_at: datetime.datetime | None
+    second_marks: int = 0  # held role-plays waiting for this person's blind second mark
+    moderation: int = 0  # second marks waiting for this person to moderate
 
 
 def _count_expressions(now: datetime.datetime) -> dict:
@@ -123,16 +139,22 @@ def _count_expressions(now: datetime.datetime) -> dict:
     }
 
 
-def queue_counts(*, queue: QuerySet[Attempt], now: datetime.datetime | None = None) -> QueueCounts:
-    """How many wait, how many are past the grading target, since when: one query, for any queue."""
+def queue_counts(*, queue: QuerySet[Attempt], user=None, now: datetime.datetime | None = None) -> QueueCounts:
+    """How many wait, how many are past the grading target, since when: one query, for any queue. Given
+    the person, also how many second marks and moderations wait for them (one more query)."""
+    from coaching.second_marking import SecondMarkCounts, second_mark_counts  # it builds on this module
+
     now = now or timezone.now()
     row = queue.order_by().aggregate(**_count_expressions(now))
-    return QueueCounts(total=row["total"], overdue=row["overdue"], oldest_submitted_at=row["oldest"])
+    held = second_mark_counts(user=user) if user is not None else SecondMarkCounts()
+    return QueueCounts(row["total"], row["overdue"], row["oldest"], held.second_marks, held.moderation)
 
 
 def queue_counts_per_coach(*, coaches, now: datetime.datetime | None = None) -> dict[int, QueueCounts]:
-    """Each coach's queue counts (coach id → counts), by the same rule as their queue page, in one query."""
+    """Each coach's queue counts (coach id → counts), by the same rules as their queue page: one query for the
+    queue, two for the second marks, whatever the number of coaches."""
     now = now or timezone.now()
+    coaches = list(coaches)
     coach_ids = [coach.pk for coach in coaches]
     rows = (
         waiting_for_a_coach()
@@ -141,10 +163,13 @@ def queue_counts_per_coach(*, coaches, now: datetime.datetime | None = None) -> 
         .values("enrollment__cohort__coaches")
         .annotate(**_count_expressions(now))
     )
-    found = {
-        row["enrollment__cohort__coaches"]: QueueCounts(row["total"], row["overdue"], row["oldest"]) for row in rows
+    from coaching.second_marking import second_mark_counts_per_coach  # it builds on this module
+
+    held = second_mark_counts_per_coach(coaches=coaches)
+    found = {row["enrollment__cohort__coaches"]: (row["total"], row["overdue"], row["oldest"]) for row in rows}
+    return {
+        pk: QueueCounts(*found.get(pk, (0, 0, None)), held[pk].second_marks, held[pk].moderation) for pk in coach_ids
     }
-    return {pk: found.get(pk, QueueCounts(0, 0, None)) for pk in coach_ids}
 
 
 class CountedPaginator(Paginator):
@@ -165,7 +190,7 @@ def grading_queue_page(
 ) -> tuple[Page, QueueCounts]:  # fmt: skip
     """One page of the queue and the whole queue's counts; the page's count is the counts' total."""
     queue = grading_queue(user=user, filters=filters)
-    counts = queue_counts(queue=queue, now=now)
+    counts = queue_counts(queue=queue, user=user, now=now)
     page = CountedPaginator(queue, per_page, count=counts.total).get_page(page_number)
     return page, counts
 
@@ -400,7 +425,7 @@ def coach_overview(*, user, now: datetime.datetime | None = None) -> dict:
         if latest < LOW_PERCENT or direction == FALLING:
             concerns.append(HireConcern(by_id[enrollment_id], latest, direction))
     return {
-        "counts": queue_counts(queue=queue, now=now),
+        "counts": queue_counts(queue=queue, user=user, now=now),
         "oldest": queue.first(),
         "concerns": sorted(concerns, key=lambda c: c.latest_percent),
         "unacknowledged": list(

@@ -27,6 +27,7 @@ from coaching.models import (
     GradeRevision,
     PendingRecording,
     SavedComment,
+    SecondMark,
 )
 from courses.levels import as_level, criterion_name, level_out_of_range_message
 from courses.models import Attempt, AttemptState, AttemptTurn, Enrollment, RubricVersion
@@ -41,8 +42,12 @@ MAX_COMMENT_CHARS = 5000
 
 
 def attempt_open_for_grading(*, attempt: Attempt, coach) -> AttemptClaim | None:
-    """Opening an attempt that awaits a coach claims it; anything else is only looked at."""
-    if attempt.state != AttemptState.AWAITING_COACH:
+    """Opening an attempt that awaits a coach claims it; anything else is only looked at (a grade held
+    for a second mark included: nobody grades it here)."""
+    if (
+        attempt.state != AttemptState.AWAITING_COACH
+        or Grade.objects.filter(attempt=attempt, outcome=Grade.Outcome.HELD).exists()
+    ):
         return None
     return attempt_claim(attempt=attempt, coach=coach)
 
@@ -138,6 +143,14 @@ def _clear_draft(grade: Grade) -> None:
     grade.draft_saved_at = None
 
 
+def _ensure_not_held_for_second_mark(grade: Grade) -> None:
+    if grade.outcome == Grade.Outcome.HELD:
+        raise ValidationError(
+            "This grade is held for a blind second mark: it is released once a second coach has graded it.",
+            code="held",
+        )
+
+
 @transaction.atomic
 def grade_draft_save(
     *, attempt: Attempt, coach, levels: dict, overall_comment: str | None = None, guidance: str | None = None,
@@ -152,6 +165,7 @@ def grade_draft_save(
     _ensure_not_held_by_another(attempt, coach, now)
     cleaned = levels_clean(levels, attempt.rubric_version, complete=False)
     grade = _grade_for(attempt, coach)
+    _ensure_not_held_for_second_mark(grade)
     if grade.pk is None:
         grade.outcome = Grade.Outcome.DRAFT
     # Levels only ever get chosen (a radio cannot be unchosen), so what is given adds to the draft.
@@ -177,13 +191,21 @@ def grade_release(
 ) -> Grade:  # fmt: skip
     """Release a grade: it becomes the grade of record and the hire sees it. A released grade
     may be changed later only with a reason, and every change is kept. Levels not given are
-    taken from the draft; releasing clears the draft."""
+    taken from the draft; releasing clears the draft. A first release drawn for blind second
+    marking (see coaching.second_marking) is held instead: the hire sees nothing until it is settled."""
+    from coaching.second_marking import second_mark_drawn  # that module builds on this one
+
     now = now or timezone.now()
-    attempt = Attempt.objects.select_for_update().select_related("rubric_version", "enrollment").get(pk=attempt.pk)
+    attempt = (
+        Attempt.objects.select_for_update(of=("self",))
+        .select_related("rubric_version", "enrollment__cohort")
+        .get(pk=attempt.pk)
+    )
     if attempt.state not in (AttemptState.AWAITING_COACH, AttemptState.GRADED):
         raise ValidationError("Only a submitted, graded role-play can be graded.", code="not_gradable")
     _ensure_not_held_by_another(attempt, coach, now)
     grade = _grade_for(attempt, coach)
+    _ensure_not_held_for_second_mark(grade)
     given = {key: value for key, value in levels.items() if value not in (None, "")}
     cleaned = levels_clean({**grade.draft_levels, **given}, attempt.rubric_version)
     already_released = grade.outcome == Grade.Outcome.RELEASED
@@ -194,6 +216,32 @@ def grade_release(
     _record_levels(grade, cleaned, coach, reason.strip(), now)
     grade.coach = coach
     grade.overall_comment = overall_comment.strip()[:MAX_COMMENT_CHARS]
+    cohort = attempt.enrollment.cohort
+    if not already_released and second_mark_drawn(
+        cohort_id=cohort.pk, attempt_id=attempt.pk, percent=cohort.second_marking_percent
+    ):
+        _grade_hold(grade=grade, attempt=attempt, now=now)
+    else:
+        _grade_publish(grade=grade, attempt=attempt, now=now, announce=not already_released)
+    return grade
+
+
+def _grade_hold(*, grade: Grade, attempt: Attempt, now: datetime.datetime) -> None:
+    """Keep a first grade back for a blind second mark. The attempt still awaits a coach, as the hire
+    sees it; the first coach's levels and comment are kept with the second mark as they gave them."""
+    grade.outcome = Grade.Outcome.HELD
+    _clear_draft(grade)
+    grade.save()
+    _release_claim(attempt)
+    SecondMark.objects.create(
+        attempt=attempt, grade=grade, drawn_at=now, first_coach=grade.coach, first_levels=dict(grade.levels),
+        first_overall_comment=grade.overall_comment,
+    )  # fmt: skip
+
+
+def _grade_publish(*, grade: Grade, attempt: Attempt, now: datetime.datetime, announce: bool) -> None:
+    """The grade becomes the grade of record. `announce` on its first release: it goes on the hire's
+    timeline and the hire is told. The one way a grade reaches a hire, second-marked ones included."""
     grade.outcome = Grade.Outcome.RELEASED
     grade.released_at = grade.released_at or now
     _clear_draft(grade)
@@ -201,16 +249,15 @@ def grade_release(
     attempt.state = AttemptState.GRADED
     attempt.save(update_fields=["state"])
     _release_claim(attempt)
-    if not already_released:
+    if announce:
         Feedback.objects.create(
-            enrollment=attempt.enrollment, kind=Feedback.Kind.GRADE, grade=grade, coach=coach, released_at=now
+            enrollment=attempt.enrollment, kind=Feedback.Kind.GRADE, grade=grade, coach=grade.coach, released_at=now
         )
         notify(
             recipient=attempt.enrollment.hire, kind=Kind.FEEDBACK, key=f"grade:{grade.pk}",
-            title=f"{coach} graded your role-play: {attempt.scenario.title}",
+            title=f"{grade.coach} graded your role-play: {attempt.scenario.title}",
             body=f"{grade.percent}%. {grade.overall_comment}".strip(), url=reverse("coaching:my_feedback"), now=now,
         )  # fmt: skip
-    return grade
 
 
 @transaction.atomic
@@ -226,6 +273,7 @@ def attempt_return(
         raise ValidationError("Only an attempt awaiting a coach can be returned.", code="not_returnable")
     _ensure_not_held_by_another(attempt, coach, now)
     grade = _grade_for(attempt, coach)
+    _ensure_not_held_for_second_mark(grade)
     grade.coach = coach
     grade.guidance = guidance.strip()[:MAX_COMMENT_CHARS]
     grade.overall_comment = overall_comment.strip()[:MAX_COMMENT_CHARS]

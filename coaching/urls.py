@@ -1,6 +1,6 @@
 from django.urls import path
 
-from coaching import views
+from coaching import estimate_views, views
 
 app_name = "coaching"
 
@@ -13,6 +13,7 @@ urlpatterns = [
     path("coaching/attempts/<int:attempt_id>/draft/", views.grade_draft, name="grade_draft"),
     path("coaching/attempts/<int:attempt_id>/comments/", views.answer_comment, name="answer_comment"),
     path("coaching/attempts/<int:attempt_id>/release-claim/", views.release_claim, name="release_claim"),
+    path("coaching/estimate/", estimate_views.estimate_against_coaches, name="estimate_agreement"),
     path("coaching/hires/", views.my_hires, name="my_hires"),
     path("coaching/hires/<int:enrollment_id>/", views.hire_timeline, name="hire_timeline"),
     path("coaching/hires/<int:enrollment_id>/call-reviews/new/", views.call_review_new, name="call_review_new"),
@@ -20,6 +21,10 @@ urlpatterns = [
     path("coaching/call-reviews/<int:review_id>/edit/", views.call_review_edit, name="call_review_edit"),
     path("coaching/call-reviews/<int:review_id>/recording/", views.recording, name="recording"),
     path("coaching/disputes/<int:dispute_id>/resolve/", views.dispute_resolve, name="dispute_resolve"),
+    path("coaching/second-marks/", views.second_marks, name="second_marks"),
+    path("coaching/second-marks/<int:second_mark_id>/", views.second_mark, name="second_mark"),
+    path("coaching/moderation/", views.moderation_list, name="moderation"),
+    path("coaching/moderation/<int:second_mark_id>/", views.moderate, name="moderate"),
     path("training/feedback/", views.my_feedback, name="my_feedback"),
     path("training/feedback/<int:feedback_id>/acknowledge/", views.feedback_acknowledge, name="acknowledge"),
     path("training/feedback/<int:feedback_id>/reply/", views.feedback_reply, name="reply"),

@@ -4,6 +4,7 @@ import re
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -11,7 +12,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from accounts import permissions
-from coaching import selectors, services
+from coaching import second_marking, selectors, services
 from coaching.access import (
     access_attempt_for_coach,
     access_call_review,
@@ -19,10 +20,13 @@ from coaching.access import (
     access_coachable_enrollment,
     access_dispute,
     access_gradable_attempt,
+    access_moderation,
     access_own_feedback,
+    access_second_mark,
 )
 from coaching.charts import trend_svg
 from coaching.forms import CallReviewForm
+from coaching.models import SecondMark
 from common.numbers import number_or_none
 from courses import selectors as course_selectors
 from courses.levels import as_level, criterion_name
@@ -52,6 +56,8 @@ def queue(request):
         "query": _query(filters),
         "now": now,
         "weeks": range(1, 7),
+        "held": second_marking.held_for_the_queue(user=request.user),
+        "may_moderate": permissions.can_lead_grading_quality(request.user),
     }
     return render(request, "coaching/queue.html", context)
 
@@ -91,6 +97,9 @@ def _comment_add(user, attempt, turn_number, body: str, save_to_bank: bool):
 def grade(request, attempt_id: int):
     attempt = access_gradable_attempt(request.user, attempt_id)
     filters = selectors.QueueFilters.from_params(request.GET)
+    held = second_marking.open_second_mark(attempt=attempt)
+    if held is not None:  # nobody grades it here, and nobody reads the first grade here: it is marked blind
+        return _held_page(request, attempt, held)
     claim = services.attempt_open_for_grading(attempt=attempt, coach=request.user)
     held_by_other = claim is not None and claim.coach_id != request.user.pk
     context = selectors.grading_context(attempt=attempt, coach=request.user)
@@ -132,6 +141,21 @@ def grade(request, attempt_id: int):
     return render(request, "coaching/grade.html", context, status=400 if error else 200)
 
 
+def _held_page(request, attempt, held: SecondMark):
+    """A held role-play's grading address: what it waits for and since when, and the way on for whoever
+    may act on it; never the first grade."""
+    context = {
+        "attempt": attempt,
+        "second_mark": held,
+        "clock": second_marking.held_clock(attempt=attempt),
+        "may_second_mark": held.status == SecondMark.Status.AWAITING_SECOND
+        and second_marking.may_second_mark(user=request.user, second_mark=held),
+        "may_moderate": held.status == SecondMark.Status.MODERATION
+        and second_marking.may_moderate(user=request.user, second_mark=held),
+    }
+    return render(request, "coaching/held.html", context)
+
+
 def _pending_comments(request, attempt) -> None:
     """Comments typed into the answers' boxes travel with the grading form; none is dropped."""
     for turn in attempt.turns.all():
@@ -155,14 +179,21 @@ def _grade_action(request, attempt, action: str, criteria, filters):
         _pending_comments(request, attempt)
         services.grade_draft_save(attempt=attempt, coach=request.user, **_draft_from(post, criteria))
     if action in {"release", "release_next"}:
-        services.grade_release(
+        grade = services.grade_release(
             attempt=attempt,
             coach=request.user,
             levels=_levels_from(post, criteria),
             overall_comment=post.get("overall_comment", ""),
             reason=post.get("reason", ""),
         )
-        messages.success(request, f"Grade released to {attempt.enrollment.hire}.")
+        if grade.outcome == grade.Outcome.HELD:
+            messages.success(
+                request,
+                f"Grade saved and drawn for a blind second mark: {attempt.enrollment.hire} sees it once another "
+                "coach has graded it too.",
+            )
+        else:
+            messages.success(request, f"Grade released to {attempt.enrollment.hire}.")
         if action == "release_next":
             return redirect(f"{reverse('coaching:grade_next')}{_query(filters) or '?'}&after={attempt.pk}")
         return redirect(f"{reverse('coaching:queue')}{_query(filters)}")
@@ -399,6 +430,87 @@ def _dispute_answered(dispute) -> str:
     if dispute.status == dispute.Status.ACCEPTED:
         return f"Dispute accepted: {criterion} is now level {dispute.new_level}. {hire} has been told."
     return f"Dispute answered: {criterion} stays at level {dispute.level_disputed}. {hire} has been told."
+
+
+# --- Blind second marking and moderation ---------------------------------------------------------------
+
+SECOND_MARKS_PAGE_SIZE = 50
+
+
+@permissions.require(permissions.can_grade)
+def second_marks(request):
+    """Held role-plays waiting for this person's blind second mark."""
+    page = Paginator(second_marking.second_marks_waiting(user=request.user), SECOND_MARKS_PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    context = {"page": page, "moderation": False, "now": timezone.now()}
+    return render(request, "coaching/second_marks.html", context)
+
+
+@permissions.require(permissions.can_lead_grading_quality)
+def moderation_list(request):
+    """Second marks two levels apart or more, waiting for this person to moderate."""
+    page = Paginator(second_marking.moderation_waiting(user=request.user), SECOND_MARKS_PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    context = {"page": page, "moderation": True, "now": timezone.now()}
+    return render(request, "coaching/second_marks.html", context)
+
+
+def _chosen(post, criteria) -> dict[str, int]:
+    return {k: level for k, v in _levels_from(post, criteria).items() if (level := as_level(v)) is not None}
+
+
+@permissions.require(permissions.can_grade)
+def second_mark(request, second_mark_id: int):
+    """The blind second mark: the conversation and the rubric, nothing of the first grade or the estimate."""
+    found = access_second_mark(request.user, second_mark_id)
+    criteria = list(found.attempt.rubric_version.criteria.all())
+    error, chosen = None, {}
+    if request.method == "POST":
+        try:
+            done = second_marking.second_mark_submit(
+                second_mark=found, coach=request.user, levels=_levels_from(request.POST, criteria),
+                note=request.POST.get("note", ""),
+            )  # fmt: skip
+        except ValidationError as exc:
+            error, chosen = " ".join(exc.messages), _chosen(request.POST, criteria)
+        else:
+            hire = found.attempt.enrollment.hire
+            if done.status == SecondMark.Status.AGREED:
+                messages.success(request, f"Second mark saved. The marks agree within a level: released to {hire}.")
+            else:
+                messages.success(
+                    request, f"Second mark saved. The marks are {done.largest_gap} levels apart: a moderator sets it."
+                )
+            return redirect("coaching:second_marks")
+    context = second_marking.blind_context(second_mark=found)
+    context.update(error=error, note=request.POST.get("note", "") if error else "",
+                   rows=[{"criterion": c, "chosen": chosen.get(c.key)} for c in criteria])  # fmt: skip
+    return render(request, "coaching/second_mark.html", context, status=400 if error else 200)
+
+
+@permissions.require(permissions.can_lead_grading_quality)
+def moderate(request, second_mark_id: int):
+    """Both marks side by side, the gap per criterion and the estimate; the moderator sets the released grade."""
+    found = access_moderation(request.user, second_mark_id)
+    criteria = list(found.attempt.rubric_version.criteria.all())
+    error, chosen = None, {}
+    if request.method == "POST":
+        try:
+            second_marking.second_mark_moderate(
+                second_mark=found, moderator=request.user, levels=_levels_from(request.POST, criteria),
+                note=request.POST.get("note", ""),
+            )  # fmt: skip
+        except ValidationError as exc:
+            error, chosen = " ".join(exc.messages), _chosen(request.POST, criteria)
+            found = access_moderation(request.user, second_mark_id)  # as it stands now (another may have moderated)
+        else:
+            messages.success(request, f"Moderated: the grade is released to {found.attempt.enrollment.hire}.")
+            return redirect("coaching:moderation")
+    context = second_marking.moderation_context(second_mark=found)
+    context.update(error=error, note=request.POST.get("note", "") if error else "", chosen=chosen)
+    return render(request, "coaching/moderate.html", context, status=400 if error else 200)
 
 
 # --- The hire's side ---------------------------------------------------------------------------------

@@ -42,7 +42,8 @@ class CohortSerializer(serializers.ModelSerializer):
         model = Cohort
         fields = [
             "id", "name", "slug", "start_date", "time_zone", "curriculum", "curriculum_id", "grading_target_hours",
-            "checkpoint_opens_on", "checkpoint_window_days", "offer_salary_months", "currency", "archived_at",
+            "checkpoint_opens_on", "checkpoint_window_days", "offer_salary_months", "currency",
+            "second_marking_percent", "archived_at",
             "hire_count", "active_count", "coach_count",
         ]  # fmt: skip
 

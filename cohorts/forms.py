@@ -18,12 +18,13 @@ class CohortForm(forms.ModelForm):
     class Meta:
         model = Cohort
         fields = ["name", "curriculum", "start_date", "time_zone", "grading_target_hours", "checkpoint_opens_on",
-                  "checkpoint_window_days", "offer_salary_months", "currency"]  # fmt: skip
+                  "checkpoint_window_days", "offer_salary_months", "currency", "second_marking_percent"]  # fmt: skip
         labels = {
             "grading_target_hours": "Grading target (hours)",
             "checkpoint_opens_on": "Checkpoint opens on",
             "checkpoint_window_days": "Days to decide at the checkpoint",
             "offer_salary_months": "The offer (months of salary)",
+            "second_marking_percent": "Blind second marking (% of graded role-plays)",
         }
         widgets = {"start_date": DateInput(), "checkpoint_opens_on": DateInput()}
 
@@ -31,9 +32,14 @@ class CohortForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["curriculum"].queryset = Curriculum.objects.order_by("slug", "-version")
         self.fields["currency"].help_text = "ISO 4217 code of the salaries, e.g. USD or EUR."
+        self.fields["second_marking_percent"].required = False  # left empty: the usual share
         if self.instance.pk and self.instance.enrollments.exists():
             self.fields["curriculum"].disabled = True
             self.fields["curriculum"].help_text = "Fixed: this cohort has hires, whose work belongs to this version."
+
+    def clean_second_marking_percent(self):
+        chosen = self.cleaned_data.get("second_marking_percent")
+        return self.fields["second_marking_percent"].initial if chosen is None else chosen
 
     def clean_currency(self):
         return self.cleaned_data["currency"].strip().upper()

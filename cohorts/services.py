@@ -40,9 +40,10 @@ from courses.models import (
     EnrollmentStatus,
 )
 
+DEFAULT_SECOND_MARKING_PERCENT = Cohort._meta.get_field("second_marking_percent").default
 COHORT_FIELDS = (
     "name", "curriculum", "start_date", "time_zone", "grading_target_hours", "checkpoint_opens_on",
-    "checkpoint_window_days", "offer_salary_months", "currency",
+    "checkpoint_window_days", "offer_salary_months", "currency", "second_marking_percent",
 )  # fmt: skip
 IMPORT_CONFIRMATION_MAX_AGE = 60 * 60  # seconds a previewed file may wait for its confirmation
 _CONFIRMATION_SALT = "cohorts.enrollment-import"
@@ -68,13 +69,13 @@ def cohort_create(
     *, actor, name: str, curriculum: Curriculum, start_date: datetime.date, time_zone: str,
     grading_target_hours: int = 24, checkpoint_opens_on: datetime.date | None = None,
     checkpoint_window_days: int = 7, offer_salary_months: Decimal = Decimal("1.00"), currency: str = "USD",
-    coaches=(), slug: str | None = None,
+    coaches=(), slug: str | None = None, second_marking_percent: int = DEFAULT_SECOND_MARKING_PERCENT,
 ) -> Cohort:  # fmt: skip
     cohort = Cohort(
         name=name.strip(), slug=slug or _unique_slug(name), curriculum=curriculum, start_date=start_date,
         time_zone=time_zone, grading_target_hours=grading_target_hours, checkpoint_opens_on=checkpoint_opens_on,
         checkpoint_window_days=checkpoint_window_days, offer_salary_months=offer_salary_months,
-        currency=(currency or "").strip().upper(),
+        currency=(currency or "").strip().upper(), second_marking_percent=second_marking_percent,
     )  # fmt: skip
     _check_checkpoint(cohort)
     cohort.full_clean()

@@ -4,6 +4,7 @@ are prefixed with an apostrophe, and the response is an attachment."""
 import csv
 import io
 from collections.abc import Iterable
+from decimal import Decimal
 
 from django.http import HttpResponse
 
@@ -13,6 +14,8 @@ _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 def _cell(value) -> str:
     if value is None:
         return ""
+    if isinstance(value, int | float | Decimal):  # a number is data, never a formula: -0.5 stays -0.5
+        return str(value)
     text = str(value)
     return "'" + text if text.startswith(_FORMULA_START) else text
 

@@ -29,6 +29,8 @@ api_v1 = [
     path("", include("notifications.api_urls")),
     path("", include("checkpoint.api_urls")),
     path("", include("cohorts.api_urls")),
+    path("", include("calibration.api_urls")),
+    path("", include("calibration.report_api_urls")),
 ]
 
 urlpatterns = [
@@ -41,6 +43,8 @@ urlpatterns = [
     path("", include("notifications.urls")),
     path("", include("checkpoint.urls")),
     path("", include("cohorts.urls")),
+    path("", include("calibration.urls")),
+    path("calibration/reports/", include("calibration.report_urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", include(api_v1)),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),

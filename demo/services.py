@@ -17,15 +17,17 @@ from accounts import services as account_services
 from accounts.models import Role, User
 from checkpoint import services as checkpoint_services
 from coaching import services as coaching_services
-from coaching.models import CallReview
+from coaching.models import CallReview, SecondMark
+from coaching.second_marking import second_mark_submit
+from coaching.selectors import waiting_for_a_coach
 from cohorts import services as cohort_services
+from cohorts.services import DEFAULT_SECOND_MARKING_PERCENT
 from courses import selectors as course_selectors
 from courses import services as course_services
 from courses.curriculum_loader import curriculum_load
 from courses.levels import as_level
 from courses.models import (
     Attempt,
-    AttemptState,
     Cohort,
     Curriculum,
     Enrollment,
@@ -34,6 +36,7 @@ from courses.models import (
     Scenario,
 )
 from courses.scoring.evaluation import DEVSET_DIR, load_devset
+from demo.calibration import demo_calibration_load
 
 DEMO_PASSWORD = "wow-through-service"
 DEMO_COHORT_SLUG = "demo-cohort"
@@ -61,7 +64,9 @@ ADMIN = DemoPerson("admin@academy.example", "Alex Rivera", Role.ADMIN)
 COACHES = [
     DemoPerson("coach.maya@academy.example", "Maya Chen", Role.COACH),
     DemoPerson("coach.jordan@academy.example", "Jordan Ellis", Role.COACH, "America/Denver"),
+    DemoPerson("coach.priya@academy.example", "Priya Nair", Role.COACH, "America/Chicago"),
 ]
+LEAD_COACH = "coach.maya@academy.example"  # runs calibration sessions and moderates second marks
 # A dozen hires at different points of their six weeks: on pace, ahead, behind,
 # on an extended schedule, and one paused.
 HIRES = [
@@ -189,6 +194,9 @@ def demo_load(*, now: datetime.datetime | None = None) -> DemoResult:
     curriculum = _default_curriculum(result)
     _person_get_or_create(ADMIN, result)
     coaches = [_person_get_or_create(person, result) for person in COACHES]
+    for coach in coaches:
+        if coach.email == LEAD_COACH and not coach.is_lead_coach:
+            account_services.user_set_lead_coach(user=coach)
 
     cohort = Cohort.objects.filter(slug=DEMO_COHORT_SLUG).first()
     if cohort is None:
@@ -200,6 +208,7 @@ def demo_load(*, now: datetime.datetime | None = None) -> DemoResult:
             start_date=timezone.localdate(now) - datetime.timedelta(days=DEMO_COHORT_AGE_DAYS),
             time_zone="America/Los_Angeles",
             coaches=coaches,
+            second_marking_percent=0,  # the story's grades below are released; the share is set after them
         )
         result.created.append(f"cohort {cohort.name}")
 
@@ -222,14 +231,21 @@ def demo_load(*, now: datetime.datetime | None = None) -> DemoResult:
         if demo_hire.status == EnrollmentStatus.PAUSED:
             course_services.enrollment_pause(enrollment=enrollment, actor=None, note="Family leave", now=now)
         result.created.append(f"enrollment {demo_hire.email}")
+    _held_for_second_marks(cohort, coaches[0], coaches[1], now, result)
     _coach_first_attempts(cohort, coaches[0], now, result)
+    if cohort.second_marking_percent == 0 and "cohort Demo cohort" in result.created:
+        # From here on the cohort draws the usual share of its graded role-plays for a blind second mark.
+        cohort_services.cohort_update(cohort=cohort, actor=None, second_marking_percent=DEFAULT_SECOND_MARKING_PERCENT)
     _graduating_cohort(curriculum, coaches[1], now, result)
+    admin = User.objects.get(email=ADMIN.email)
+    result.created += demo_calibration_load(cohort=cohort, admin=admin, coaches=coaches, now=now)
     return result
 
 
 # What the first coach has already done, so a coach's roster, timelines and a hire's feedback have something
 # to show: two role-plays released with a comment, one returned with guidance, one real call reviewed.
 RELEASED_FOR = ("hire.ben@academy.example", "hire.chloe@academy.example")
+HELD_FOR = "hire.chloe@academy.example"  # her latest two wait for a blind second mark
 RETURNED_FOR = "hire.jade@academy.example"
 CALL_REVIEWED_FOR = "hire.ben@academy.example"
 
@@ -241,7 +257,8 @@ def _levels_from_prescore(attempt: Attempt) -> dict[str, int]:
 
 def _coach_first_attempts(cohort: Cohort, coach: User, now: datetime.datetime, result: DemoResult) -> None:
     waiting = (
-        Attempt.objects.filter(enrollment__cohort=cohort, state=AttemptState.AWAITING_COACH)
+        waiting_for_a_coach()  # held grades wait for their second mark, not for this coach
+        .filter(enrollment__cohort=cohort)
         .select_related("enrollment__hire", "rubric_version")
         .order_by("pk")
     )
@@ -275,6 +292,35 @@ def _coach_first_attempts(cohort: Cohort, coach: User, now: datetime.datetime, r
                 notes=[(95, "lovely moment: you asked where the trip was"), (402, "the date was left vague")],
             )  # fmt: skip
             result.created.append(f"call review for {email}")
+
+
+def _held_for_second_marks(cohort: Cohort, coach: User, second_coach: User, now, result: DemoResult) -> None:
+    """Chloé's latest two graded role-plays are drawn for a blind second mark (the cohort draws every one
+    while they are released; the story's other grades are released directly). Jordan marks the later one two levels
+    apart, so it waits for a moderator; the other waits for its second mark."""
+    waiting = list(
+        waiting_for_a_coach()
+        .filter(enrollment__cohort=cohort, enrollment__hire__email=HELD_FOR)
+        .select_related("rubric_version")
+        .order_by("pk")
+    )
+    if len(waiting) < 2:
+        return
+    cohort_services.cohort_update(cohort=cohort, actor=None, second_marking_percent=100)
+    for attempt in waiting[-2:]:
+        when = min(now, attempt.submitted_at + datetime.timedelta(hours=3))
+        coaching_services.grade_release(
+            attempt=attempt, coach=coach, levels=_levels_from_prescore(attempt), now=when,
+            overall_comment="You found the reason behind the request. Say the next step out loud.",
+        )  # fmt: skip
+    cohort_services.cohort_update(cohort=cohort, actor=None, second_marking_percent=0)
+    latest = SecondMark.objects.get(attempt=waiting[-1])
+    levels = dict(latest.first_levels)
+    key = next(iter(levels))
+    levels[key] = 0 if levels[key] >= 2 else 3  # two levels or more from the first grade
+    second_mark_submit(second_mark=latest, coach=second_coach, levels=levels, now=now - datetime.timedelta(hours=1),
+                       note="I read the opening as scripted.")  # fmt: skip
+    result.created.append("grades held for a second mark, one sent to moderation")
 
 
 GRADUATING_COHORT_SLUG = "demo-graduating"

@@ -24,10 +24,15 @@ from notifications.services import NotificationDraft, notify_many
 
 
 def grading_overdue_notify(*, now: datetime.datetime | None = None) -> int:
-    """Tell a cohort's coaches about each attempt waiting past its grading target (once per attempt)."""
+    """Tell a cohort's coaches about each attempt waiting past its grading target (once per attempt). A grade
+    held for a blind second mark waits for someone else: see coaching.second_marking.held_overdue_notices."""
+    from coaching.models import Grade
+    from coaching.second_marking import held_overdue_notices
+
     now = now or timezone.now()
     overdue = (
         Attempt.objects.filter(state=AttemptState.AWAITING_COACH, grading_due_at__lt=now)
+        .exclude(grade__outcome=Grade.Outcome.HELD)
         .select_related("enrollment__hire", "enrollment__cohort", "scenario")
         .prefetch_related("enrollment__cohort__coaches")
     )
@@ -40,6 +45,7 @@ def grading_overdue_notify(*, now: datetime.datetime | None = None) -> int:
                 body=f"Submitted {moment_phrase(attempt.submitted_at, coach.time_zone)}.",
                 url=reverse("coaching:grade", args=[attempt.pk]),
             ))  # fmt: skip
+    candidates += held_overdue_notices(now=now)
     return len(notify_many(candidates, now=now))
 
 
@@ -56,6 +62,13 @@ def coach_queue_digest(*, now: datetime.datetime | None = None) -> int:
         day = now.astimezone(zoneinfo.ZoneInfo(coach.time_zone)).date()
         body = (f"{counts.total} waiting, {counts.overdue} past the grading target."
                 if counts.total else "Nothing is waiting. Well done.")  # fmt: skip
+        held = []
+        if counts.second_marks:
+            held.append(f"{counts.second_marks} blind second mark{'s' if counts.second_marks != 1 else ''} for you")
+        if counts.moderation:
+            held.append(f"{counts.moderation} awaiting your moderation")
+        if held:
+            body = f"{body} Held for a second look: {', '.join(held)}."
         candidates.append(NotificationDraft(
             recipient=coach, kind=Kind.QUEUE_DIGEST, subject="", period=day.isoformat(),
             title=f"Your grading queue today: {counts.total} waiting", body=body, url=reverse("coaching:queue"),

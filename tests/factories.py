@@ -107,6 +107,8 @@ class CohortFactory(factory.django.DjangoModelFactory):
     slug = factory.Sequence(lambda n: f"cohort-{n}")
     start_date = factory.LazyFunction(lambda: timezone.localdate() - datetime.timedelta(days=10))
     time_zone = "America/Los_Angeles"
+    # Tests release grades directly; a test of second marking sets its own share (the model's default is 10).
+    second_marking_percent = 0
 
 
 class EnrollmentFactory(factory.django.DjangoModelFactory):
@@ -116,3 +118,56 @@ class EnrollmentFactory(factory.django.DjangoModelFactory):
     cohort = factory.SubFactory(CohortFactory)
     hire = factory.SubFactory(HireFactory)
     status = EnrollmentStatus.ACTIVE
+
+
+# --- Calibration --------------------------------------------------------------------------------
+
+
+def calibration_work(*, roleplays: int = 1, calls: int = 1, hire_name: str = "Priya Natarajan"):
+    """A hire's submitted role-plays and reviewed real calls, each naming the hire in what they wrote or
+    said, ready to be anchor items. Needs settings.ROLEPLAY_SCORER = MARKER_SCORER (answers with [warm]
+    get an automatic estimate of 3 everywhere). Returns (enrollment, attempts, call reviews)."""
+    from coaching import services as coaching_services
+    from tests.coaching.conftest import ALL_LEVELS, submit_attempt
+    from tests.roleplay_support import default_rubric, scenario_with_turns
+
+    enrollment = EnrollmentFactory(cohort__curriculum=curriculum_with(1), hire=HireFactory(display_name=hire_name))
+    first, last = hire_name.split()[0], hire_name.split()[-1]
+    answers = (f"[warm] Hi, this is {hire_name}. Ten days, we can do it!", f"{first} again: let me check.",
+               f"Mrs. {last} on our side will email you.")  # fmt: skip
+    curriculum = enrollment.cohort.curriculum
+    attempts = [
+        submit_attempt(enrollment, scenario_with_turns(curriculum, slug=f"anchor-{n}", mode="graded"), answers)
+        for n in range(roleplays)
+    ]
+    rubric_version = attempts[0].rubric_version if attempts else default_rubric().current_version
+    coach = CoachFactory(display_name="Original Reviewer")
+    enrollment.cohort.coaches.add(coach)
+    reviews = [
+        coaching_services.call_review_create(
+            enrollment=enrollment, coach=coach, rubric_version=rubric_version,
+            call_at=timezone.now() - datetime.timedelta(days=1), call_reference=f"CALL-{n}", channel="phone",
+            duration_seconds=600, reason=f"Narrow shoes; {first} offered a swap", levels=ALL_LEVELS,
+            strengths="Original feedback: a lovely opening.", to_work_on="Original feedback: own the next step.",
+            transcript=f"{hire_name}: Hi, you're through to {first}.\nCustomer: Hi {first}!",
+            notes=[(133, f"{first} connects over the dog")],
+        )
+        for n in range(calls)
+    ]  # fmt: skip
+    return enrollment, attempts, reviews
+
+
+def calibration_round(*, roleplays: int = 1, calls: int = 1, coaches: int = 2, facilitator=None, due_in_hours=72):
+    """An open calibration session on `calibration_work`, facilitated by an admin, with `coaches` invited
+    coaches (none of them coaches the hire). Returns (session, work) where work is calibration_work's tuple."""
+    from calibration import services
+
+    work = calibration_work(roleplays=roleplays, calls=calls)
+    _, attempts, reviews = work
+    session = services.session_create(
+        facilitator=facilitator or AdminFactory(display_name="Fay Facilitator"), title="Wedding calls",
+        due_at=timezone.now() + datetime.timedelta(hours=due_in_hours),
+        coaches=[CoachFactory(display_name=f"Grader {n + 1}") for n in range(coaches)], attempts=attempts,
+        call_reviews=reviews,
+    )  # fmt: skip
+    return session, work

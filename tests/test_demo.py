@@ -2,8 +2,10 @@ import pytest
 from django.core.management import call_command
 
 from accounts.models import Role, User
+from calibration.models import CalibrationSession, LeniencyAlert
+from calibration.selectors import session_agreement
 from checkpoint.selectors import checkpoint_outcome_counts
-from coaching.models import CallReview, Grade
+from coaching.models import CallReview, Grade, SecondMark
 from courses.models import Cohort, Enrollment
 from demo.services import DEMO_PASSWORD
 
@@ -23,7 +25,10 @@ def test_load_demo_twice_creates_nothing_twice(capsys):
 
     assert counts == _counts()
     assert User.objects.filter(role=Role.ADMIN).count() == 1
-    assert User.objects.filter(role=Role.COACH).count() == 2
+    assert User.objects.filter(role=Role.COACH).count() == 3
+    assert list(User.objects.filter(is_lead_coach=True).values_list("email", flat=True)) == [
+        "coach.maya@academy.example"
+    ]
     assert Enrollment.objects.count() == 12 + 4  # the running cohort and the graduating one
     assert "nothing created" in second
     for output in (first, second):
@@ -59,3 +64,19 @@ def test_a_coach_finds_feedback_already_given_on_the_roster_and_the_timelines(cl
     client.force_login(User.objects.get(email="coach.maya@academy.example"))
     roster = client.get("/coaching/hires/").content.decode()
     assert "Not scored yet" in roster and "Own &amp; resolve" in roster  # some hires scored, others not yet
+
+
+def test_calibration_and_second_marks_have_something_to_show():
+    call_command("load_demo", stdout=None)
+    revealed = CalibrationSession.objects.filter(status=CalibrationSession.Status.REVEALED)
+    six = revealed.get(title__contains="week five")
+    assert six.items.count() == 6 and six.participants.count() == 3
+    assert not six.items.filter(anchor__gold_levels={}).exists()
+    agreement = session_agreement(session=six)
+    assert all(criterion.with_gold.n == 18 for criterion in agreement.criteria)
+    assert any(criterion.alpha is not None for criterion in agreement.criteria)
+    still_open = CalibrationSession.objects.get(status=CalibrationSession.Status.OPEN)
+    assert still_open.participants.filter(submitted_at__isnull=False).count() == 1
+    assert LeniencyAlert.objects.exists()  # a coach strayed on the same criterion in both revealed sessions
+    statuses = set(SecondMark.objects.values_list("status", flat=True))
+    assert statuses == {SecondMark.Status.AWAITING_SECOND, SecondMark.Status.MODERATION}

@@ -240,6 +240,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "coaching.tasks.scorer_retrain_when_due",
         "schedule": crontab(hour=4, minute=40),
     },
+    # Coaches who have not graded a calibration session due within a day hear once; repeats are harmless.
+    "calibration-due-reminders": {
+        "task": "calibration.tasks.calibration_due_reminders_send",
+        "schedule": crontab(minute=35),
+    },
     "accounts-clear-expired-sessions": {
         "task": "accounts.tasks.sessions_clear_expired",
         "schedule": crontab(hour=3, minute=17),

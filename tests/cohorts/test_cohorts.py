@@ -39,6 +39,7 @@ def test_an_admin_creates_a_cohort_with_its_checkpoint_settings(admin_client_, t
         "The offer (months of salary)",
         "Currency",
         "Grading target (hours)",
+        "Blind second marking (% of graded role-plays)",
     ):
         assert label in page
     response = admin_client_.post(
@@ -49,9 +50,12 @@ def test_an_admin_creates_a_cohort_with_its_checkpoint_settings(admin_client_, t
     assert (cohort.slug, cohort.currency, cohort.time_zone) == ("march-2027", "EUR", "Europe/Dublin")
     assert cohort.checkpoint_opens_on == datetime.date(2027, 4, 15) and cohort.offer_salary_months == Decimal("1.5")
     assert CohortEvent.objects.get(cohort=cohort).kind == CohortEventKind.CREATED
+    assert cohort.second_marking_percent == 10  # left out of the form: the usual share
     # A second cohort of the same name gets its own address.
-    admin_client_.post(reverse("cohorts:create"), _form(curriculum))
-    assert Cohort.objects.filter(slug="march-2027-2").exists()
+    admin_client_.post(reverse("cohorts:create"), _form(curriculum, second_marking_percent=25))
+    assert Cohort.objects.get(slug="march-2027-2").second_marking_percent == 25
+    refused = admin_client_.post(reverse("cohorts:create"), _form(curriculum, name="April", second_marking_percent=101))
+    assert refused.status_code == 400 and not Cohort.objects.filter(name="April").exists()
 
 
 @pytest.mark.parametrize(

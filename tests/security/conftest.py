@@ -17,10 +17,11 @@ from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
 from accounts.invitations import invitation_token_generator
+from calibration import services as calibration_services
 from checkpoint import services as checkpoint_services
 from checkpoint.models import Certificate, Decision
 from coaching import services as coaching_services
-from coaching.models import CallReview, Dispute, Feedback
+from coaching.models import CallReview, Dispute, Feedback, SecondMark
 from courses import services as course_services
 from courses.models import Attempt, CheckAttempt, Cohort, Enrollment, KnowledgeCheck, Lesson, Scenario
 from notifications.models import Notification
@@ -64,6 +65,11 @@ class World:
     checkpoint: object
     decision: Decision
     certificate: Certificate
+    # calibration: an open session the cohort's coach is invited to (its item: the reviewed call)
+    calibration_session: object = None
+    calibration_item: object = None
+    # second marking: a role-play another coach of the cohort graded first, held for a blind second mark
+    second_mark: object = None
 
     def user(self, role: str):
         return None if role == "anonymous" else getattr(self, role)
@@ -122,6 +128,13 @@ def build_world() -> World:
     )  # fmt: skip
     # A second role-play waits in the coaches' queue.
     submit_attempt(enrollment, scenario_with_turns(cohort.curriculum, slug="waiting-call", mode="graded"))
+    # second marking: a third, graded by another coach of the cohort, is held for a blind second mark
+    first_coach = CoachFactory(display_name="Fay First")
+    cohort.coaches.add(first_coach)
+    held = submit_attempt(enrollment, scenario_with_turns(cohort.curriculum, slug="held-call", mode="graded"))
+    Cohort.objects.filter(pk=cohort.pk).update(second_marking_percent=100)
+    coaching_services.grade_release(attempt=held, coach=first_coach, levels=ALL_LEVELS, overall_comment="Kind.")
+    Cohort.objects.filter(pk=cohort.pk).update(second_marking_percent=0)
     notification = Notification.objects.filter(recipient=hire).order_by("pk").first()
 
     checkpoint_services.checkpoints_open_due()
@@ -131,12 +144,20 @@ def build_world() -> World:
         hire=graduate, checkpoint_id=graduate_enrollment.checkpoint.pk, choice="commit", confirm="commit",
         offer_text_version=1, reflection="Ready.",
     )  # fmt: skip
+    # calibration: the admin facilitates; the cohort's coach and a colleague grade the role-play and the call
+    calibration_session = calibration_services.session_create(
+        facilitator=admin, title="Wedding calls", due_at=timezone.now() + datetime.timedelta(days=2),
+        coaches=[coach, CoachFactory(display_name="Cal Colleague")], attempts=[attempt], call_reviews=[call_review],
+    )  # fmt: skip
     return World(
         hire=hire, other_hire=other_hire, coach=coach, other_coach=other_coach, admin=admin, graduate=graduate,
         cohort=cohort, other_cohort=other_cohort, enrollment=enrollment, other_enrollment=other_enrollment,
         lesson=lesson, check=check, check_attempt=check_attempt, scenario=scenario, attempt=attempt,
         feedback=feedback, dispute=dispute, call_review=call_review, notification=notification,
         checkpoint=enrollment.checkpoint, decision=decision, certificate=Certificate.objects.get(decision=decision),
+        calibration_session=calibration_session,
+        calibration_item=calibration_session.items.get(anchor__call_review=call_review),
+        second_mark=SecondMark.objects.get(attempt=held),
     )  # fmt: skip
 
 

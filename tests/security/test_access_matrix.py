@@ -167,6 +167,16 @@ ROUTES: dict[str, Row] = {
     "coaching:acknowledge": web(post_only("404 200 404 404 404 404"), "404 302 404 404 404 404"),
     "coaching:reply": web(post_only("404 200 404 200 404 200"), "404 302 404 302 404 302"),
     "coaching:dispute": web(post_only("404 200 404 404 404 404"), "404 302 404 404 404 404"),
+    # second marking: the world's held role-play was graded first by another coach of the cohort and still
+    # awaits its blind second mark (so moderating it is refused: there is nothing to moderate yet)
+    "coaching:second_marks": web(STAFF),
+    "coaching:second_mark": web(STAFF_OBJ, "L 403 403 400 404 400"),
+    "coaching:moderation": web(ADMIN),
+    "coaching:moderate": web(ADMIN, "L 403 403 403 403 400"),
+    "api-second-marks": api(API_STAFF),
+    "api-second-mark": api(API_STAFF_OBJ, "403 403 403 400 404 400", pk="second_mark"),
+    "api-moderation": api(API_ADMIN),
+    "api-moderate": api(API_ADMIN, "403 403 403 403 403 400", pk="second_mark"),
     # Notifications
     "notifications:list": web(SIGNED_IN),
     "notifications:open": web(post_only("L 302 404 404 404 404"), "L 302 404 404 404 404"),
@@ -273,6 +283,39 @@ ROUTES: dict[str, Row] = {
     "api-enrollment-reinstate": api(post_only(API_ADMIN), "403 403 403 403 403 400", pk="enrollment"),
     "api-enrollment-salary": api(post_only(API_ADMIN), "403 403 403 403 403 400", pk="enrollment"),
     "api-enrollment-invitation": api(post_only(API_ADMIN), "403 403 403 403 403 400", pk="enrollment"),
+    # calibration: sessions exist for their invited coaches, the facilitator (the admin here) and admins.
+    # The world's session is open, so its levels (the export) exist for nobody yet, and gold cannot be recorded.
+    "calibration:list": web(STAFF),
+    "calibration:new": web(ADMIN, "L 403 403 403 403 400"),
+    "calibration:bank": web(ADMIN),
+    "calibration:onboarding_new": web(post_only("L 403 403 403 403 400"), "L 403 403 403 403 400"),
+    "calibration:session": web(STAFF_OBJ),
+    "calibration:reveal": web("L 403 403 403 404 200", "L 403 403 403 404 302"),
+    "calibration:export": web("L 403 403 404 404 404"),
+    "calibration:item": web("L 403 403 200 404 403", "L 403 403 400 404 403"),
+    "calibration:item_recording": web("404 404 404 200 404 200"),
+    "calibration:gold": web(post_only("L 403 403 403 404 302"), "L 403 403 403 404 302"),
+    "api-calibration-sessions": api(API_STAFF, "403 403 403 403 403 400"),
+    "api-calibration-session": api(API_STAFF_OBJ),
+    "api-calibration-reveal": api(post_only("403 403 403 403 404 200"), "403 403 403 403 404 200"),
+    "api-calibration-grade": api(
+        post_only("403 403 403 400 404 403"), "403 403 403 400 404 403", put="403 403 403 400 404 403"
+    ),
+    "api-calibration-gold": api(post_only("403 403 403 403 404 400"), "403 403 403 403 404 400"),
+    # calibration reports: admins and lead coaches see everyone's figures; a coach (or admin) sees their own,
+    # and another coach's figures do not exist for them.
+    "calibration_reports:overview": web(ADMIN),
+    "calibration_reports:alerts": web(ADMIN),
+    "calibration_reports:csv": web(ADMIN),
+    "calibration_reports:mine": web(STAFF),
+    "calibration_reports:coach": web(STAFF_OBJ),
+    "calibration_reports:coach_csv": web(STAFF_OBJ),
+    "api-calibration-reports": api(API_ADMIN),
+    "api-calibration-report-alerts": api(API_ADMIN),
+    "api-calibration-report-coach": api(API_STAFF_OBJ),
+    # the estimate against coaches: admins and lead coaches
+    "coaching:estimate_agreement": web(ADMIN),
+    "api-estimate-agreement": api(API_ADMIN),
     # API schema and docs: public, like the code that serves them
     "api-schema": web(PUBLIC),
     "api-docs": web(PUBLIC),
@@ -286,6 +329,8 @@ OBJECTS: dict[str, Callable[[World], object]] = {
     "enrollment_id": lambda w: w.enrollment.pk,
     "review_id": lambda w: w.call_review.pk,
     "dispute_id": lambda w: w.dispute.pk,
+    "second_mark_id": lambda w: w.second_mark.pk,  # second marking
+    "second_mark": lambda w: w.second_mark.pk,
     "feedback_id": lambda w: w.feedback.pk,
     "notification_id": lambda w: w.notification.pk,
     "checkpoint_id": lambda w: w.checkpoint.pk,
@@ -310,6 +355,11 @@ OBJECTS: dict[str, Callable[[World], object]] = {
     "decision": lambda w: w.decision.pk,
     "cohort": lambda w: w.cohort.pk,
     "enrollment": lambda w: w.enrollment.pk,
+    # calibration
+    "session_id": lambda w: w.calibration_session.pk,
+    "item_id": lambda w: w.calibration_item.pk,
+    # calibration reports
+    "figure": lambda w: "leniency",
     "version_id": lambda w: shipped_version_ensure().pk,
     "scorer_version": lambda w: shipped_version_ensure().pk,
     "reset": lambda w: password_reset_kwargs(w.hire),
