@@ -2,13 +2,11 @@
 the anchor bank and onboarding. Each validates, calls one service and renders."""
 
 import csv
-import mimetypes
-import re
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import FileResponse, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
@@ -25,6 +23,7 @@ from calibration.access import (
     is_participant,
 )
 from calibration.forms import OnboardingForm, SessionForm
+from coaching.recordings import recording_response
 from courses.levels import as_level
 
 SESSIONS_PAGE_SIZE = 50
@@ -172,30 +171,10 @@ def item_grade(request, session_id: int, item_id: int):
     return render(request, "calibration/item.html", context, status=400 if error else 200)
 
 
-RANGE = re.compile(r"bytes=(\d+)-(\d*)")
-
-
 def item_recording(request, session_id: int, item_id: int):
     """A real call's recording, streamed to the session's people only; byte ranges let the player seek."""
     review = access_item_recording(request.user, session_id, item_id)
-    content_type = mimetypes.guess_type(review.recording.name)[0] or "application/octet-stream"
-    size = review.recording.size
-    match = RANGE.match(request.headers.get("Range", ""))
-    if match:
-        start = int(match.group(1))
-        end = min(int(match.group(2)) if match.group(2) else size - 1, size - 1)
-        if start > end:
-            return HttpResponse(status=416, headers={"Content-Range": f"bytes */{size}"})
-        with review.recording.open("rb") as audio:
-            audio.seek(start)
-            chunk = audio.read(end - start + 1)
-        response = HttpResponse(chunk, status=206, content_type=content_type)
-        response["Content-Range"] = f"bytes {start}-{end}/{size}"
-    else:
-        response = FileResponse(review.recording.open("rb"), content_type=content_type)
-    response["Accept-Ranges"] = "bytes"
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return recording_response(request, review)
 
 
 @permissions.require(permissions.can_grade)

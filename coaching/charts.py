@@ -186,36 +186,50 @@ def trend_svg(series: dict[str, list[Point]], *, title: str, width: int = 560, h
     parts.append("</g>")
 
     for index, (name, points) in enumerate(series.items()):
-        colour, dash, shape = _style(index)
-        dash_attr = f' stroke-dasharray="{dash}"' if dash else ""
-        parts.append(f'<g class="series" data-criterion={_attr(name)}>')
-        runs: list[list[tuple[float, float]]] = [[]]
-        markers = []
+        placed = []
         for slot, point in zip(positions[index], points, strict=True):
             level = _level(point.level)
             if level is None:
-                runs.append([])  # no score that time: the line breaks here rather than bridging it
-                continue
-            x, y = x_at(slot), y_at(level)
-            runs[-1].append((x, y))
-            markers.append(
-                f'{_marker(shape, x, y)} fill="{colour}" stroke="#fff" stroke-width="1">'
-                f"<title>{_text(f'{name}, {point.label}: {_level_text(level)}')}</title></{_tag(shape)}>"
-            )
-        for run in runs:
-            if len(run) > 1:
-                coordinates = " ".join(f"{_num(x)},{_num(y)}" for x, y in run)
-                parts.append(
-                    f'<polyline points="{coordinates}" fill="none" stroke="{colour}" stroke-width="2"'
-                    f' stroke-linejoin="round" stroke-linecap="round"{dash_attr}/>'
-                )
-        parts.extend(markers)
-        parts.append("</g>")
+                placed.append(None)  # no score that time: the line breaks here rather than bridging it
+            else:
+                placed.append((x_at(slot), y_at(level), f"{name}, {point.label}: {_level_text(level)}"))
+        parts += _series_parts(index, placed, f"data-criterion={_attr(name)}")
+    parts += _legend_parts(legend, plot_bottom + _X_LABELS_HEIGHT + 8)
+    parts.append("</svg>")
+    return "".join(parts)
 
-    parts.append(f'<g class="legend" {_FONT} fill="#222">')
-    legend_top = plot_bottom + _X_LABELS_HEIGHT + 8
+
+def _series_parts(index: int, placed: list[tuple[float, float, str] | None], data: str) -> list[str]:
+    """One series: its line, broken where a point is None, and a marker with a tooltip at every point."""
+    colour, dash, shape = _style(index)
+    dash_attr = f' stroke-dasharray="{dash}"' if dash else ""
+    parts = [f'<g class="series" {data}>']
+    runs: list[list[tuple[float, float]]] = [[]]
+    markers = []
+    for point in placed:
+        if point is None:
+            runs.append([])
+            continue
+        x, y, tooltip = point
+        runs[-1].append((x, y))
+        markers.append(
+            f'{_marker(shape, x, y)} fill="{colour}" stroke="#fff" stroke-width="1">'
+            f"<title>{_text(tooltip)}</title></{_tag(shape)}>"
+        )
+    for run in runs:
+        if len(run) > 1:
+            coordinates = " ".join(f"{_num(x)},{_num(y)}" for x, y in run)
+            parts.append(
+                f'<polyline points="{coordinates}" fill="none" stroke="{colour}" stroke-width="2"'
+                f' stroke-linejoin="round" stroke-linecap="round"{dash_attr}/>'
+            )
+    return [*parts, *markers, "</g>"]
+
+
+def _legend_parts(legend: list[list[tuple[int, str, float]]], top: float) -> list[str]:
+    parts = [f'<g class="legend" {_FONT} fill="#222">']
     for row_number, row in enumerate(legend):
-        y = legend_top + row_number * _LEGEND_ROW
+        y = top + row_number * _LEGEND_ROW
         for index, name, x in row:
             colour, dash, shape = _style(index)
             dash_attr = f' stroke-dasharray="{dash}"' if dash else ""
@@ -226,8 +240,7 @@ def trend_svg(series: dict[str, list[Point]], *, title: str, width: int = 560, h
             parts.append(f'{_marker(shape, x + _LEGEND_SAMPLE / 2, y)} fill="{colour}"/>')
             parts.append(f'<text x="{_num(x + _LEGEND_SAMPLE + 6)}" y="{y}" dy="4">{_text(name)}</text>')
     parts.append("</g>")
-    parts.append("</svg>")
-    return "".join(parts)
+    return parts
 
 
 def _style(index: int) -> tuple[str, str, str]:
@@ -345,41 +358,11 @@ def line_svg(
             parts.append(f'<text x="{_n(x_at(slot))}" y="{_n(plot_bottom + 18)}">{_text(_short(label))}</text>')
     parts.append("</g>")
     for index, (name, points) in enumerate(series.items()):
-        colour, dash, shape = _style(index)
-        dash_attr = f' stroke-dasharray="{dash}"' if dash else ""
-        parts.append(f'<g class="series" data-series={_attr(name)}>')
-        runs: list[list[tuple[float, float]]] = [[]]
-        markers = []
-        for slot, point in enumerate(points):
-            if point.value is None:
-                runs.append([])  # nothing that time: the line breaks rather than bridging the gap
-                continue
-            x, y = x_at(slot), y_at(point.value)
-            runs[-1].append((x, y))
-            markers.append(
-                f'{_marker(shape, x, y)} fill="{colour}" stroke="#fff" stroke-width="1">'
-                f"<title>{_text(f'{name}, {point.label}: {shown(point.value)}')}</title></{_tag(shape)}>"
-            )
-        for run in runs:
-            if len(run) > 1:
-                coordinates = " ".join(f"{_n(x)},{_n(y)}" for x, y in run)
-                parts.append(
-                    f'<polyline points="{coordinates}" fill="none" stroke="{colour}" stroke-width="2"'
-                    f' stroke-linejoin="round"{dash_attr}/>'
-                )
-        parts.extend(markers)
-        parts.append("</g>")
-    parts.append(f'<g class="legend" {_FONT} fill="#222">')
-    for row_number, row in enumerate(legend):
-        y = plot_bottom + _X_LABELS_HEIGHT + 8 + row_number * _LEGEND_ROW
-        for index, name, x in row:
-            colour, dash, shape = _style(index)
-            dash_attr = f' stroke-dasharray="{dash}"' if dash else ""
-            parts.append(
-                f'<line x1="{_n(x)}" y1="{y}" x2="{_n(x + _LEGEND_SAMPLE)}" y2="{y}" stroke="{colour}"'
-                f' stroke-width="2"{dash_attr}/>'
-            )
-            parts.append(f'{_marker(shape, x + _LEGEND_SAMPLE / 2, y)} fill="{colour}"/>')
-            parts.append(f'<text x="{_n(x + _LEGEND_SAMPLE + 6)}" y="{y}" dy="4">{_text(name)}</text>')
-    parts.append("</g></svg>")
+        placed = [  # None: nothing that time, and the line breaks rather than bridging the gap
+            None if p.value is None else (x_at(n), y_at(p.value), f"{name}, {p.label}: {shown(p.value)}")
+            for n, p in enumerate(points)
+        ]
+        parts += _series_parts(index, placed, f"data-series={_attr(name)}")
+    parts += _legend_parts(legend, plot_bottom + _X_LABELS_HEIGHT + 8)
+    parts.append("</svg>")
     return "".join(parts)

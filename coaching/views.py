@@ -1,11 +1,9 @@
 import contextlib
-import mimetypes
-import re
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, HttpResponse, JsonResponse
+from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -27,6 +25,7 @@ from coaching.access import (
 from coaching.charts import trend_svg
 from coaching.forms import CallReviewForm
 from coaching.models import SecondMark
+from coaching.recordings import recording_response
 from common.numbers import number_or_none
 from courses import selectors as course_selectors
 from courses.levels import as_level, criterion_name
@@ -371,9 +370,6 @@ def call_review_detail(request, review_id: int):
     )
 
 
-RANGE = re.compile(r"bytes=(\d+)-(\d*)")
-
-
 def recording(request, review_id: int):
     """The recording, to the people allowed to hear it. Supports byte ranges so the player can seek."""
     if not request.user.is_authenticated:
@@ -381,24 +377,7 @@ def recording(request, review_id: int):
     review = access_call_review(request.user, review_id)
     if not review.recording:
         raise Http404
-    content_type = mimetypes.guess_type(review.recording.name)[0] or "application/octet-stream"
-    size = review.recording.size
-    match = RANGE.match(request.headers.get("Range", ""))
-    if match:
-        start = int(match.group(1))
-        end = min(int(match.group(2)) if match.group(2) else size - 1, size - 1)
-        if start > end:
-            return HttpResponse(status=416, headers={"Content-Range": f"bytes */{size}"})
-        with review.recording.open("rb") as audio:
-            audio.seek(start)
-            chunk = audio.read(end - start + 1)
-        response = HttpResponse(chunk, status=206, content_type=content_type)
-        response["Content-Range"] = f"bytes {start}-{end}/{size}"
-    else:
-        response = FileResponse(review.recording.open("rb"), content_type=content_type)
-    response["Accept-Ranges"] = "bytes"
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return recording_response(request, review)
 
 
 @permissions.require(permissions.can_grade)
