@@ -315,7 +315,7 @@ def line_svg(
     height = _MARGIN_TOP + _PLOT_HEIGHT + _X_LABELS_HEIGHT + len(legend) * _LEGEND_ROW + 12
     plot_left, plot_right, plot_top, plot_bottom = (
         _MARGIN_LEFT,
-        width - _MARGIN_RIGHT_FIGURE - 40,
+        width - _MARGIN_RIGHT_FIGURE - max((len(label) * _CHAR_WIDTH + 8 for _, label in references), default=0),
         _MARGIN_TOP,
         _MARGIN_TOP + _PLOT_HEIGHT,
     )

@@ -10,13 +10,14 @@ from django.template.defaultfilters import floatformat
 from django.utils import timezone
 from playwright.sync_api import expect
 
+from calibration import services as calibration_services
 from calibration.models import AnchorItem, CalibrationGrade, CalibrationSession
 from calibration.selectors import session_agreement
 from coaching import services as coaching_services
 from coaching.charts import decimal
 from coaching.estimate_agreement import estimate_report
 from coaching.models import Grade, SecondMark
-from courses.models import Cohort, Scenario
+from courses.models import Attempt, Cohort, Scenario
 from tests.coaching.conftest import ALL_LEVELS, submit_attempt
 from tests.factories import CoachFactory, calibration_work
 from tests.roleplay_support import MARKER_SCORER, scenario_with_turns
@@ -72,9 +73,42 @@ def _graded_work():
     return enrollment, attempts, original
 
 
+def _earlier_session(*, lead, coaches) -> CalibrationSession:
+    """A session revealed and settled a month ago, in which the same coaches agreed less, so the report has a
+    trend to show."""
+    start = timezone.now() - datetime.timedelta(days=30)
+    enrollment, attempts, _ = calibration_work(roleplays=2, calls=0, hire_name="Tomas Berger")
+    enrollment.cohort.coaches.update(display_name="Olu Adeyemi")
+    for attempt, title in zip(attempts, ("Shoes for a first date", "Finding an open pharmacy"), strict=True):
+        Scenario.objects.filter(pk=attempt.scenario_id).update(title=title)
+    session = calibration_services.session_create(
+        facilitator=lead, title="November calibration", due_at=start + datetime.timedelta(days=3), coaches=coaches,
+        attempts=attempts, now=start,
+    )  # fmt: skip
+    items = list(session.items.order_by("position"))
+    keys = [c.key for c in _criteria(attempts[0])]
+    for coach_index, coach in enumerate(coaches):
+        for item in items:
+            levels = {key: (item.position * 2 + coach_index + n) % 4 for n, key in enumerate(keys)}
+            calibration_services.calibration_grade_save(item=item, coach=coach, levels=levels, now=start)
+    revealed = start + datetime.timedelta(days=2)
+    calibration_services.session_reveal(session=session, by=lead, now=revealed)
+    for item in items:
+        gold = {key: (item.position * 2 + n) % 4 for n, key in enumerate(keys)}
+        calibration_services.gold_record(item=item, by=lead, levels=gold, note="Agreed.", now=revealed)
+    return session
+
+
+def _scroll_to_top(panel) -> None:
+    """The rubric panel scrolls on its own: show its top in a screenshot."""
+    panel.evaluate("panel => panel.scrollTo(0, 0)")
+    panel.page.evaluate("window.scrollTo(0, 0)")
+
+
 def test_a_calibration_round_from_opening_to_the_grading_quality_report(page, sign_in, screenshot, lead):
     _, attempts, original = _graded_work()
     coaches = [CoachFactory(display_name=name) for name in COACH_NAMES]
+    earlier = _earlier_session(lead=lead, coaches=coaches)
     criteria = _criteria(attempts[0])
     due = timezone.localtime(timezone.now() + datetime.timedelta(days=3))
 
@@ -95,8 +129,9 @@ def test_a_calibration_round_from_opening_to_the_grading_quality_report(page, si
         anchors.get_by_role("checkbox", name=re.compile(re.escape(title))).check()
     screenshot("lead-calibration-new")
     page.get_by_role("button", name="Open the session").click()
-    session = CalibrationSession.objects.get()
-    page.wait_for_url(f"**/calibration/{session.pk}/")
+    page.wait_for_url(re.compile(r"/calibration/\d+/$"))
+    session = CalibrationSession.objects.exclude(pk=earlier.pk).get()
+    assert page.url.endswith(f"/calibration/{session.pk}/")
     expect(page.get_by_text("opened; the invited coaches have been told")).to_be_visible()
     assert session.facilitator == lead and session.items.count() == 3
     assert {p.coach for p in session.participants.all()} == set(coaches)
@@ -130,6 +165,7 @@ def test_a_calibration_round_from_opening_to_the_grading_quality_report(page, si
                 ).check()
             rubric.get_by_label(re.compile("^Note")).fill(f"{notes[coach.pk]} {item_index + 1}")
             if coach_index == 1 and item_index == 0:
+                _scroll_to_top(rubric)
                 screenshot("coach-calibration-blind")
             rubric.get_by_role("button", name="Save and next").click()
             page.wait_for_load_state()
@@ -157,13 +193,15 @@ def test_a_calibration_round_from_opening_to_the_grading_quality_report(page, si
     first = page.get_by_role("region", name=re.compile(rf"^1\. {re.escape(ANCHOR_TITLES[0])}"))
     table = first.get_by_role("table", name=re.compile("Every coach's level per criterion for item 1"))
     headers = table.get_by_role("columnheader").all_inner_texts()
-    assert headers[1:4] == sorted(COACH_NAMES) and headers[4:] == ["Spread", "Distribution (levels 0–3)",
-                                                                     "Estimate", "Gold"]  # fmt: skip
+    assert headers[1:4] == sorted(COACH_NAMES)
+    assert headers[4:] == ["Spread", "Distribution (levels 0–3)", "Estimate", "Gold"]
     acknowledge = table.get_by_role("row", name=re.compile("^Acknowledge"))
     cells = acknowledge.get_by_role("cell").all_inner_texts()
-    by_name = dict(zip(COACH_NAMES, range(3), strict=True))
-    assert cells[:3] == [str(calibration_level(by_name[name], 0, 0)) for name in sorted(COACH_NAMES)]
-    assert cells[3] == "1–2" and cells[5] == "3"  # the spread; the estimate ([warm] answers: 3)
+    given = {name: calibration_level(n, 0, 0) for n, name in enumerate(COACH_NAMES)}
+    assert cells[:3] == [str(given[name]) for name in sorted(COACH_NAMES)]
+    assert len(set(given.values())) > 1 and cells[3] == f"{min(given.values())}–{max(given.values())}"
+    attempts[0].refresh_from_db()
+    assert cells[5] == str(attempts[0].prescore["levels"]["acknowledge"])  # the estimate
     screenshot("lead-calibration-revealed")
 
     # Gold levels, with a note, for every item.
@@ -179,7 +217,7 @@ def test_a_calibration_round_from_opening_to_the_grading_quality_report(page, si
     for item in session.items.select_related("anchor").order_by("position"):
         assert item.anchor.gold_levels == gold_plan[item.position] and item.anchor.in_bank
         assert item.anchor.gold_note == f"Agreed in the meeting for item {item.position + 1}."
-    assert AnchorItem.objects.filter(in_bank=True).count() == 3
+    assert AnchorItem.objects.filter(in_bank=True).count() == 2 + 3
 
     # The grading-quality report: alpha per criterion, as computed from the database.
     page.get_by_role("navigation", name="Main").get_by_role("link", name="Grading quality").click()
@@ -193,6 +231,9 @@ def test_a_calibration_round_from_opening_to_the_grading_quality_report(page, si
     shown = session_row.get_by_role("cell").all_inner_texts()
     assert shown == [decimal(agreement[c.key]) for c in criteria]
     assert all(re.fullmatch(r"-?\d\.\d\d", value) for value in shown)
+    earlier_alpha = {row.key: row.alpha for row in session_agreement(session=earlier).criteria}
+    earlier_row = alpha_table.get_by_role("row", name=re.compile(re.escape(earlier.title)))
+    assert earlier_row.get_by_role("cell").all_inner_texts() == [decimal(earlier_alpha[c.key]) for c in criteria]
     screenshot("admin-grading-quality")
 
 
@@ -204,7 +245,7 @@ MODERATED = {**ALL_LEVELS, "tone": 2}
 
 
 def test_a_blind_second_mark_two_apart_is_moderated_and_then_the_hire_sees_it(
-    browser, live_server, page, sign_in, screenshot, coach, hire, hire_enrollment, lead
+    page, sign_in, screenshot, coach, hire, hire_enrollment, lead
 ):
     Cohort.objects.filter(pk=hire_enrollment.cohort_id).update(second_marking_percent=100)
     second_coach = CoachFactory(display_name="Sam Second")
@@ -232,6 +273,7 @@ def test_a_blind_second_mark_two_apart_is_moderated_and_then_the_hire_sees_it(
             "radio", name=re.compile(rf"^{TWO_APART[criterion.key]}\b")
         ).check()
     rubric.get_by_label(re.compile("^Note for the moderator")).fill("Tone felt scripted to me.")
+    _scroll_to_top(rubric)
     screenshot("coach-second-mark-blind")
     rubric.get_by_role("button", name="Save the second mark").click()
     page.wait_for_url("**/coaching/second-marks/")
@@ -248,7 +290,8 @@ def test_a_blind_second_mark_two_apart_is_moderated_and_then_the_hire_sees_it(
     page.wait_for_url(f"**/coaching/moderation/{held.pk}/")
     marks = page.get_by_role("table", name=re.compile("as the first coach"))
     tone = marks.get_by_role("row", name=re.compile("^Tone"))
-    assert tone.get_by_role("cell").all_inner_texts()[:3] == ["3", "1", "2 apart"]
+    first, second = ALL_LEVELS["tone"], TWO_APART["tone"]
+    assert tone.get_by_role("cell").all_inner_texts()[:3] == [str(first), str(second), f"{abs(first - second)} apart"]
     panel = page.get_by_role("region", name="The grade to release")
     for criterion in criteria:
         panel.get_by_role("group", name=criterion.title, exact=True).get_by_role(
@@ -272,32 +315,41 @@ def test_a_blind_second_mark_two_apart_is_moderated_and_then_the_hire_sees_it(
 
 # --- The estimate against coaches --------------------------------------------------------------------------
 
-# (marker in every answer → the estimate's level everywhere, the levels the coach released)
-ESTIMATED = [
-    ("[warm]", ALL_LEVELS),
-    ("[warm]", {**ALL_LEVELS, "wow": 3, "own_resolve": 3}),
-    ("", {key: 1 for key in ALL_LEVELS}),
-    ("", {**dict.fromkeys(ALL_LEVELS, 1), "connect": 2}),
-    ("[cold]", dict.fromkeys(ALL_LEVELS, 0)),
-    ("[cold]", {**dict.fromkeys(ALL_LEVELS, 1), "tone": 0}),
-]
+MARKERS = ("[warm]", "", "[cold]")  # the marker scorer's estimate: 3, 1 and 0 everywhere
+ESTIMATE_LEVELS = {"[warm]": 3, "": 1, "[cold]": 0}
+ESTIMATED_WEEKS = 6
+
+
+def coach_level(marker: str, grade_index: int, criterion_index: int) -> int:
+    """What the coach released: the estimate's level, one off now and then (on the first criterion every other
+    grade, on the last about one grade in seven)."""
+    level = ESTIMATE_LEVELS[marker]
+    if (grade_index * 7 + criterion_index * 3) % (criterion_index + 2) == 0:
+        level += -1 if level == 3 else 1
+    return level
 
 
 def test_the_estimate_against_coaches(page, sign_in, screenshot, coach, hire_enrollment, training_admin):
     curriculum = hire_enrollment.cohort.curriculum
-    for n, (marker, levels) in enumerate(ESTIMATED):
+    keys = list(ALL_LEVELS)
+    # Two released grades a week over six weeks, so the week-by-week kappa has points to draw.
+    for n in range(ESTIMATED_WEEKS * 2):
+        marker = MARKERS[n % 3]
         scenario = scenario_with_turns(curriculum, slug=f"estimated-{n}", mode="graded")
         answers = tuple(f"{marker} {text}".strip() for text in ("Oh no, ten days!", "Let me check.", "I'll email."))
         attempt = submit_attempt(hire_enrollment, scenario, answers)
-        coaching_services.grade_release(attempt=attempt, coach=coach, levels=levels)
+        released = timezone.now() - datetime.timedelta(days=7 * (ESTIMATED_WEEKS - 1 - n // 2), hours=n % 2)
+        Attempt.objects.filter(pk=attempt.pk).update(submitted_at=released - datetime.timedelta(hours=3))
+        levels = {key: coach_level(marker, n, k) for k, key in enumerate(keys)}
+        coaching_services.grade_release(attempt=attempt, coach=coach, levels=levels, now=released)
     report = estimate_report()
-    assert report.overall.grades == len(ESTIMATED)
+    assert report.overall.grades == ESTIMATED_WEEKS * 2
 
     sign_in(training_admin)
     page.get_by_role("navigation", name="Main").get_by_role("link", name="Grading quality").click()
     page.get_by_role("link", name="The estimate against coaches").click()
     page.wait_for_url("**/coaching/estimate/")
-    overall = page.get_by_role("table", name=re.compile(rf"^{re.escape(report.overall.label)}: 6 released grades"))
+    overall = page.get_by_role("table", name=re.compile(rf"^{re.escape(report.overall.label)}: 12 released grades"))
     for figure in report.overall.criteria:
         cells = overall.get_by_role("row", name=re.compile(rf"^{re.escape(figure.title)}")).get_by_role("cell")
         assert cells.all_inner_texts()[:2] == [str(figure.n), floatformat(figure.qwk, 2)]
