@@ -252,10 +252,10 @@ CALL_REVIEWED_FOR = "hire.ben@academy.example"
 
 def _levels_from_prescore(attempt: Attempt) -> dict[str, int]:
     """What the coach releases: the estimate's levels, except that on every other role-play the coach reads
-    exploring differently (one level nearer the middle), so the estimate-against-coaches page has overrides."""
+    exploring one level differently, so the estimate-against-coaches page has overrides."""
     levels = {key: as_level(round(value)) or 0 for key, value in (attempt.prescore or {}).get("levels", {}).items()}
     if attempt.pk % 2 == 0 and "explore" in levels:
-        levels["explore"] = 1 if levels["explore"] == 0 else max(1, levels["explore"] - 1)
+        levels["explore"] += -1 if levels["explore"] >= 2 else 1
     return levels
 
 
