@@ -50,11 +50,12 @@ def test_an_admin_sets_up_a_cohort_from_a_csv(page, sign_in, screenshot, setting
     page.get_by_label("Start date").fill((timezone.localdate() - datetime.timedelta(days=10)).isoformat())
     page.get_by_label("Time zone").select_option("UTC")
     page.get_by_label("The offer (months of salary)").fill("1.5")
+    page.get_by_label("Blind second marking (% of graded role-plays)").fill("0")  # the grades below release at once
     page.get_by_role("button", name="Create the cohort").click()
     assert page.get_by_role("heading", level=1).inner_text() == "March cohort"
     cohort = Cohort.objects.get(name="March cohort")
     tabs = page.get_by_role("navigation", name="March cohort")
-    assert str(cohort.offer_salary_months) == "1.50"
+    assert str(cohort.offer_salary_months) == "1.50" and cohort.second_marking_percent == 0
 
     tabs.get_by_role("link", name="Import hires").click()
     rows = [row.format(coach=coach.email) for row in ROWS]
