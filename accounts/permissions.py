@@ -60,6 +60,21 @@ def can_manage_scorer(user) -> bool:
     return is_admin(user)
 
 
+def can_see_readiness(user) -> bool:
+    """A hire sees her own readiness for nesting; coaches their hires'; admins everyone's."""
+    return is_hire(user) or is_coach(user) or is_admin(user)
+
+
+def can_sign_off_readiness(user) -> bool:
+    """Coaches sign off the hires of the cohorts they coach as ready for nesting."""
+    return is_coach(user)
+
+
+def can_override_readiness(user) -> bool:
+    """Admins decide readiness instead of the rule (with a reason) and set each cohort's rule."""
+    return is_admin(user)
+
+
 def can_use_admin_site(user) -> bool:
     return is_admin(user)
 

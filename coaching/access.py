@@ -10,7 +10,7 @@ from coaching import second_marking
 from coaching.models import CallReview, Dispute, Feedback, Grade, SecondMark
 from coaching.selectors import visible_to
 from coaching.services import can_edit_call_review
-from courses.models import Attempt, Enrollment
+from courses.models import Attempt, Cohort, Enrollment
 
 
 def access_coachable_enrollment(user, enrollment_id: int) -> Enrollment:
@@ -24,6 +24,19 @@ def access_coachable_enrollment(user, enrollment_id: int) -> Enrollment:
     if enrollment is None:
         raise Http404
     return enrollment
+
+
+def access_coachable_cohort(user, cohort_id: int) -> Cohort:
+    """A cohort, for its coaches and admins (the same rule as its hires' timelines)."""
+    if not permissions.can_grade(user):
+        raise PermissionDenied
+    cohorts = Cohort.objects.select_related("curriculum").filter(pk=cohort_id)
+    if not permissions.is_admin(user):
+        cohorts = cohorts.filter(coaches=user)
+    cohort = cohorts.first()
+    if cohort is None:
+        raise Http404
+    return cohort
 
 
 def _coachable_attempt(user, attempt_id: int, *, narrowed: Q) -> Attempt:

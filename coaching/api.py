@@ -10,8 +10,9 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts import permissions
-from coaching import second_marking, selectors, services
+from coaching import second_marking, selectors, services, transfer
 from coaching.access import (
+    access_coachable_cohort,
     access_coachable_enrollment,
     access_dispute,
     access_gradable_attempt,
@@ -222,6 +223,7 @@ class CallReviewSerializer(serializers.ModelSerializer):
         model = CallReview
         fields = [
             "id",
+            "kind",
             "call_at",
             "call_reference",
             "channel",
@@ -314,6 +316,148 @@ class CallReviewsView(APIView):
             **data,
         )
         return Response(CallReviewSerializer(review, context={"request": request}).data, status=status.HTTP_201_CREATED)
+
+
+class NestingObservationInputSerializer(serializers.Serializer):
+    levels = serializers.JSONField(help_text=f"Criterion key → level {LEVEL_MIN}–{LEVEL_MAX}, every criterion")
+    moments = serializers.JSONField(
+        required=False, default=list,
+        help_text=f'At most {services.MAX_OBSERVATION_MOMENTS}: [{{"text": "lovely connection over the dog", '
+        '"at": "02:13"}}, …]; "at" (minutes:seconds into the call) is optional',
+    )  # fmt: skip
+    to_work_on = serializers.CharField(help_text="One thing to try on the next call", allow_blank=True)
+    reason = serializers.CharField(required=False, allow_blank=True, default="", max_length=300)
+    call_at = serializers.DateTimeField(required=False, default=None, help_text="Empty: the call has just ended")
+
+    def validate_levels(self, value) -> dict:
+        if not isinstance(value, dict):
+            raise serializers.ValidationError(f"Give levels as an object: criterion key → {LEVEL_MIN}–{LEVEL_MAX}.")
+        return value
+
+    def validate_moments(self, value) -> list[tuple[int | None, str]]:
+        if not isinstance(value, list) or not all(isinstance(m, dict) and isinstance(m.get("text"), str)
+                                                  for m in value):  # fmt: skip
+            raise serializers.ValidationError('Give moments as [{"text": "what happened", "at": "02:13"}, …].')
+        return [(parse_timestamp(str(m["at"])) if m.get("at") not in (None, "") else None, m["text"]) for m in value]
+
+
+class NestingObservationsView(APIView):
+    """Observe a live call beside the hire (POST): levels, up to three moments, one thing to try next.
+    It lands on the hire's timeline as a nesting observation and the hire is told."""
+
+    permission_classes = [CoachPermission]
+
+    @extend_schema(request=NestingObservationInputSerializer, responses={201: CallReviewSerializer})
+    def post(self, request, enrollment_id: int):
+        enrollment = access_coachable_enrollment(request.user, enrollment_id)
+        incoming = NestingObservationInputSerializer(data=request.data)
+        incoming.is_valid(raise_exception=True)
+        data = dict(incoming.validated_data)
+        observation = call_service(
+            services.call_review_create,
+            enrollment=enrollment,
+            coach=request.user,
+            rubric_version=selectors.call_review_rubric(curriculum=enrollment.cohort.curriculum),
+            kind=CallReview.Kind.NESTING_OBSERVATION,
+            notes=data.pop("moments"),
+            **data,
+        )
+        body = CallReviewSerializer(observation, context={"request": request}).data
+        return Response(body, status=status.HTTP_201_CREATED)
+
+
+class TransferPointSerializer(serializers.Serializer):
+    when = serializers.DateTimeField()
+    practice = serializers.FloatField(allow_null=True, help_text="Mean of the latest role-play levels up to then")
+    real = serializers.FloatField(allow_null=True, help_text="Mean of the latest real-call levels up to then")
+    gap = serializers.FloatField(allow_null=True, help_text="real − practice")
+
+
+class TransferCriterionSerializer(serializers.Serializer):
+    key = serializers.CharField()
+    title = serializers.CharField()
+    role_plays = serializers.SerializerMethodField(help_text="Released role-play grades scoring this criterion")
+    real_calls = serializers.SerializerMethodField(help_text="Call reviews and nesting observations scoring it")
+    practice_level = serializers.SerializerMethodField()
+    real_level = serializers.SerializerMethodField()
+    gap = serializers.SerializerMethodField(help_text="real − practice over the latest scores of each")
+    direction = serializers.CharField(help_text="The gap's trend: rising (closing), falling (widening), steady…")
+    points = TransferPointSerializer(many=True)
+
+    def get_role_plays(self, row) -> int:
+        return len(row.practice)
+
+    def get_real_calls(self, row) -> int:
+        return len(row.real)
+
+    def get_practice_level(self, row) -> float | None:
+        return transfer.rounded(row.practice_level)
+
+    def get_real_level(self, row) -> float | None:
+        return transfer.rounded(row.real_level)
+
+    def get_gap(self, row) -> float | None:
+        return transfer.rounded(row.gap)
+
+
+class HireTransferSerializer(serializers.Serializer):
+    enrollment = serializers.IntegerField(source="enrollment.pk")
+    hire = serializers.CharField(source="enrollment.hire.display_name")
+    window = serializers.SerializerMethodField()
+    criteria = TransferCriterionSerializer(many=True)
+
+    def get_window(self, _) -> int:
+        return transfer.WINDOW
+
+
+class HireTransferView(APIView):
+    """A hire's transfer: per criterion, the role-play level (released grades) against the real-call level
+    (call reviews and nesting observations), the gap and its trend."""
+
+    permission_classes = [CoachPermission]
+
+    @extend_schema(responses=HireTransferSerializer)
+    def get(self, request, enrollment_id: int):
+        enrollment = access_coachable_enrollment(request.user, enrollment_id)
+        return Response(HireTransferSerializer(transfer.transfer_for(enrollment=enrollment)).data)
+
+
+class CohortTransferCriterionSerializer(serializers.Serializer):
+    key = serializers.CharField()
+    title = serializers.CharField()
+    hires = serializers.IntegerField(help_text="Hires with both role-play and real-call levels")
+    practice_level = serializers.SerializerMethodField()
+    real_level = serializers.SerializerMethodField()
+    gap = serializers.SerializerMethodField(help_text="Mean gap (real − practice) over those hires")
+    closing = serializers.IntegerField()
+    widening = serializers.IntegerField()
+    steady = serializers.IntegerField()
+
+    def get_practice_level(self, row) -> float | None:
+        return transfer.rounded(row.practice_level)
+
+    def get_real_level(self, row) -> float | None:
+        return transfer.rounded(row.real_level)
+
+    def get_gap(self, row) -> float | None:
+        return transfer.rounded(row.gap)
+
+
+class CohortTransferSerializer(serializers.Serializer):
+    cohort = serializers.IntegerField(source="cohort.pk")
+    hires_with_both = serializers.IntegerField()
+    criteria = CohortTransferCriterionSerializer(many=True)
+
+
+class CohortTransferView(APIView):
+    """How far real calls lag practice in a cohort, per criterion, for its coaches and admins."""
+
+    permission_classes = [CoachPermission]
+
+    @extend_schema(responses=CohortTransferSerializer)
+    def get(self, request, cohort_id: int):
+        cohort = access_coachable_cohort(request.user, cohort_id)
+        return Response(CohortTransferSerializer(transfer.transfer_for_cohort(cohort=cohort)).data)
 
 
 class FeedbackSerializer(serializers.ModelSerializer):

@@ -11,6 +11,13 @@ urlpatterns = [
     path("coaching/attempts/<int:pk>/comments/", api.CommentView.as_view(), name="api-comments"),
     path("coaching/hires/<int:enrollment_id>/call-reviews/", api.CallReviewsView.as_view(), name="api-call-reviews"),
     path("coaching/hires/<int:enrollment_id>/feedback/", api.HireFeedbackView.as_view(), name="api-hire-feedback"),
+    path(
+        "coaching/hires/<int:enrollment_id>/nesting-observations/",
+        api.NestingObservationsView.as_view(),
+        name="api-nesting-observations",
+    ),
+    path("coaching/hires/<int:enrollment_id>/transfer/", api.HireTransferView.as_view(), name="api-hire-transfer"),
+    path("coaching/cohorts/<int:cohort_id>/transfer/", api.CohortTransferView.as_view(), name="api-cohort-transfer"),
     path("coaching/disputes/<int:pk>/resolve/", api.DisputeResolveView.as_view(), name="api-dispute-resolve"),
     path("coaching/second-marks/", api.SecondMarksView.as_view(), name="api-second-marks"),
     path("coaching/second-marks/<int:pk>/", api.SecondMarkView.as_view(), name="api-second-mark"),

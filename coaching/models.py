@@ -148,16 +148,25 @@ class Channel(models.TextChoices):
 
 
 class CallReview(models.Model):
-    """A coach's review of a real call the hire handled, scored on the same rubric."""
+    """A coach's review of a real call the hire handled, scored on the same rubric: a full review (reference,
+    length, transcript, recording) or a nesting observation, jotted down sitting beside the hire on a live call
+    (levels, a few moments, one thing to try next). Both go the same way onto the hire's timeline."""
+
+    class Kind(models.TextChoices):
+        CALL_REVIEW = "call_review", "Call review"
+        NESTING_OBSERVATION = "nesting_observation", "Nesting observation"
 
     enrollment = models.ForeignKey(Enrollment, on_delete=models.CASCADE, related_name="call_reviews")
     coach = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="call_reviews_given")
     rubric_version = models.ForeignKey(RubricVersion, on_delete=models.PROTECT, related_name="call_reviews")
+    kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.CALL_REVIEW, db_index=True)
     call_at = models.DateTimeField()
-    call_reference = models.CharField(max_length=100)
+    # A full review requires the reference, the length and the reason (coaching.services); an observation of a
+    # live call may not know them.
+    call_reference = models.CharField(max_length=100, blank=True)
     channel = models.CharField(max_length=10, choices=Channel.choices, default=Channel.PHONE)
-    duration_seconds = models.PositiveIntegerField()
-    reason = models.CharField("customer's reason for calling", max_length=300)
+    duration_seconds = models.PositiveIntegerField(null=True, blank=True)
+    reason = models.CharField("customer's reason for calling", max_length=300, blank=True)
     transcript = models.TextField(blank=True)
     recording = models.FileField(upload_to="recordings/", blank=True)
     levels = models.JSONField(default=dict)
@@ -176,7 +185,13 @@ class CallReview(models.Model):
         ordering = ["-call_at", "-id"]
 
     def __str__(self) -> str:
+        if self.kind == self.Kind.NESTING_OBSERVATION:
+            return f"Observation of a live call on {self.call_at:%Y-%m-%d %H:%M}"
         return f"Review of call {self.call_reference}"
+
+    @property
+    def is_observation(self) -> bool:
+        return self.kind == self.Kind.NESTING_OBSERVATION
 
 
 class PendingRecording(models.Model):
@@ -195,26 +210,30 @@ class PendingRecording(models.Model):
 
 
 class CallNote(models.Model):
-    """A moment in the call, pinned to its time: "02:13 lovely connection over the dog"."""
+    """A moment in the call, pinned to its time: "02:13 lovely connection over the dog". A nesting observation's
+    moment may have no time (the coach beside the hire had no clock in view)."""
 
     review = models.ForeignKey(CallReview, on_delete=models.CASCADE, related_name="notes")
-    at_seconds = models.PositiveIntegerField()
+    at_seconds = models.PositiveIntegerField(null=True, blank=True)
     body = models.CharField(max_length=500)
 
     class Meta:
-        ordering = ["review", "at_seconds", "id"]
+        ordering = ["review", models.F("at_seconds").asc(nulls_last=True), "id"]
 
     def __str__(self) -> str:
+        if self.at_seconds is None:
+            return self.body
         return f"{self.at_seconds // 60:02d}:{self.at_seconds % 60:02d} {self.body}"
 
 
 class Feedback(models.Model):
-    """One entry of a hire's coaching timeline: a released grade or a call review."""
+    """One entry of a hire's coaching timeline: a released grade, a call review or a nesting observation."""
 
     class Kind(models.TextChoices):
         GRADE = "grade", "Role-play grade"
         RETURNED = "returned", "Role-play returned"
         CALL_REVIEW = "call_review", "Call review"
+        NESTING_OBSERVATION = "nesting_observation", "Nesting observation"
 
     enrollment = models.ForeignKey(Enrollment, on_delete=models.CASCADE, related_name="feedback")
     kind = models.CharField(max_length=20, choices=Kind.choices)

@@ -363,7 +363,7 @@ def timeline(*, enrollment: Enrollment) -> Timeline:
     for entry in entries:
         if entry.kind == Feedback.Kind.GRADE and entry.grade is not None and entry.grade.levels:
             source, performed_at = entry.grade, entry.grade.attempt.submitted_at or entry.released_at
-        elif entry.kind == Feedback.Kind.CALL_REVIEW and entry.call_review is not None and entry.call_review.levels:
+        elif entry.call_review is not None and entry.call_review.levels:  # a call review or a nesting observation
             source, performed_at = entry.call_review, entry.call_review.call_at
         else:
             continue

@@ -20,6 +20,7 @@ from coaching.models import (
     AttemptClaim,
     CallNote,
     CallReview,
+    Channel,
     Dispute,
     Feedback,
     FeedbackReply,
@@ -319,11 +320,14 @@ def saved_comment_add(*, coach, body: str) -> SavedComment:
 # --- Call reviews ----------------------------------------------------------------------------
 
 
-def _moments_check(notes, *, duration_seconds: int, recording_seconds: int | None) -> None:
-    """Every moment must fall within the call: its stated length, and the recording's when known."""
+def _moments_check(notes, *, duration_seconds: int | None, recording_seconds: int | None) -> None:
+    """Every moment must fall within the call: its stated length, and the recording's when known. A moment
+    without a time (a nesting observation's may have none), or a call of unknown length, has nothing to check."""
     problems = []
     for number, (at, _) in enumerate(notes, start=1):
-        if at > duration_seconds:
+        if at is None:
+            continue
+        if duration_seconds is not None and at > duration_seconds:
             problems.append(
                 f"Moment {number} ({uploads.format_timestamp(at)}) is after the end of the call "
                 f"({uploads.format_timestamp(duration_seconds)})."
@@ -372,22 +376,55 @@ def _notes_replace(review: CallReview, notes) -> None:
     CallNote.objects.bulk_create(CallNote(review=review, at_seconds=at, body=body.strip()[:500]) for at, body in notes)
 
 
+MAX_OBSERVATION_MOMENTS = 3
+
+
+def _kind_check(*, kind: str, call_reference: str, duration_seconds: int | None, reason: str, notes,
+                to_work_on: str) -> None:  # fmt: skip
+    """What each kind asks for. A full review names the call (reference, length, reason); a nesting observation,
+    written beside the hire on a live call, keeps to a few moments and always leaves one thing to try next."""
+    problems: dict[str, list[str]] = {}
+    if kind == CallReview.Kind.CALL_REVIEW:
+        for name, value in (("call_reference", call_reference.strip()), ("reason", reason.strip())):
+            if not value:
+                problems[name] = ["This field cannot be blank."]
+        if duration_seconds is None:
+            problems["duration_seconds"] = ["Say how long the call was."]
+    elif kind == CallReview.Kind.NESTING_OBSERVATION:
+        if len(notes) > MAX_OBSERVATION_MOMENTS:
+            problems["notes"] = [f"Note at most {MAX_OBSERVATION_MOMENTS} moments of a live call."]
+        if any(not body.strip() for _, body in notes):
+            problems.setdefault("notes", []).append("Every moment needs a few words.")
+        if not to_work_on.strip():
+            problems["to_work_on"] = ["Say one thing to try on the next call."]
+    else:
+        problems["kind"] = ["Choose a call review or a nesting observation."]
+    if problems:
+        raise ValidationError(problems)
+
+
 @transaction.atomic
 def call_review_create(
-    *, enrollment: Enrollment, coach, rubric_version: RubricVersion, call_at: datetime.datetime,
-    call_reference: str, channel: str, duration_seconds: int, reason: str, levels: dict,
+    *, enrollment: Enrollment, coach, rubric_version: RubricVersion, levels: dict,
+    kind: str = CallReview.Kind.CALL_REVIEW, call_at: datetime.datetime | None = None, call_reference: str = "",
+    channel: str = Channel.PHONE, duration_seconds: int | None = None, reason: str = "",
     strengths: str = "", to_work_on: str = "", transcript: str = "", transcript_file=None, recording=None,
-    notes: list[tuple[int, str]] = (), lessons=(), scenarios=(), now: datetime.datetime | None = None,
+    notes: list[tuple[int | None, str]] = (), lessons=(), scenarios=(), now: datetime.datetime | None = None,
 ) -> CallReview:  # fmt: skip
-    """Record a review of a real call and put it on the hire's coaching timeline."""
+    """Record a review of a real call, or a nesting observation of a live one (`kind`), put it on the hire's
+    coaching timeline and tell the hire. An observation's call is taken to be now unless its time is given."""
     now = now or timezone.now()
+    call_at = call_at or now
+    notes = list(notes)
     cleaned = levels_clean(levels, rubric_version)
+    _kind_check(kind=kind, call_reference=call_reference, duration_seconds=duration_seconds, reason=reason,
+                notes=notes, to_work_on=to_work_on)  # fmt: skip
     if transcript_file is not None:
         transcript, _ = uploads.transcript_read(transcript_file)
     recording_format, recording_seconds = _recording_read(recording)
     _moments_check(notes, duration_seconds=duration_seconds, recording_seconds=recording_seconds)
     _practice_check(enrollment, lessons, scenarios)
-    review = CallReview(enrollment=enrollment, coach=coach, rubric_version=rubric_version)
+    review = CallReview(enrollment=enrollment, coach=coach, rubric_version=rubric_version, kind=kind)
     _review_fill(
         review, rubric_version=rubric_version, call_at=call_at, call_reference=call_reference, channel=channel,
         duration_seconds=duration_seconds, reason=reason, cleaned=cleaned, strengths=strengths,
@@ -400,12 +437,16 @@ def call_review_create(
     _notes_replace(review, notes)
     review.practice_lessons.set(lessons)
     review.practice_scenarios.set(scenarios)
-    Feedback.objects.create(
-        enrollment=enrollment, kind=Feedback.Kind.CALL_REVIEW, call_review=review, coach=coach, released_at=now
-    )
+    observed = kind == CallReview.Kind.NESTING_OBSERVATION
+    feedback_kind = Feedback.Kind.NESTING_OBSERVATION if observed else Feedback.Kind.CALL_REVIEW
+    Feedback.objects.create(enrollment=enrollment, kind=feedback_kind, call_review=review, coach=coach, released_at=now)
+    if observed:
+        title = f"{coach} watched your live call" + (f": {review.reason}" if review.reason else "")
+        body = f"On your next call, try this: {review.to_work_on}"
+    else:
+        title, body = f"{coach} reviewed your call: {review.reason}", review.strengths
     notify(
-        recipient=enrollment.hire, kind=Kind.FEEDBACK, key=f"call_review:{review.pk}",
-        title=f"{coach} reviewed your call: {review.reason}", body=review.strengths,
+        recipient=enrollment.hire, kind=Kind.FEEDBACK, key=f"call_review:{review.pk}", title=title, body=body,
         url=reverse("coaching:call_review", args=[review.pk]), now=now,
     )  # fmt: skip
     return review
@@ -432,6 +473,8 @@ def call_review_update(
         CallReview.objects.select_for_update().select_related("rubric_version", "enrollment__cohort").get(pk=review.pk)
     )
     cleaned = levels_clean(levels, review.rubric_version)
+    _kind_check(kind=review.kind, call_reference=call_reference, duration_seconds=duration_seconds, reason=reason,
+                notes=list(notes), to_work_on=to_work_on)  # fmt: skip
     if transcript_file is not None:
         transcript, _ = uploads.transcript_read(transcript_file)
     recording_format, recording_seconds = _recording_read(recording)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from coaching import estimate_views, views
+from coaching import estimate_views, nesting_views, views
 
 app_name = "coaching"
 
@@ -17,6 +17,7 @@ urlpatterns = [
     path("coaching/hires/", views.my_hires, name="my_hires"),
     path("coaching/hires/<int:enrollment_id>/", views.hire_timeline, name="hire_timeline"),
     path("coaching/hires/<int:enrollment_id>/call-reviews/new/", views.call_review_new, name="call_review_new"),
+    path("coaching/hires/<int:enrollment_id>/observe/", nesting_views.nesting_new, name="nesting_new"),
     path("coaching/call-reviews/<int:review_id>/", views.call_review_detail, name="call_review"),
     path("coaching/call-reviews/<int:review_id>/edit/", views.call_review_edit, name="call_review_edit"),
     path("coaching/call-reviews/<int:review_id>/recording/", views.recording, name="recording"),

@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from accounts import permissions
-from coaching import second_marking, selectors, services
+from coaching import extensions, second_marking, selectors, services, transfer
 from coaching.access import (
     access_attempt_for_coach,
     access_call_review,
@@ -275,7 +275,8 @@ def overview(request):
 def my_hires(request):
     search = request.GET.get("q", "")[:100]
     groups = selectors.hire_roster(user=request.user, search=search)
-    return render(request, "coaching/hires.html", {"groups": groups, "search": search})
+    columns = extensions.roster_columns([row.enrollment for group in groups for row in group.rows], user=request.user)
+    return render(request, "coaching/hires.html", {"groups": groups, "search": search, "columns": columns})
 
 
 @permissions.require(permissions.can_grade)
@@ -283,7 +284,16 @@ def hire_timeline(request, enrollment_id: int):
     enrollment = access_coachable_enrollment(request.user, enrollment_id)
     timeline = selectors.timeline(enrollment=enrollment)
     chart = trend_svg(timeline.trend, title=f"{enrollment.hire}: rubric levels over time")
-    return render(request, "coaching/timeline.html", {"timeline": timeline, "chart": chart, "coach_view": True})
+    panels = extensions.timeline_panels(enrollment, user=request.user)
+    context = {"timeline": timeline, "chart": chart, "coach_view": True, "panels": panels}
+    return render(request, "coaching/timeline.html", {**context, **_transfer_context(enrollment)})
+
+
+def _transfer_context(enrollment) -> dict:
+    """Practice against real calls, per criterion: the table and a small chart for each criterion."""
+    found = transfer.transfer_for(enrollment=enrollment)
+    figures = transfer.hire_figures(found, hire_name=str(enrollment.hire))
+    return {"transfer": found, "transfer_figures": figures, "transfer_window": transfer.WINDOW}
 
 
 def _call_review_page(request, *, enrollment, review=None):
@@ -349,6 +359,8 @@ def call_review_new(request, enrollment_id: int):
 @permissions.require(permissions.can_grade)
 def call_review_edit(request, review_id: int):
     review = access_call_review_for_editing(request.user, review_id)
+    if review.is_observation:  # a few taps beside the hire: there is no full review to correct
+        raise Http404("A nesting observation is not edited with the call review form.")
     return _call_review_page(request, enrollment=review.enrollment, review=review)
 
 
@@ -505,7 +517,8 @@ def my_feedback(request):
         return render(request, "courses/not_enrolled.html", {"heading": "My feedback"})
     timeline = selectors.timeline(enrollment=enrollment)
     chart = trend_svg(timeline.trend, title="Your rubric levels over time")
-    return render(request, "coaching/timeline.html", {"timeline": timeline, "chart": chart, "coach_view": False})
+    context = {"timeline": timeline, "chart": chart, "coach_view": False}
+    return render(request, "coaching/timeline.html", {**context, **_transfer_context(enrollment)})
 
 
 @require_POST

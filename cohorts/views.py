@@ -7,6 +7,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from accounts import permissions
+from coaching import transfer
 from coaching.charts import trend_svg
 from cohorts import charts, exports, forms, rendering, selectors, services
 from cohorts.access import access_cohort, access_cohort_coach, access_enrollment
@@ -15,9 +16,10 @@ from cohorts.models import CohortEvent
 from common.csv_export import csv_response
 from courses.levels import LEVEL_MAX, LEVEL_MIN
 from courses.models import RUNNING_STATUSES, Cohort, EnrollmentStatus
+from readiness import selectors as readiness_selectors
 
 manage = permissions.require(permissions.can_manage_cohorts)
-EXPORTS = ("progress", "scores", "checkpoint")
+EXPORTS = ("progress", "scores", "checkpoint", "transfer")
 # Withdrawing has its own confirmation page (enrollment_withdraw), never a one-click action.
 ENROLLMENT_ACTIONS = ("pause", "resume", "reinstate", "salary", "extend", "invite", "move")
 
@@ -147,8 +149,25 @@ def cohort_dashboard(request, cohort_id: int):
         "checkpoint_chart": charts.bars_svg(
             checkpoint_bars, title="Checkpoint outcomes", maximum=max([b.value for b in checkpoint_bars] + [1])
         ),
+        "readiness": readiness_selectors.cohort_readiness(
+            cohort=cohort, enrollments=[h.enrollment for h in dashboard.hires], now=dashboard.now
+        ),
+        **_transfer_section(cohort),
     }
     return render(request, "cohorts/dashboard.html", context)
+
+
+def _transfer_section(cohort) -> dict:
+    """How far real calls lag practice, per criterion: a bar per criterion (nothing drawn where real calls are
+    level with practice or ahead of it; the figure says so) and the same numbers in a table."""
+    found = transfer.transfer_for_cohort(cohort=cohort)
+    bars = [
+        charts.Bar(row.title, row.lag, "no hire with both" if row.gap is None else f"gap {row.gap:+.2f}")
+        for row in found.criteria
+    ]
+    title = f"How far real calls lag role-plays, per criterion (levels, {LEVEL_MIN}–{LEVEL_MAX})"
+    chart = charts.bars_svg(bars, title=title, maximum=LEVEL_MAX)
+    return {"transfer": found, "transfer_chart": chart, "transfer_window": transfer.WINDOW}
 
 
 @manage
@@ -158,6 +177,8 @@ def cohort_export(request, cohort_id: int, kind: str):
     cohort = access_cohort(request.user, cohort_id)
     if kind == "checkpoint":  # needs only the checkpoint rows, not the whole dashboard
         content = exports.checkpoint_csv(cohort, selectors.checkpoint_rows(cohort=cohort))
+    elif kind == "transfer":  # practice against real calls: only the transfer figure
+        content = transfer.cohort_csv(transfer.transfer_for_cohort(cohort=cohort))
     elif kind == "progress":
         content = exports.progress_csv(selectors.cohort_dashboard(cohort=cohort))
     else:

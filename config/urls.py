@@ -31,6 +31,7 @@ api_v1 = [
     path("", include("cohorts.api_urls")),
     path("", include("calibration.api_urls")),
     path("", include("calibration.report_api_urls")),
+    path("", include("readiness.api_urls")),
 ]
 
 urlpatterns = [
@@ -45,6 +46,7 @@ urlpatterns = [
     path("", include("cohorts.urls")),
     path("", include("calibration.urls")),
     path("calibration/reports/", include("calibration.report_urls")),
+    path("", include("readiness.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", include(api_v1)),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),

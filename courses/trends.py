@@ -33,7 +33,17 @@ def _level(value: float | None) -> float | None:
 
 def trend_direction(levels: Sequence[float | None]) -> str:
     """The direction of levels already in time order, oldest first (gaps, None, are skipped)."""
-    scored = [level for level in map(_level, levels) if level is not None]
+    return _direction([level for level in map(_level, levels) if level is not None])
+
+
+def gap_direction(gaps: Sequence[float | None]) -> str:
+    """The direction of a gap between two level series (real calls − role-plays, from −3 to 3), oldest first,
+    by the same windows and threshold: "rising" means real calls are catching up with practice (or pulling
+    ahead), "falling" that they drop further behind. None and NaN are skipped."""
+    return _direction([float(gap) for gap in gaps if gap is not None and not math.isnan(gap)])
+
+
+def _direction(scored: list[float]) -> str:
     if not scored:
         return NO_DATA
     if len(scored) < MIN_SCORES:

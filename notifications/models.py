@@ -19,6 +19,7 @@ class Kind(models.TextChoices):
     GRADING_QUALITY = "grading_quality", "Second marks, moderation and coaches' agreement alerts"
     CHECKPOINT = "checkpoint", "My commitment checkpoint: opening, reminders, decision"
     CHECKPOINT_OUTCOME = "checkpoint_outcome", "Hires' checkpoint decisions and escalations"
+    READINESS = "readiness", "Readiness for nesting"
     TEST = "test", "Test notification"
 
 

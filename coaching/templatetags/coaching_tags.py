@@ -12,8 +12,9 @@ def get_item(mapping: dict, key):
 
 
 @register.filter
-def timestamp(seconds: int) -> str:
-    return format_timestamp(seconds)
+def timestamp(seconds: int | None) -> str:
+    # A nesting observation's moment, or its call's length, may have no time: it reads as nothing.
+    return "" if seconds is None else format_timestamp(seconds)
 
 
 @register.filter

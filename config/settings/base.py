@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "courses",
     "coaching",
     "calibration",
+    "readiness",
     "notifications",
     "checkpoint",
     "cohorts",
@@ -245,6 +246,8 @@ CELERY_BEAT_SCHEDULE = {
         "task": "calibration.tasks.calibration_due_reminders_send",
         "schedule": crontab(minute=35),
     },
+    # Hourly, so each hire is flagged soon after week 5 opens in their cohort's time zone; flags are raised once.
+    "readiness-flags-raise": {"task": "readiness.tasks.readiness_flags_raise", "schedule": crontab(minute=50)},
     "accounts-clear-expired-sessions": {
         "task": "accounts.tasks.sessions_clear_expired",
         "schedule": crontab(hour=3, minute=17),

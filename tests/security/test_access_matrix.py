@@ -316,6 +316,23 @@ ROUTES: dict[str, Row] = {
     # the estimate against coaches: admins and lead coaches
     "coaching:estimate_agreement": web(ADMIN),
     "api-estimate-agreement": api(API_ADMIN),
+    # readiness: the hire reads her own; her coaches sign her off; admins override and set the cohort's rule
+    "readiness:sign_off": web(post_only("L 403 403 302 404 403"), "L 403 403 302 404 403"),
+    "readiness:sign_off_withdraw": web(post_only("L 403 403 302 404 302"), "L 403 403 302 404 302"),
+    "readiness:override": web(post_only(ADMIN), "L 403 403 403 403 302"),
+    "readiness:override_revoke": web(post_only(ADMIN), "L 403 403 403 403 302"),
+    "readiness:cohort_rule": web(ADMIN, ADMIN),
+    "api-readiness": api("403 200 404 200 404 200"),
+    "api-readiness-sign-off": api(
+        post_only("403 403 403 403 404 403"), "403 403 403 201 404 403", delete="403 403 403 409 404 409"
+    ),
+    "api-readiness-override": api(post_only(API_ADMIN), "403 403 403 403 403 400", delete="403 403 403 403 403 409"),
+    # nesting and transfer: observing a hire's live call, and practice against real calls, are for the hire's
+    # coaches and admins (an empty observation is refused: 400); the cohort figure likewise for its coaches
+    "coaching:nesting_new": web(STAFF_OBJ, "L 403 403 400 404 400"),
+    "api-nesting-observations": api(post_only(API_STAFF_OBJ), "403 403 403 400 404 400"),
+    "api-hire-transfer": api(API_STAFF_OBJ),
+    "api-cohort-transfer": api(API_STAFF_OBJ),
     # API schema and docs: public, like the code that serves them
     "api-schema": web(PUBLIC),
     "api-docs": web(PUBLIC),

@@ -1,0 +1,15 @@
+from django.apps import AppConfig
+
+
+class ReadinessConfig(AppConfig):
+    name = "readiness"
+    verbose_name = "Readiness for nesting"
+
+    def ready(self) -> None:
+        from coaching import extensions
+        from courses.dashboard import register_panel
+        from readiness import panels
+
+        register_panel(panels.hire_dashboard_panel)
+        extensions.register_timeline_panel(panels.timeline_panel)
+        extensions.register_roster_column(panels.roster_column)
