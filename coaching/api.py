@@ -373,7 +373,20 @@ class TransferPointSerializer(serializers.Serializer):
     gap = serializers.FloatField(allow_null=True, help_text="real − practice")
 
 
-class TransferCriterionSerializer(serializers.Serializer):
+class RoundedTransferLevels:
+    """Practice level, real-call level and gap, to two decimals, for the transfer serializers."""
+
+    def get_practice_level(self, row) -> float | None:
+        return transfer.rounded(row.practice_level)
+
+    def get_real_level(self, row) -> float | None:
+        return transfer.rounded(row.real_level)
+
+    def get_gap(self, row) -> float | None:
+        return transfer.rounded(row.gap)
+
+
+class TransferCriterionSerializer(RoundedTransferLevels, serializers.Serializer):
     key = serializers.CharField()
     title = serializers.CharField()
     role_plays = serializers.SerializerMethodField(help_text="Released role-play grades scoring this criterion")
@@ -389,15 +402,6 @@ class TransferCriterionSerializer(serializers.Serializer):
 
     def get_real_calls(self, row) -> int:
         return len(row.real)
-
-    def get_practice_level(self, row) -> float | None:
-        return transfer.rounded(row.practice_level)
-
-    def get_real_level(self, row) -> float | None:
-        return transfer.rounded(row.real_level)
-
-    def get_gap(self, row) -> float | None:
-        return transfer.rounded(row.gap)
 
 
 class HireTransferSerializer(serializers.Serializer):
@@ -422,7 +426,7 @@ class HireTransferView(APIView):
         return Response(HireTransferSerializer(transfer.transfer_for(enrollment=enrollment)).data)
 
 
-class CohortTransferCriterionSerializer(serializers.Serializer):
+class CohortTransferCriterionSerializer(RoundedTransferLevels, serializers.Serializer):
     key = serializers.CharField()
     title = serializers.CharField()
     hires = serializers.IntegerField(help_text="Hires with both role-play and real-call levels")
@@ -432,15 +436,6 @@ class CohortTransferCriterionSerializer(serializers.Serializer):
     closing = serializers.IntegerField()
     widening = serializers.IntegerField()
     steady = serializers.IntegerField()
-
-    def get_practice_level(self, row) -> float | None:
-        return transfer.rounded(row.practice_level)
-
-    def get_real_level(self, row) -> float | None:
-        return transfer.rounded(row.real_level)
-
-    def get_gap(self, row) -> float | None:
-        return transfer.rounded(row.gap)
 
 
 class CohortTransferSerializer(serializers.Serializer):
