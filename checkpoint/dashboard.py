@@ -21,4 +21,5 @@ def checkpoint_panel(enrollment: Enrollment) -> Panel | None:
         return None
     days_left = max(0, (row.opens_at.date() - now.date()).days)
     return Panel(title="Commitment checkpoint", template="checkpoint/includes/panel.html",
-                 context={"row": row, "state": row.state, "days_left": days_left})  # fmt: skip
+                 context={"row": row, "state": row.state, "days_left": days_left},
+                 top=row.state == selectors.State.OPEN)  # fmt: skip

@@ -140,3 +140,19 @@ class Certificate(models.Model):
 
     def __str__(self) -> str:
         return self.code
+
+
+class CompletionRule(models.Model):
+    """What completing the training means for one cohort; until an admin saves one, the defaults
+    (every item done or excused, and readiness met) hold. A certificate says "completed" only then."""
+
+    cohort = models.OneToOneField(Cohort, on_delete=models.CASCADE, related_name="completion_rule")
+    requires_all_items = models.BooleanField(
+        "every item done or excused", default=True, help_text="Every lesson, check and role-play."
+    )
+    requires_readiness = models.BooleanField("readiness met", default=True, help_text="The cohort's readiness rule.")
+    updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    updated_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"Completion rule of {self.cohort}"

@@ -9,8 +9,10 @@ from django.db.models import Prefetch
 from django.utils import timezone
 
 from checkpoint import timing
-from checkpoint.models import Certificate, Checkpoint, Choice, Decision, OfferText
+from checkpoint.models import Certificate, Checkpoint, Choice, CompletionRule, Decision, OfferText
+from courses import progress
 from courses.models import Cohort, Enrollment, EnrollmentStatus
+from readiness import selectors as readiness_selectors
 
 
 class State:
@@ -220,3 +222,48 @@ def certificate_by_code(*, code: str) -> Certificate | None:
         .filter(code=code.strip().upper())
         .first()
     )
+
+
+# --- Completion ---------------------------------------------------------------------------------
+
+
+def completion_rule_of(cohort: Cohort) -> CompletionRule:
+    """The cohort's rule, or the defaults (unsaved) until an admin changes it: reading never writes."""
+    return CompletionRule.objects.filter(cohort=cohort).first() or CompletionRule(cohort=cohort)
+
+
+@dataclass(frozen=True)
+class Completion:
+    """Whether the hire completed the training by their cohort's rule, and what is missing if not."""
+
+    met: bool
+    missing: list[str]
+    items_missing: list[progress.DueItem]
+    readiness_required: bool
+    readiness_met: bool
+
+
+def completion_for(*, enrollment: Enrollment, now: datetime.datetime | None = None) -> Completion:
+    """Done and excused come from courses.progress, readiness from readiness: no second rule here."""
+    rule = completion_rule_of(enrollment.cohort)
+    missing: list[str] = []
+    items_missing: list[progress.DueItem] = []
+    if rule.requires_all_items:
+        settled = progress.item_marks(enrollment_ids=[enrollment.pk]).settled(enrollment.pk)
+        items = progress.curriculum_due_items(curriculum_id=enrollment.cohort.curriculum_id)
+        items_missing = sorted(
+            (item for item in items if item.key not in settled), key=lambda item: (item.week, item.due_day, item.id)
+        )
+        if items_missing:
+            count = len(items_missing)
+            missing.append(f"{count} item{'' if count == 1 else 's'} neither done nor excused")
+    readiness_met = True
+    if rule.requires_readiness:
+        readiness = readiness_selectors.readiness_for(enrollment=enrollment, now=now)
+        readiness_met = readiness.met
+        if not readiness_met:
+            missing.append("Readiness not met" + (f": {'; '.join(readiness.missing)}" if readiness.missing else ""))
+    return Completion(
+        met=not missing, missing=missing, items_missing=items_missing,
+        readiness_required=rule.requires_readiness, readiness_met=readiness_met,
+    )  # fmt: skip

@@ -6,7 +6,7 @@ people through the notification ledger, whose unique keys make a repeated run ha
 import datetime
 from decimal import Decimal, InvalidOperation
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
@@ -15,12 +15,13 @@ from django.utils import timezone
 from accounts import permissions
 from accounts.models import User
 from accounts.selectors import admins_active
-from checkpoint import timing
+from checkpoint import selectors, timing
 from checkpoint.models import (
     Certificate,
     Checkpoint,
     CheckpointEvent,
     Choice,
+    CompletionRule,
     Decision,
     EventKind,
     OfferText,
@@ -289,12 +290,10 @@ def _record(
     checkpoint.enrollment = enrollment = finish(
         enrollment=enrollment, actor=actor, note=f"Checkpoint: {decision.get_choice_display()} ({on_behalf})"
     )
-    if choice == Choice.COMMIT:
-        issued_on = timezone.localtime(now, timing.window_of(checkpoint).time_zone).date()
-        Certificate.objects.create(
-            decision=decision, hire_name=enrollment.hire.display_name or enrollment.hire.email,
-            cohort_name=enrollment.cohort.name, issued_on=issued_on,
-        )  # fmt: skip
+    if choice == Choice.COMMIT and selectors.completion_for(enrollment=enrollment, now=now).met:
+        # Committing is not completing: without completion no certificate says "completed". It can
+        # be issued later (certificate_issue), once excused items or readiness make it true.
+        _certificate_create(decision, now=now)
     CheckpointEvent.objects.create(
         checkpoint=checkpoint, kind=EventKind.RECORDED if reason else EventKind.DECIDED, actor=actor,
         note=f"{decision.get_choice_display()}" + (f" — {reason}" if reason else ""), created_at=now,
@@ -469,3 +468,51 @@ def checkpoint_offer_override(
         f" — {reason}",
     )  # fmt: skip
     return checkpoint
+
+
+def _certificate_create(decision: Decision, *, now: datetime.datetime) -> Certificate:
+    checkpoint = decision.checkpoint
+    enrollment = checkpoint.enrollment
+    issued_on = timezone.localtime(now, timing.window_of(checkpoint).time_zone).date()
+    return Certificate.objects.create(
+        decision=decision, hire_name=enrollment.hire.display_name or enrollment.hire.email,
+        cohort_name=enrollment.cohort.name, issued_on=issued_on,
+    )  # fmt: skip
+
+
+@transaction.atomic
+def certificate_issue(*, hire: User, now: datetime.datetime | None = None) -> Certificate:
+    """The certificate of completion for a hire who committed and completed the training by their
+    cohort's rule. Asking again returns the one already issued."""
+    now = now or timezone.now()
+    row = selectors.checkpoint_for_hire(hire=hire, now=now)
+    if row is None or row.standing is None or row.standing.choice != Choice.COMMIT:
+        raise CheckpointError("A certificate follows a decision to commit to the role.", code="not_committed")
+    decision = Decision.objects.select_for_update().select_related("checkpoint__enrollment").get(pk=row.standing.pk)
+    if existing := Certificate.objects.filter(decision=decision).first():
+        return existing
+    completion = selectors.completion_for(enrollment=row.enrollment, now=now)
+    if not completion.met:
+        raise CheckpointError(
+            "There is no certificate yet: the training is not complete. Still missing: "
+            + "; ".join(completion.missing) + ".",
+            code="not_complete",
+        )  # fmt: skip
+    return _certificate_create(decision, now=now)
+
+
+@transaction.atomic
+def completion_rule_update(
+    *, cohort: Cohort, admin: User, requires_all_items: bool, requires_readiness: bool,
+    now: datetime.datetime | None = None,
+) -> CompletionRule:  # fmt: skip
+    """Set what completing the training means for a cohort (admins only). Certificates already
+    issued stand; the rule decides those issued from now on."""
+    if not permissions.can_manage_cohorts(admin):
+        raise PermissionDenied("Only an admin can change what completing the training means.")
+    rule, _ = CompletionRule.objects.select_for_update().get_or_create(cohort=cohort)
+    if (rule.requires_all_items, rule.requires_readiness) != (requires_all_items, requires_readiness):
+        rule.requires_all_items, rule.requires_readiness = requires_all_items, requires_readiness
+        rule.updated_by, rule.updated_at = admin, now or timezone.now()
+        rule.save()
+    return rule

@@ -7,6 +7,7 @@ app_name = "checkpoint"
 urlpatterns = [
     path("checkpoint/", views.my_checkpoint, name="mine"),
     path("checkpoint/confirm/", views.confirm, name="confirm"),
+    path("checkpoint/certificate/", views.my_certificate, name="my_certificate"),
     path("checkpoint/cohorts/", views.cohort_list, name="cohorts"),
     path("checkpoint/cohorts/<int:cohort_id>/", views.cohort_overview, name="cohort"),
     path("checkpoint/cohorts/<int:cohort_id>/offer-text/", views.offer_text, name="offer_text"),

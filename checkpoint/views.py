@@ -26,6 +26,13 @@ def _my_context(request, row, **extra):
             "zone": zoneinfo.ZoneInfo(row.enrollment.cohort.time_zone), **extra}  # fmt: skip
 
 
+def _completion(row):
+    # Where the hire stands matters while they decide and once committed; otherwise it is not shown.
+    if row.state in (State.OPEN, State.ESCALATED, State.COMMITTED) and row.certificate is None:
+        return selectors.completion_for(enrollment=row.enrollment)
+    return None
+
+
 @permissions.require(permissions.can_take_training)
 def my_checkpoint(request):
     row = selectors.checkpoint_for_hire(hire=request.user)
@@ -36,7 +43,29 @@ def my_checkpoint(request):
         # Step one only remembers the choice; nothing is recorded until it is confirmed.
         request.session[PENDING] = form.cleaned_data
         return redirect("checkpoint:confirm")
-    return render(request, "checkpoint/mine.html", _my_context(request, row, form=form))
+    return render(request, "checkpoint/mine.html", _my_context(request, row, form=form, completion=_completion(row)))
+
+
+@permissions.require(permissions.can_take_training)
+def my_certificate(request):
+    """The hire's certificate of completion: issued once they committed and completed the training
+    by their cohort's rule; until then the page says plainly what is missing."""
+    row = selectors.checkpoint_for_hire(hire=request.user)
+    if row is None:
+        raise Http404("You are not enrolled in a cohort.")
+    if row.certificate is not None:
+        return redirect("checkpoint:certificate", row.certificate.code)
+    if request.method == "POST":
+        try:
+            certificate = services.certificate_issue(hire=request.user)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            return redirect("checkpoint:certificate", certificate.code)
+    completion = selectors.completion_for(enrollment=row.enrollment)
+    committed = row.state == State.COMMITTED
+    return render(request, "checkpoint/my_certificate.html", {"row": row, "completion": completion,
+                                                              "committed": committed})  # fmt: skip
 
 
 @permissions.require(permissions.can_take_training)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from coaching import api
+from coaching import api, practice_api
 
 urlpatterns = [
     path("coaching/queue/", api.QueueView.as_view(), name="api-queue"),
@@ -17,6 +17,16 @@ urlpatterns = [
         name="api-nesting-observations",
     ),
     path("coaching/hires/<int:enrollment_id>/transfer/", api.HireTransferView.as_view(), name="api-hire-transfer"),
+    path(
+        "coaching/hires/<int:enrollment_id>/practice/",
+        practice_api.HirePracticeView.as_view(),
+        name="api-hire-practice",
+    ),
+    path(
+        "coaching/practice/<int:assignment_id>/",
+        practice_api.HirePracticeItemView.as_view(),
+        name="api-hire-practice-item",
+    ),
     path("coaching/cohorts/<int:cohort_id>/transfer/", api.CohortTransferView.as_view(), name="api-cohort-transfer"),
     path("coaching/disputes/<int:pk>/resolve/", api.DisputeResolveView.as_view(), name="api-dispute-resolve"),
     path("coaching/second-marks/", api.SecondMarksView.as_view(), name="api-second-marks"),

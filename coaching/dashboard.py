@@ -1,7 +1,7 @@
 """What coaching adds to the hire's pages (registered in coaching/apps.py)."""
 
 from coaching.models import AnswerComment, Feedback, Grade
-from coaching.selectors import assigned_practice
+from coaching.practice import practice_for
 from courses.dashboard import Panel
 from courses.models import Enrollment
 
@@ -21,11 +21,12 @@ def latest_feedback_panel(enrollment: Enrollment) -> Panel:
 
 
 def assigned_practice_panel(enrollment: Enrollment) -> Panel | None:
-    reviews = assigned_practice(enrollment=enrollment)
-    if not reviews:
+    """One list: what her coaches picked (on the timeline or a call review) and what her scores called for."""
+    items = practice_for(enrollment=enrollment)
+    if not items:
         return None
-    return Panel(title="Practice your coach assigned", template="coaching/includes/practice_panel.html",
-                 context={"reviews": reviews})  # fmt: skip
+    return Panel(title="Practice picked for you", template="coaching/includes/practice_panel.html",
+                 context={"items": items, "open": sum(not item.done for item in items)})  # fmt: skip
 
 
 def coach_grade_panel(enrollment: Enrollment, *, attempt) -> Panel | None:

@@ -302,3 +302,62 @@ class Dispute(models.Model):
 
     def __str__(self) -> str:
         return f"Dispute on {self.criterion_key} of {self.grade}"
+
+
+class PracticeAssignment(models.Model):
+    """A lesson or role-play picked for a hire to practise: by a coach (from the timeline or a call review) or
+    automatically, when recent scores put a criterion under the threshold (coaching.practice). An automatic
+    pick is made once per reason: `reason_key` names the criterion and the scores that triggered it."""
+
+    class Source(models.TextChoices):
+        AUTO = "auto", "Picked automatically"
+        COACH = "coach", "Picked by a coach"
+
+    enrollment = models.ForeignKey(Enrollment, on_delete=models.CASCADE, related_name="practice_assignments")
+    lesson = models.ForeignKey(Lesson, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
+    scenario = models.ForeignKey(Scenario, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
+    criterion_key = models.SlugField(max_length=40, blank=True)
+    reason = models.CharField(max_length=300, blank=True)
+    reason_key = models.CharField(max_length=200, blank=True, db_index=True)
+    source = models.CharField(max_length=10, choices=Source.choices)
+    call_review = models.ForeignKey(
+        CallReview, null=True, blank=True, on_delete=models.SET_NULL, related_name="practice_assignments"
+    )
+    assigned_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    assigned_at = models.DateTimeField()
+    removed_at = models.DateTimeField(null=True, blank=True)
+    removed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    done_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-assigned_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(lesson__isnull=False, scenario__isnull=True)
+                | models.Q(lesson__isnull=True, scenario__isnull=False),
+                name="practice_assignment_one_item",
+            ),
+            # A retried task never picks the same item twice for the same reason (one constraint per kind of
+            # item: an empty column would never count as a duplicate).
+            models.UniqueConstraint(
+                fields=["enrollment", "reason_key", "lesson"],
+                condition=models.Q(source="auto", lesson__isnull=False),
+                name="one_auto_practice_lesson_per_reason",
+            ),
+            models.UniqueConstraint(
+                fields=["enrollment", "reason_key", "scenario"],
+                condition=models.Q(source="auto", scenario__isnull=False),
+                name="one_auto_practice_scenario_per_reason",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Practice {self.lesson or self.scenario} for {self.enrollment.hire}"
+
+    @property
+    def item(self):
+        return self.lesson or self.scenario

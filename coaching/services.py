@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts import permissions
-from coaching import uploads
+from coaching import practice, uploads
 from coaching.models import (
     CLAIM_MINUTES,
     DISPUTE_WINDOW_DAYS,
@@ -250,6 +250,7 @@ def _grade_publish(*, grade: Grade, attempt: Attempt, now: datetime.datetime, an
     attempt.state = AttemptState.GRADED
     attempt.save(update_fields=["state"])
     _release_claim(attempt)
+    practice.practice_assign_later(enrollment_id=attempt.enrollment_id)  # its levels may call for practice
     if announce:
         Feedback.objects.create(
             enrollment=attempt.enrollment, kind=Feedback.Kind.GRADE, grade=grade, coach=grade.coach, released_at=now
@@ -437,6 +438,8 @@ def call_review_create(
     _notes_replace(review, notes)
     review.practice_lessons.set(lessons)
     review.practice_scenarios.set(scenarios)
+    practice.practice_picks_sync(review=review, coach=coach, lessons=lessons, scenarios=scenarios, now=now)
+    practice.practice_assign_later(enrollment_id=enrollment.pk)
     observed = kind == CallReview.Kind.NESTING_OBSERVATION
     feedback_kind = Feedback.Kind.NESTING_OBSERVATION if observed else Feedback.Kind.CALL_REVIEW
     Feedback.objects.create(enrollment=enrollment, kind=feedback_kind, call_review=review, coach=coach, released_at=now)
@@ -499,6 +502,8 @@ def call_review_update(
     _notes_replace(review, notes)
     review.practice_lessons.set(lessons)
     review.practice_scenarios.set(scenarios)
+    practice.practice_picks_sync(review=review, coach=editor, lessons=lessons, scenarios=scenarios, now=now)
+    practice.practice_assign_later(enrollment_id=review.enrollment_id)
     return review
 
 

@@ -1,6 +1,6 @@
 from celery import shared_task
 
-from coaching import scorer_training
+from coaching import practice, scorer_training
 
 
 @shared_task
@@ -10,3 +10,9 @@ def scorer_retrain_when_due() -> str:
         return "not due"
     outcome = scorer_training.scorer_retrain()
     return f"{outcome.version.version}: {'live' if outcome.went_live else 'kept back'}"
+
+
+@shared_task
+def practice_assign(enrollment_id: int) -> int:
+    """After a grade is released or a call reviewed: assign the practice the hire's latest scores call for."""
+    return len(practice.practice_assign_for(enrollment_id=enrollment_id))

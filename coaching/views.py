@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from accounts import permissions
-from coaching import extensions, second_marking, selectors, services, transfer
+from coaching import extensions, practice, second_marking, selectors, services, transfer
 from coaching.access import (
     access_attempt_for_coach,
     access_call_review,
@@ -286,7 +286,50 @@ def hire_timeline(request, enrollment_id: int):
     chart = trend_svg(timeline.trend, title=f"{enrollment.hire}: rubric levels over time")
     panels = extensions.timeline_panels(enrollment, user=request.user)
     context = {"timeline": timeline, "chart": chart, "coach_view": True, "panels": panels}
-    return render(request, "coaching/timeline.html", {**context, **_transfer_context(enrollment)})
+    return render(
+        request, "coaching/timeline.html", {**context, **_transfer_context(enrollment), **_practice_context(enrollment)}
+    )
+
+
+def _practice_context(enrollment) -> dict:
+    """The hire's practice list (removed items too) and what a coach may add to it."""
+    curriculum = enrollment.cohort.curriculum
+    return {
+        "practice_items": practice.practice_for(enrollment=enrollment, include_removed=True),
+        "practice_lessons": curriculum.lessons.select_related("week").order_by("week__number", "position"),
+        "practice_scenarios": curriculum.scenarios.select_related("week").order_by("week__number", "position"),
+    }
+
+
+@permissions.require(permissions.can_grade)
+@require_POST
+def practice_add(request, enrollment_id: int):
+    enrollment = access_coachable_enrollment(request.user, enrollment_id)
+    kind, _, pk = request.POST.get("item", "").partition(":")
+    curriculum = enrollment.cohort.curriculum
+    items = {"lesson": curriculum.lessons, "roleplay": curriculum.scenarios}.get(kind)
+    item = items.filter(pk=number_or_none(pk)).first() if items is not None and number_or_none(pk) else None
+    if item is None:
+        messages.error(request, "Choose a lesson or role-play of the hire's curriculum.")
+    else:
+        try:
+            practice.practice_add(
+                enrollment=enrollment, coach=request.user, reason=request.POST.get("reason", ""),
+                **({"lesson": item} if kind == "lesson" else {"scenario": item}),
+            )  # fmt: skip
+            messages.success(request, f"Added to the practice list: {item.title}.")
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+    return redirect(reverse("coaching:hire_timeline", args=[enrollment.pk]) + "#practice-title")
+
+
+@permissions.require(permissions.can_grade)
+@require_POST
+def practice_remove(request, assignment_id: int):
+    assignment = practice.access_practice_assignment(request.user, assignment_id)
+    practice.practice_remove(assignment=assignment, coach=request.user)
+    messages.success(request, "Removed from the practice list.")
+    return redirect(reverse("coaching:hire_timeline", args=[assignment.enrollment_id]) + "#practice-title")
 
 
 def _transfer_context(enrollment) -> dict:

@@ -152,3 +152,25 @@ class SalaryForm(ReasonForm):
         self.fields["monthly_salary"].currency = cohort.currency
         self.fields["monthly_salary"].label = f"New monthly salary ({cohort.currency})"
         self.fields["monthly_salary"].help_text = f"In {cohort.currency}, the cohort's currency."
+
+
+class ExcuseForm(forms.Form):
+    """Excuse one of the hire's items: which, and why (kept on the record)."""
+
+    item = forms.ChoiceField(label="Item to excuse")
+    reason = forms.CharField(
+        label="Reason (kept on the hire's record)",
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": "Give a reason for excusing the item: it is kept on the hire's record."},
+    )
+
+    def __init__(self, *args, items=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["item"].choices = [
+            (row.value, f"Week {row.item.week}: {row.item.title}") for row in items if not row.done and not row.excusal
+        ]
+
+    def clean_item(self) -> tuple[str, int]:
+        kind, _, item_id = self.cleaned_data["item"].partition(":")
+        return kind, int(item_id)

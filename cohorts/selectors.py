@@ -43,7 +43,8 @@ UNACKNOWLEDGED_DAYS = 3  # feedback left unread for this long
 LOW_AVERAGE = 1.5  # of 3: below this, scores are low
 
 CELL_LABELS = progress.STATUS_LABELS
-CELL_STATES = tuple(CELL_LABELS)
+# A week's state is never "excused" (that is an item's): its cell counts excused items instead.
+CELL_STATES = tuple(state for state in CELL_LABELS if state != progress.EXCUSED)
 
 
 def cohort_list(*, user, archived: bool = False) -> QuerySet[Cohort]:
@@ -81,8 +82,9 @@ def move_targets(*, enrollment: Enrollment) -> QuerySet[Cohort]:
 class Cell:
     week: int
     state: str  # done | due | overdue | locked
-    done: int
+    done: int  # done or excused
     total: int
+    excused: int = 0
 
     @property
     def label(self) -> str:
@@ -90,7 +92,8 @@ class Cell:
 
     @property
     def count(self) -> str:
-        return f"{self.done}/{self.total}"
+        excused = f" ({self.excused} excused)" if self.excused else ""
+        return f"{self.done}/{self.total}{excused}"
 
 
 ARROWS = {RISING: ("↑", "trend-up"), FALLING: ("↓", "trend-down"), STEADY: ("→", "")}
@@ -305,7 +308,7 @@ def cohort_dashboard(*, cohort: Cohort, now: datetime.datetime | None = None) ->
         standing = HireStanding(enrollment=enrollment, current_week=summary.current_week, done=summary.done,
                                 total=summary.total, overdue=summary.overdue)  # fmt: skip
         for week in summary.weeks:
-            standing.cells.append(Cell(week.number, week.status, week.done, week.total))
+            standing.cells.append(Cell(week.number, week.status, week.done, week.total, week.excused))
             if standing.is_running and week.number in week_index:
                 week_counts[week_index[week.number]][week.status] += 1
         standing.last_active = last_active.get(enrollment.pk)

@@ -20,6 +20,13 @@ urlpatterns = [
         views.enrollment_withdraw,
         name="enrollment_withdraw",
     ),
+    # Before the catch-all action route: "excuse" is a page action of its own.
+    path("cohorts/<int:cohort_id>/hires/<int:enrollment_id>/excuse/", views.enrollment_excuse, name="excuse"),
+    path(
+        "cohorts/<int:cohort_id>/hires/<int:enrollment_id>/excusals/<int:excusal_id>/revoke/",
+        views.enrollment_excusal_revoke,
+        name="excusal_revoke",
+    ),
     path(
         "cohorts/<int:cohort_id>/hires/<int:enrollment_id>/<action>/",
         views.enrollment_action,

@@ -14,8 +14,10 @@ from cohorts.access import access_cohort, access_cohort_coach, access_enrollment
 from cohorts.imports import Action, import_template
 from cohorts.models import CohortEvent
 from common.csv_export import csv_response
+from courses import selectors as course_selectors
 from courses.levels import LEVEL_MAX, LEVEL_MIN
 from courses.models import RUNNING_STATUSES, Cohort, EnrollmentStatus
+from courses.services import excusals as excusal_services
 from readiness import selectors as readiness_selectors
 
 manage = permissions.require(permissions.can_manage_cohorts)
@@ -229,8 +231,54 @@ def enrollment_detail(request, cohort_id: int, enrollment_id: int):
         "tab": "hires",
         "running": enrollment.status in RUNNING_STATUSES,
         "withdrawn": enrollment.status == EnrollmentStatus.WITHDRAWN,
+        **_excusal_context(enrollment),
     }
     return render(request, "cohorts/enrollment.html", context)
+
+
+def _excusal_context(enrollment, form=None) -> dict:
+    items, history = course_selectors.enrollment_excusals(enrollment=enrollment)
+    return {
+        "excusable": items,
+        "excusals": history,
+        "excuse_form": form or forms.ExcuseForm(items=items, auto_id="excuse-%s"),
+    }
+
+
+@manage
+@require_POST
+def enrollment_excuse(request, cohort_id: int, enrollment_id: int):
+    cohort = access_cohort(request.user, cohort_id)
+    enrollment = access_enrollment(request.user, enrollment_id, cohort=cohort)
+    items, _ = course_selectors.enrollment_excusals(enrollment=enrollment)
+    form = forms.ExcuseForm(request.POST, items=items, auto_id="excuse-%s")
+    if not form.is_valid():
+        messages.error(request, "Choose an item not yet done or excused, and give a reason.")
+        return redirect("cohorts:enrollment", cohort.pk, enrollment.pk)
+    kind, item_id = form.cleaned_data["item"]
+    try:
+        excusal_services.item_excuse(
+            enrollment=enrollment, kind=kind, item_id=item_id, admin=request.user, reason=form.cleaned_data["reason"]
+        )
+    except ValidationError as error:
+        messages.error(request, _errors(error))
+    else:
+        messages.success(request, "Excused: it counts as done for completion and is no longer overdue.")
+    return redirect("cohorts:enrollment", cohort.pk, enrollment.pk)
+
+
+@manage
+@require_POST
+def enrollment_excusal_revoke(request, cohort_id: int, enrollment_id: int, excusal_id: int):
+    cohort = access_cohort(request.user, cohort_id)
+    enrollment = access_enrollment(request.user, enrollment_id, cohort=cohort)
+    try:
+        excusal_services.item_excusal_revoke(excusal_id=excusal_id, enrollment=enrollment, admin=request.user)
+    except ValidationError as error:
+        messages.error(request, _errors(error))
+    else:
+        messages.success(request, "Excusal revoked: the item is to do again.")
+    return redirect("cohorts:enrollment", cohort.pk, enrollment.pk)
 
 
 @manage

@@ -20,7 +20,7 @@ from django.db import transaction
 
 from common.images import image_open_checked
 from courses.models import TRAINING_WEEKS, Choice, Curriculum, KnowledgeCheck, Lesson, Question, QuestionKind, Week
-from courses.roleplay_loader import roleplays_read, rubric_upsert, scenarios_write
+from courses.roleplay_loader import roleplays_read, rubric_criterion_keys, rubric_upsert, scenarios_write, trains_read
 from courses.services import LESSON_IMAGE_MAX_BYTES, LESSON_IMAGE_MAX_PIXELS, lesson_image_attach
 
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
@@ -123,6 +123,14 @@ def _read_curriculum(reader: _Reader, raw: Any) -> dict:
     roleplays_file = reader.text(top, "roleplays", "file", required=False)
     if roleplays_file:
         parsed["roleplays"] = roleplays_read(reader, (reader.path.parent / roleplays_file).resolve())
+    # A lesson may train a criterion of any rubric in the file or already loaded.
+    known = set().union(*rubric_criterion_keys(parsed["roleplays"]["rubrics"]).values())
+    for week, raw_week in zip(parsed["weeks"], weeks, strict=False):
+        raw_lessons = raw_week.get("lessons") if isinstance(raw_week, dict) else None
+        for lesson, raw_lesson in zip(week["lessons"], raw_lessons or [], strict=False):
+            if isinstance(raw_lesson, dict):
+                item = f"week {week['number']}, lesson '{lesson['slug']}'"
+                lesson["trains"] = trains_read(reader, raw_lesson, item, known)
     return parsed
 
 
@@ -155,7 +163,7 @@ def _read_lesson(reader: _Reader, raw: Any, week_item: str, position: int, slugs
     data = reader.mapping(
         raw,
         item,
-        {"slug", "title", "estimated_minutes", "body", "video_url", "due_day", "image", "image_alt"},
+        {"slug", "title", "estimated_minutes", "body", "video_url", "due_day", "image", "image_alt", "trains"},
         {"slug", "title", "estimated_minutes", "body"},
     )
     slug = reader.text(data, "slug", item, max_length=100)
@@ -188,6 +196,7 @@ def _read_lesson(reader: _Reader, raw: Any, week_item: str, position: int, slugs
         "due_day": reader.integer(data, "due_day", item, 1, 7),
         "image": image,
         "image_alt": reader.text(data, "image_alt", item, required=False, max_length=300),
+        "trains": [],  # read once the rubrics are known (see _read_curriculum)
     }
 
 
@@ -278,12 +287,33 @@ def curriculum_parse(path: Path) -> tuple[dict, str]:
     if reader.problems:
         raise CurriculumFileError(reader.problems)
     # Rubrics are versioned on their own (see rubric_upsert): the curriculum's fingerprint
-    # covers its own content and which rubric each scenario uses, not the rubrics' text.
-    content = {**parsed, "roleplays": {"scenarios": parsed["roleplays"]["scenarios"]}}
+    # covers its own content and which rubric each scenario uses, not the rubrics' text. Nor the
+    # criteria each item trains: tags that steer practice, updated in place (see _trains_update).
+    content = {
+        **parsed,
+        "weeks": [{**week, "lessons": [_untagged(lesson) for lesson in week["lessons"]]} for week in parsed["weeks"]],
+        "roleplays": {"scenarios": [_untagged(scenario) for scenario in parsed["roleplays"]["scenarios"]]},
+    }
     fingerprint = hashlib.sha256(
         json.dumps(content, sort_keys=True, default=lambda b: hashlib.sha256(b).hexdigest()).encode()
     ).hexdigest()
     return parsed, fingerprint
+
+
+def _untagged(item: dict) -> dict:
+    return {name: value for name, value in item.items() if name != "trains"}
+
+
+def _trains_update(curriculum: Curriculum, parsed: dict) -> None:
+    """Bring the lessons' and scenarios' criteria tags in line with the file, content unchanged."""
+    wanted = {("lesson", lesson["slug"]): lesson["trains"] for week in parsed["weeks"] for lesson in week["lessons"]}
+    wanted |= {("scenario", scenario["slug"]): scenario["trains"] for scenario in parsed["roleplays"]["scenarios"]}
+    for kind, items in (("lesson", curriculum.lessons.all()), ("scenario", curriculum.scenarios.all())):
+        for item in items:
+            trains = wanted.get((kind, item.slug), item.trains)
+            if trains != item.trains:
+                item.trains = trains
+                item.save(update_fields=["trains"])
 
 
 @transaction.atomic
@@ -295,6 +325,7 @@ def curriculum_load(path: Path) -> LoadResult:
         rubric_upsert(rubric_data)
     curriculum = Curriculum.objects.select_for_update().filter(slug=parsed["slug"], version=parsed["version"]).first()
     if curriculum is not None and curriculum.source_hash == fingerprint:
+        _trains_update(curriculum, parsed)
         return LoadResult(curriculum=curriculum, created=False, changed=False, counts=_counts(curriculum))
     if curriculum is not None and curriculum.cohorts.exists():
         names = ", ".join(curriculum.cohorts.values_list("name", flat=True)[:5])
@@ -335,6 +366,7 @@ def _write_week(curriculum: Curriculum, data: dict) -> None:
             due_day=lesson_data["due_day"] or min(5, 1 + lesson_data["position"] * 5 // max(1, lesson_count)),
             video_url=lesson_data["video_url"],
             image_alt=lesson_data["image_alt"],
+            trains=lesson_data["trains"],
         )
         if lesson_data["image"]:
             lesson_image_attach(lesson=lesson, upload=SimpleUploadedFile("image", lesson_data["image"]))

@@ -4,7 +4,8 @@
 when it loads (see coaching/apps.py), and the pages render whatever is registered.
 Slots: "dashboard" (My training), "finished" (My training once the hire's enrollment has
 ended: graduated, left, withdrawn) and "attempt_result" (a role-play's result page,
-called with attempt=…).
+called with attempt=…). A panel marked `top` is something to act on now: the page shows it
+above everything else (e.g. the checkpoint while it is open).
 """
 
 from collections.abc import Callable
@@ -18,6 +19,7 @@ class Panel:
     title: str
     template: str
     context: dict
+    top: bool = False
 
 
 PanelProvider = Callable[..., Panel | None]
@@ -32,4 +34,5 @@ def register_panel(provider: PanelProvider, *, slot: str = "dashboard") -> Panel
 
 
 def panels_for(enrollment: Enrollment, *, slot: str = "dashboard", **context) -> list[Panel]:
-    return [panel for provider in _providers.get(slot, []) if (panel := provider(enrollment, **context)) is not None]
+    panels = [panel for provider in _providers.get(slot, []) if (panel := provider(enrollment, **context)) is not None]
+    return sorted(panels, key=lambda panel: not panel.top)  # stable: top ones first, otherwise as registered

@@ -3,8 +3,10 @@
 - A lesson is done once completed; a knowledge check once passed.
 - A role-play is done once an attempt is submitted and not returned: an attempt a coach
   returned for another try leaves it to do (and due) until a later attempt is submitted.
+- An item an admin excused (courses.models.ItemExcusal, not revoked) counts as done for
+  completion and is never overdue; it shows as "excused" unless the hire did it anyway.
 - An item is locked until its week opens; otherwise done, overdue from its due moment,
-  or due. A week is done when all its items are, overdue when any is, else due.
+  or due. A week is done when all its items are (done or excused), overdue when any is, else due.
 """
 
 import datetime
@@ -12,7 +14,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from django.db.models import Q
+from django.db.models import CharField, F, Q, Value
 from django.urls import reverse
 from django.utils import timezone
 
@@ -22,6 +24,7 @@ from courses.models import (
     AttemptState,
     CheckAttempt,
     Enrollment,
+    ItemExcusal,
     KnowledgeCheck,
     Lesson,
     LessonCompletion,
@@ -34,13 +37,18 @@ ROLEPLAY_DONE = Q(state__in=ROLEPLAY_DONE_STATES)  # on Attempt
 CHECK_DONE = Q(passed=True)  # on CheckAttempt
 DUE_SOON = datetime.timedelta(days=3)
 
-DONE, OVERDUE, DUE, LOCKED = "done", "overdue", "due", "locked"
-STATUS_LABELS = {DONE: "Done", DUE: "Due", OVERDUE: "Overdue", LOCKED: "Locked"}
+DONE, OVERDUE, DUE, LOCKED, EXCUSED = "done", "overdue", "due", "locked", "excused"
+STATUS_LABELS = {DONE: "Done", DUE: "Due", OVERDUE: "Overdue", LOCKED: "Locked", EXCUSED: "Excused"}
+EXCUSAL_STANDS = Q(revoked_at__isnull=True)  # on ItemExcusal
 
 ItemKey = tuple[str, int]  # ("lesson" | "check" | "roleplay", id)
 
 
-def item_status(*, due_at: datetime.datetime, unlocked: bool, done: bool, now: datetime.datetime) -> str:
+def item_status(
+    *, due_at: datetime.datetime, unlocked: bool, done: bool, now: datetime.datetime, excused: bool = False
+) -> str:
+    if excused and not done:
+        return EXCUSED
     if not unlocked:
         return LOCKED
     if done:
@@ -48,9 +56,11 @@ def item_status(*, due_at: datetime.datetime, unlocked: bool, done: bool, now: d
     return OVERDUE if now >= due_at else DUE
 
 
-def is_due_soon(*, due_at: datetime.datetime, unlocked: bool, done: bool, now: datetime.datetime) -> bool:
-    """Open and due within the next few days (not yet overdue)."""
-    return unlocked and not done and now <= due_at < now + DUE_SOON
+def is_due_soon(
+    *, due_at: datetime.datetime, unlocked: bool, done: bool, now: datetime.datetime, excused: bool = False
+) -> bool:
+    """Open and due within the next few days (not yet overdue); an excused item is never due."""
+    return unlocked and not done and not excused and now <= due_at < now + DUE_SOON
 
 
 def week_status(*, unlocked: bool, done: int, total: int, overdue: int) -> str:
@@ -61,14 +71,49 @@ def week_status(*, unlocked: bool, done: int, total: int, overdue: int) -> str:
     return OVERDUE if overdue else DUE
 
 
+@dataclass(frozen=True)
+class ItemMarks:
+    """Per enrollment, the (kind, id) of the items done and of those excused and not done."""
+
+    done: dict[int, set[ItemKey]]
+    excused: dict[int, set[ItemKey]]
+
+    def settled(self, enrollment_id: int) -> set[ItemKey]:
+        """Done or excused: what completion counts and what can never be overdue."""
+        return self.done.get(enrollment_id, set()) | self.excused.get(enrollment_id, set())
+
+
 def done_items(*, enrollment_ids: Iterable[int]) -> dict[int, set[ItemKey]]:
-    """Per enrollment, the (kind, id) of every item done. Three queries, however many enrollments."""
+    """Per enrollment, the (kind, id) of every item done or excused: none of them is overdue or chased."""
+    ids = list(enrollment_ids)
+    marks = item_marks(enrollment_ids=ids)
+    settled: dict[int, set[ItemKey]] = defaultdict(set)
+    for enrollment_id in {*marks.done, *marks.excused}:
+        settled[enrollment_id] = marks.settled(enrollment_id)
+    return settled
+
+
+_COMPLETED = "completed"  # marks a lesson completion among the excusals read with it
+
+
+def item_marks(*, enrollment_ids: Iterable[int]) -> ItemMarks:
+    """Items done and excused, per enrollment. Three queries, however many enrollments: standing
+    excusals come in the same query as lesson completions."""
     ids = list(enrollment_ids)
     done: dict[int, set[ItemKey]] = defaultdict(set)
-    for enrollment_id, lesson_id in LessonCompletion.objects.filter(enrollment_id__in=ids).values_list(
-        "enrollment_id", "lesson_id"
-    ):
-        done[enrollment_id].add(("lesson", lesson_id))
+    excused: dict[int, set[ItemKey]] = defaultdict(set)
+    completions = LessonCompletion.objects.filter(enrollment_id__in=ids).annotate(
+        mark_enrollment=F("enrollment_id"), mark_kind=Value(_COMPLETED, output_field=CharField()),
+        mark_item=F("lesson_id"),
+    ).values_list("mark_enrollment", "mark_kind", "mark_item")  # fmt: skip
+    excusals = ItemExcusal.objects.filter(EXCUSAL_STANDS, enrollment_id__in=ids).annotate(
+        mark_enrollment=F("enrollment_id"), mark_kind=F("kind"), mark_item=F("item_id")
+    ).values_list("mark_enrollment", "mark_kind", "mark_item")  # fmt: skip
+    for enrollment_id, kind, item_id in completions.order_by().union(excusals.order_by(), all=True):
+        if kind == _COMPLETED:
+            done[enrollment_id].add(("lesson", item_id))
+        else:
+            excused[enrollment_id].add((kind, item_id))
     for enrollment_id, check_id in (
         CheckAttempt.objects.filter(CHECK_DONE, enrollment_id__in=ids)
         .values_list("enrollment_id", "knowledge_check_id")
@@ -81,7 +126,9 @@ def done_items(*, enrollment_ids: Iterable[int]) -> dict[int, set[ItemKey]]:
         .distinct()
     ):
         done[enrollment_id].add(("roleplay", scenario_id))
-    return done
+    for enrollment_id, keys in excused.items():
+        keys -= done.get(enrollment_id, set())  # done anyway: it shows as done
+    return ItemMarks(done=dict(done), excused=dict(excused))
 
 
 # --- A curriculum's items ---------------------------------------------------------------------
@@ -140,14 +187,15 @@ def curriculum_due_items(*, curriculum_id: int) -> list[DueItem]:
 class WeekSummary:
     number: int
     status: str  # done | due | overdue | locked
-    done: int
+    done: int  # done or excused
     total: int
     overdue: int
+    excused: int = 0
 
 
 @dataclass(frozen=True)
 class ProgressSummary:
-    """One enrollment's progress: items done, in all, overdue, and the same per week."""
+    """One enrollment's progress: items done (or excused), in all, overdue, and the same per week."""
 
     enrollment_id: int
     current_week: int
@@ -155,6 +203,7 @@ class ProgressSummary:
     total: int
     overdue: int
     weeks: tuple[WeekSummary, ...]
+    excused: int = 0
 
     @property
     def percent(self) -> int:
@@ -181,7 +230,7 @@ def progress_summaries(
     if not enrollments:
         return {}
     curriculum_ids = {e.cohort.curriculum_id for e in enrollments}
-    done = done_items(enrollment_ids=[e.pk for e in enrollments])
+    marks = item_marks(enrollment_ids=[e.pk for e in enrollments])
     items = curricula_due_items(curriculum_ids=curriculum_ids)
     plans: dict[tuple, _SchedulePlan] = {}
     summaries = {}
@@ -192,8 +241,9 @@ def progress_summaries(
         if plan_key not in plans:
             plans[plan_key] = _plan(schedule, items[curriculum_id], now)
         summaries[enrollment.pk] = _summary(
-            enrollment.pk, schedule.current_week(now), plans[plan_key], done.get(enrollment.pk, set())
-        )
+            enrollment.pk, schedule.current_week(now), plans[plan_key], marks.settled(enrollment.pk),
+            marks.excused.get(enrollment.pk, set()),
+        )  # fmt: skip
     return summaries
 
 
@@ -210,19 +260,25 @@ def _plan(schedule: Schedule, items: list[DueItem], now: datetime.datetime) -> _
     return _SchedulePlan(unlocked, totals, {item.key: item.week for item in items}, past_due)
 
 
-def _summary(enrollment_id: int, current_week: int, plan: _SchedulePlan, done: set[ItemKey]) -> ProgressSummary:
-    # From the hire's done items: no loop over every item per hire.
+def _summary(
+    enrollment_id: int, current_week: int, plan: _SchedulePlan, done: set[ItemKey], excused: set[ItemKey]
+) -> ProgressSummary:
+    # From the hire's settled items (done or excused): no loop over every item per hire.
     done_per_week: dict[int, int] = defaultdict(int)
+    excused_per_week: dict[int, int] = defaultdict(int)
     for key in done:
         if key in plan.week_of:
             done_per_week[plan.week_of[key]] += 1
+            if key in excused:
+                excused_per_week[plan.week_of[key]] += 1
     weeks = []
     for number, total in sorted(plan.totals.items()):
         week_done = done_per_week[number]
         overdue = len(plan.past_due[number] - done)
         status = week_status(unlocked=plan.unlocked.get(number, False), done=week_done, total=total, overdue=overdue)
-        weeks.append(WeekSummary(number, status, week_done, total, overdue))
+        weeks.append(WeekSummary(number, status, week_done, total, overdue, excused_per_week[number]))
     return ProgressSummary(
         enrollment_id=enrollment_id, current_week=current_week, done=sum(w.done for w in weeks),
         total=sum(w.total for w in weeks), overdue=sum(w.overdue for w in weeks), weeks=tuple(weeks),
+        excused=sum(w.excused for w in weeks),
     )  # fmt: skip

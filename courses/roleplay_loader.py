@@ -48,9 +48,10 @@ def roleplays_read(reader, path: Path) -> dict:
         top = reader.mapping(raw, "file", {"rubrics", "scenarios"}, {"scenarios"})
         rubrics = [_read_rubric(reader, r, i) for i, r in enumerate(reader.items(top, "rubrics", "file", minimum=0))]
         known_rubrics = {r["slug"] for r in rubrics} | set(Rubric.objects.values_list("slug", flat=True))
+        rubric_keys = rubric_criterion_keys(rubrics)
         slugs: set[str] = set()
         scenarios = [
-            _read_scenario(reader, s, i, known_rubrics, slugs)
+            _read_scenario(reader, s, i, known_rubrics, slugs, rubric_keys)
             for i, s in enumerate(reader.items(top, "scenarios", "file"))
         ]
     finally:
@@ -98,12 +99,43 @@ def _read_rubric(reader, raw: Any, index: int) -> dict:
     }
 
 
-def _read_scenario(reader, raw: Any, index: int, rubrics: set[str], slugs: set[str]) -> dict:
+def rubric_criterion_keys(rubrics: list[dict]) -> dict[str, set[str]]:
+    """Per rubric slug, the keys of its criteria: the file's rubrics, else the loaded current version's."""
+    current: dict[str, set[str]] = {}
+    newest: dict[str, int] = {}
+    for slug, number, key in Criterion.objects.values_list(
+        "rubric_version__rubric__slug", "rubric_version__number", "key"
+    ):
+        if number > newest.get(slug, 0):
+            newest[slug], current[slug] = number, set()
+        if number == newest[slug]:
+            current[slug].add(key)
+    return {**current, **{r["slug"]: {c["key"] for c in r["criteria"]} for r in rubrics}}
+
+
+def trains_read(reader, data: dict, item: str, known: set[str]) -> list[str]:
+    """The criteria an item trains (`trains: [explore, tone]`): keys of known rubric criteria, each once."""
+    value = data.get("trains")
+    if value is None:
+        return []
+    if not isinstance(value, list) or not all(isinstance(key, str) for key in value):
+        reader.problem(item, "trains", "must be a list of rubric criterion keys, such as [explore, tone]")
+        return []
+    unknown = [key for key in value if key not in known]
+    if unknown:
+        choices = ", ".join(sorted(known)) or "none loaded"
+        reader.problem(item, "trains", f"{', '.join(unknown)} is not a criterion of the rubric (known: {choices})")
+    return list(dict.fromkeys(key for key in value if key in known))
+
+
+def _read_scenario(
+    reader, raw: Any, index: int, rubrics: set[str], slugs: set[str], rubric_keys: dict[str, set[str]]
+) -> dict:
     slug = raw.get("slug") if isinstance(raw, dict) else None
     item = f"scenario '{slug}'" if slug else f"scenario {index + 1}"
     fields = {"slug", "week", "title", "rubric", "mode", "max_attempts", "due_day", "persona", "crm", "turns",
-              "exemplars", "policies", "language", "line_of_business"}  # fmt: skip
-    optional = {"max_attempts", "due_day", "crm", "exemplars", "policies", "language", "line_of_business"}
+              "exemplars", "policies", "language", "line_of_business", "trains"}  # fmt: skip
+    optional = {"max_attempts", "due_day", "crm", "exemplars", "policies", "language", "line_of_business", "trains"}
     data = reader.mapping(raw, item, fields, fields - optional)
     if slug in slugs:
         reader.problem(item, "slug", "is used by another scenario in this file")
@@ -167,6 +199,7 @@ def _read_scenario(reader, raw: Any, index: int, rubrics: set[str], slugs: set[s
         "line_of_business": line_of_business or DEFAULT_LINE_OF_BUSINESS,
         "turns": turns,
         "exemplars": exemplars,
+        "trains": trains_read(reader, data, item, rubric_keys.get(data.get("rubric"), set())),
     }
 
 
@@ -221,7 +254,7 @@ def scenarios_write(curriculum: Curriculum, scenarios: list[dict]) -> None:
             max_attempts=data["max_attempts"], due_day=data["due_day"], persona_name=data["persona"]["name"],
             persona_situation=data["persona"]["situation"], persona_mood=data["persona"]["mood"],
             crm_order=data["crm_order"], crm_history=data["crm_history"], policies=data["policies"],
-            language=data["language"], line_of_business=data["line_of_business"],
+            language=data["language"], line_of_business=data["line_of_business"], trains=data["trains"],
         )  # fmt: skip
         ScenarioTurn.objects.bulk_create(
             ScenarioTurn(scenario=scenario, number=n, **turn) for n, turn in enumerate(data["turns"], start=1)

@@ -18,6 +18,7 @@ from courses.models import (
     Enrollment,
     EnrollmentEventKind,
     EnrollmentStatus,
+    ItemExcusal,
     KnowledgeCheck,
     Lesson,
     LessonCompletion,
@@ -25,7 +26,16 @@ from courses.models import (
     Week,
 )
 from courses.pacing import Schedule, schedule_for
-from courses.progress import CHECK_DONE, ROLEPLAY_DONE, ROLEPLAY_DONE_STATES, is_due_soon, item_status
+from courses.progress import (
+    CHECK_DONE,
+    EXCUSAL_STANDS,
+    EXCUSED,
+    ROLEPLAY_DONE,
+    ROLEPLAY_DONE_STATES,
+    is_due_soon,
+    item_marks,
+    item_status,
+)
 from courses.progress import DueItem as DueItem  # read from here by the reminders
 from courses.progress import curriculum_due_items as curriculum_due_items
 from courses.scoring.integrity import FLAG_TITLES
@@ -91,13 +101,21 @@ class Item:
     attempts: int = 0
     max_attempts: int | None = None
     pass_mark: int | None = None
+    excused: bool = False  # by an admin, and not done: counts as done, never overdue
+
+    @property
+    def settled(self) -> bool:
+        return self.done or self.excused
 
     def status(self, now: datetime.datetime) -> str:
-        """done | overdue | due | locked"""
-        return item_status(due_at=self.due_at, unlocked=self.unlocked, done=self.done, now=now)
+        """done | excused | overdue | due | locked"""
+        return item_status(due_at=self.due_at, unlocked=self.unlocked, done=self.done, now=now, excused=self.excused)
 
     def is_overdue(self, now: datetime.datetime) -> bool:
         return self.status(now) == "overdue"
+
+    def is_excused(self, now: datetime.datetime) -> bool:
+        return self.status(now) == EXCUSED
 
 
 @dataclass
@@ -123,7 +141,12 @@ class WeekProgress:
 
     @property
     def done_count(self) -> int:
-        return sum(i.done for i in self.items)
+        """Done or excused, as courses.progress counts them."""
+        return sum(i.settled for i in self.items)
+
+    @property
+    def excused_roleplays(self) -> list[Item]:
+        return [i for i in self.roleplays if i.excused]
 
     @property
     def percent(self) -> int:
@@ -151,7 +174,12 @@ class TrainingOverview:
 
     @property
     def done_count(self) -> int:
-        return sum(i.done for i in self.items)
+        """Done or excused, as courses.progress counts them."""
+        return sum(i.settled for i in self.items)
+
+    @property
+    def excused_count(self) -> int:
+        return sum(i.excused for i in self.items)
 
     @property
     def total_count(self) -> int:
@@ -167,12 +195,16 @@ class TrainingOverview:
 
     @property
     def due_soon(self) -> list[Item]:
-        return [i for i in self.items if is_due_soon(due_at=i.due_at, unlocked=i.unlocked, done=i.done, now=self.now)]
+        return [
+            i
+            for i in self.items
+            if is_due_soon(due_at=i.due_at, unlocked=i.unlocked, done=i.done, now=self.now, excused=i.excused)
+        ]
 
     @property
     def next_up(self) -> Item | None:
         """The first thing to do: the earliest-due open item of an unlocked week."""
-        open_items = [i for i in self.items if i.unlocked and not i.done]
+        open_items = [i for i in self.items if i.unlocked and not i.settled]
         kind_order = {"lesson": 0, "roleplay": 1, "check": 2}
         return min(open_items, key=lambda i: (i.due_at, i.week_number, kind_order[i.kind]), default=None)
 
@@ -226,6 +258,8 @@ def training_overview(*, enrollment: Enrollment, now: datetime.datetime | None =
         )
     }
 
+    excused = set(ItemExcusal.objects.filter(EXCUSAL_STANDS, enrollment=enrollment).values_list("kind", "item_id"))
+
     by_week: dict[int, WeekProgress] = {}
     progress = []
     for week in weeks:
@@ -258,6 +292,9 @@ def training_overview(*, enrollment: Enrollment, now: datetime.datetime | None =
             done=bool(result.get("done")), unlocked=week.unlocked, best_score=result.get("best"),
             attempts=result.get("attempts", 0), max_attempts=scenario["max_attempts"],
         ))  # fmt: skip
+    for week_progress in progress:
+        for item in week_progress.items:
+            item.excused = not item.done and (item.kind, item.id) in excused
     return TrainingOverview(enrollment=enrollment, schedule=schedule, now=now, weeks=progress)
 
 
@@ -510,3 +547,29 @@ def enrollment_ended_at(*, enrollment: Enrollment) -> datetime.datetime | None:
         return None
     event = enrollment.events.filter(kind__in=ENDING_EVENTS).order_by("-created_at", "-id").first()
     return event.created_at if event else None
+
+
+# --- Excused items ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ExcusableItem:
+    item: DueItem
+    done: bool
+    excusal: ItemExcusal | None  # the standing one
+
+    @property
+    def value(self) -> str:
+        return f"{self.item.kind}:{self.item.id}"
+
+
+def enrollment_excusals(*, enrollment: Enrollment) -> tuple[list[ExcusableItem], list[ItemExcusal]]:
+    """The hire's curriculum items with what is done and excused, and every excusal ever made
+    (newest first, revoked ones too): seven queries."""
+    marks = item_marks(enrollment_ids=[enrollment.pk])
+    done = marks.done.get(enrollment.pk, set())
+    history = list(ItemExcusal.objects.filter(enrollment=enrollment).select_related("excused_by", "revoked_by"))
+    standing = {excusal.key: excusal for excusal in history if excusal.revoked_at is None}
+    items = curriculum_due_items(curriculum_id=enrollment.cohort.curriculum_id)
+    items.sort(key=lambda i: (i.week, i.due_day, ("lesson", "check", "roleplay").index(i.kind), i.id))
+    return [ExcusableItem(item, item.key in done, standing.get(item.key)) for item in items], history

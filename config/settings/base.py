@@ -153,6 +153,9 @@ AVATAR_MAX_PIXELS = env.int("AVATAR_MAX_PIXELS", default=25_000_000)
 # Admins are told when a coach's mean deviation from gold on a criterion passes this (in levels,
 # either way) in two revealed calibration sessions in a row.
 CALIBRATION_LENIENCY_THRESHOLD = env.float("CALIBRATION_LENIENCY_THRESHOLD", default=0.5)
+# Practice is picked for a hire when a criterion's mean over her latest scores falls below this level
+# (2 is "genuine"; see coaching.practice).
+TARGETED_PRACTICE_THRESHOLD = env.float("TARGETED_PRACTICE_THRESHOLD", default=2)
 AVATAR_STORED_SIZE = 512
 AVATAR_THUMBNAIL_SIZE = 96
 

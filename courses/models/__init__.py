@@ -21,6 +21,7 @@ from courses.models.enrollments import (
     EnrollmentEventKind,
     EnrollmentStatus,
 )
+from courses.models.excusals import ExcusedKind, ItemExcusal
 from courses.models.roleplays import (
     FROZEN_STATES,
     Attempt,
@@ -51,7 +52,9 @@ __all__ = [
     "EnrollmentEvent",
     "EnrollmentEventKind",
     "EnrollmentStatus",
+    "ExcusedKind",
     "Exemplar",
+    "ItemExcusal",
     "KnowledgeCheck",
     "Lesson",
     "LessonCompletion",

@@ -64,6 +64,7 @@ class Lesson(models.Model):
     video_url = models.URLField(blank=True)
     image = models.FileField(upload_to=lesson_image_path, blank=True)
     image_alt = models.CharField("image description", max_length=300, blank=True)
+    trains = models.JSONField(default=list, blank=True, help_text="Keys of the rubric criteria this lesson trains.")
 
     class Meta:
         ordering = ["week__number", "position", "id"]

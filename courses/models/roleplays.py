@@ -33,6 +33,7 @@ class Scenario(models.Model):
     policies = models.JSONField(default=list, blank=True, help_text="What the agent may and may not offer or promise.")
     language = models.CharField(max_length=10, default="en", help_text="The language the customer speaks.")
     line_of_business = models.SlugField(max_length=40, default="online-retail")
+    trains = models.JSONField(default=list, blank=True, help_text="Keys of the rubric criteria this role-play trains.")
 
     class Meta:
         ordering = ["week__number", "position", "id"]

@@ -74,7 +74,7 @@ def curriculum_copy_as_new_version(*, curriculum: Curriculum) -> Curriculum:
                     f: getattr(lesson, f)
                     for f in (
                         "slug", "position", "title", "body_markdown", "estimated_minutes", "due_day", "video_url",
-                        "image", "image_alt",
+                        "image", "image_alt", "trains",
                     )
                 },
             )  # fmt: skip

@@ -10,13 +10,14 @@ from django.utils import timezone
 
 from checkpoint import services
 from checkpoint.models import Decision
+from tests.checkpoint.support import complete_training
 from tests.factories import CohortFactory, EnrollmentFactory, HireFactory, curriculum_with
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
 @pytest.fixture
-def checkpoint_open(coach, hire):
+def checkpoint_open(coach, hire, training_admin):
     cohort = CohortFactory(
         name="November Loyalty Cohort",
         curriculum=curriculum_with(lessons_per_week=1),
@@ -24,7 +25,8 @@ def checkpoint_open(coach, hire):
         time_zone="UTC",
     )
     cohort.coaches.add(coach)
-    EnrollmentFactory(cohort=cohort, hire=hire, monthly_salary=Decimal("3400.00"))
+    enrollment = EnrollmentFactory(cohort=cohort, hire=hire, monthly_salary=Decimal("3400.00"))
+    complete_training(enrollment, training_admin)  # so committing earns the certificate of completion
     leaver = HireFactory(display_name="Lee Leaver", email="lee.leaver@academy.test")
     EnrollmentFactory(cohort=cohort, hire=leaver, monthly_salary=Decimal("3100.00"))
     services.checkpoints_open_due()

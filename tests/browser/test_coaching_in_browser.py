@@ -69,7 +69,7 @@ def test_a_coach_grades_and_reviews_and_the_hire_acknowledges(browser, live_serv
     panel = hire_page.get_by_role("region", name="Latest coaching feedback")
     assert panel.get_by_text("Call review: Narrow shoes for a wedding").is_visible()
     assert panel.get_by_text(attempt.scenario.title).is_visible()
-    practice_panel = hire_page.get_by_role("region", name="Practice your coach assigned")
+    practice_panel = hire_page.get_by_role("region", name="Practice picked for you")
     assert practice_panel.get_by_role("link", name=f"Role-play: {practice.title}").is_visible()
 
     hire_page.get_by_role("link", name="All feedback").click()

@@ -5,6 +5,7 @@ import pytest
 from django.utils import timezone
 
 from checkpoint import services
+from tests.checkpoint.support import complete_training
 from tests.factories import CohortFactory, EnrollmentFactory, curriculum_with
 
 
@@ -34,3 +35,9 @@ def open_checkpoint(finishing_enrollment):
 
 def decide_kwargs(choice: str = "commit", **overrides) -> dict:
     return {"choice": choice, "confirm": choice, "offer_text_version": 1, **overrides}
+
+
+@pytest.fixture
+def completed_training(finishing_enrollment, training_admin):
+    complete_training(finishing_enrollment, training_admin)
+    return finishing_enrollment

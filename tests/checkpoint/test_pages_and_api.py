@@ -43,7 +43,7 @@ def test_a_repeated_confirmation_is_refused_with_a_message(open_checkpoint, hire
     assert Decision.objects.count() == 1
 
 
-def test_api_my_checkpoint_and_decide(open_checkpoint, client_for, hire):
+def test_api_my_checkpoint_and_decide(open_checkpoint, client_for, hire, completed_training):
     api = client_for(hire)
     mine = api.get("/api/v1/checkpoint/").json()
     assert mine["state"] == "open" and mine["offer_amount"] == "3200.00" and mine["offer_text"]["version"] == 1
@@ -123,7 +123,7 @@ def test_another_hire_sees_only_their_own_checkpoint(open_checkpoint, client_for
     assert not Decision.objects.exists()
 
 
-def test_certificate_image_and_public_verification(open_checkpoint, hire, client):
+def test_certificate_image_and_public_verification(open_checkpoint, hire, client, completed_training):
     decision = services.checkpoint_decide(hire=hire, checkpoint_id=open_checkpoint.pk, **decide_kwargs("commit"))
     code = decision.certificate.code
     page = client.get(f"/certificates/{code}/")  # anonymous

@@ -99,7 +99,7 @@ def test_at_the_deadline_an_undecided_hire_is_escalated_once_and_never_decided(o
 # --- The hire's decision -----------------------------------------------------------------------
 
 
-def test_committing_graduates_with_a_certificate_and_tells_people(open_checkpoint, hire, coach):
+def test_committing_graduates_with_a_certificate_and_tells_people(open_checkpoint, hire, coach, completed_training):
     decision = services.checkpoint_decide(
         hire=hire, checkpoint_id=open_checkpoint.pk, reflection="I love this work.", **decide_kwargs("commit")
     )
@@ -209,7 +209,9 @@ def test_an_admin_records_a_decision_on_behalf_with_a_reason(open_checkpoint, tr
     assert CheckpointEvent.objects.filter(kind=EventKind.RECORDED, actor=training_admin).exists()
 
 
-def test_annulling_reopens_the_checkpoint_and_keeps_the_history(open_checkpoint, hire, training_admin):
+def test_annulling_reopens_the_checkpoint_and_keeps_the_history(
+    open_checkpoint, hire, training_admin, completed_training
+):
     decision = services.checkpoint_decide(hire=hire, checkpoint_id=open_checkpoint.pk, **decide_kwargs("commit"))
     late = open_checkpoint.deadline + datetime.timedelta(days=2)
     checkpoint = services.decision_annul(

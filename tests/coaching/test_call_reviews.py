@@ -57,7 +57,7 @@ def test_a_coach_records_a_call_review_with_recording_notes_and_practice(coach_c
     assert Feedback.objects.get().call_review == review
 
     dashboard = hire_client.get("/training/").content.decode()
-    assert "Practice your coach assigned" in dashboard and graded_scenario.title in dashboard
+    assert "Practice picked for you" in dashboard and graded_scenario.title in dashboard
     page = hire_client.get(f"/coaching/call-reviews/{review.pk}/").content.decode()
     assert 'data-seek="133"' in page and "<audio" in page
     audio = hire_client.get(f"/coaching/call-reviews/{review.pk}/recording/", HTTP_RANGE="bytes=0-99")

@@ -20,11 +20,14 @@ from accounts.invitations import invitation_token_generator
 from calibration import services as calibration_services
 from checkpoint import services as checkpoint_services
 from checkpoint.models import Certificate, Decision
+from coaching import practice
 from coaching import services as coaching_services
 from coaching.models import CallReview, Dispute, Feedback, SecondMark
 from courses import services as course_services
 from courses.models import Attempt, CheckAttempt, Cohort, Enrollment, KnowledgeCheck, Lesson, Scenario
+from courses.services import excusals
 from notifications.models import Notification
+from tests.checkpoint.support import complete_training
 from tests.coaching.conftest import ALL_LEVELS, submit_attempt
 from tests.coaching.test_call_reviews import wav_upload
 from tests.factories import (
@@ -70,6 +73,10 @@ class World:
     calibration_item: object = None
     # second marking: a role-play another coach of the cohort graded first, held for a blind second mark
     second_mark: object = None
+    # targeted practice: a lesson the cohort's coach put on the hire's practice list
+    practice_assignment: object = None
+    # completion: an item the admin excused for the hire
+    excusal: object = None
 
     def user(self, role: str):
         return None if role == "anonymous" else getattr(self, role)
@@ -135,11 +142,15 @@ def build_world() -> World:
     Cohort.objects.filter(pk=cohort.pk).update(second_marking_percent=100)
     coaching_services.grade_release(attempt=held, coach=first_coach, levels=ALL_LEVELS, overall_comment="Kind.")
     Cohort.objects.filter(pk=cohort.pk).update(second_marking_percent=0)
+    practice_assignment = practice.practice_add(
+        enrollment=enrollment, coach=coach, lesson=Lesson.objects.get(curriculum=cohort.curriculum, slug="w2-lesson-1")
+    )
     notification = Notification.objects.filter(recipient=hire).order_by("pk").first()
 
     checkpoint_services.checkpoints_open_due()
     enrollment.refresh_from_db()
     graduate_enrollment.refresh_from_db()
+    complete_training(graduate_enrollment, admin)  # a certificate says "completed" only when it is true
     decision = checkpoint_services.checkpoint_decide(
         hire=graduate, checkpoint_id=graduate_enrollment.checkpoint.pk, choice="commit", confirm="commit",
         offer_text_version=1, reflection="Ready.",
@@ -158,6 +169,10 @@ def build_world() -> World:
         calibration_session=calibration_session,
         calibration_item=calibration_session.items.get(anchor__call_review=call_review),
         second_mark=SecondMark.objects.get(attempt=held),
+        practice_assignment=practice_assignment,
+        excusal=excusals.item_excuse(
+            enrollment=enrollment, kind="lesson", item_id=lesson.pk, admin=admin, reason="Did it in a previous role"
+        ),
     )  # fmt: skip
 
 

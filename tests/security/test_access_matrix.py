@@ -193,6 +193,10 @@ ROUTES: dict[str, Row] = {
     "checkpoint:record": web(post_only(ADMIN), "L 403 403 403 403 302"),
     "checkpoint:offer_override": web(post_only(ADMIN), "L 403 403 403 403 302"),
     "checkpoint:annul": web(post_only(ADMIN), "L 403 403 403 403 302"),
+    # completion: the hire's own certificate page (what is missing, or issue it); admins excuse items
+    "checkpoint:my_certificate": web(HIRE, HIRE),
+    "cohorts:excuse": web(post_only(ADMIN), "L 403 403 403 403 302"),
+    "cohorts:excusal_revoke": web(post_only(ADMIN), "L 403 403 403 403 302"),
     # Anyone may check a certificate's code: that is what it is for.
     "checkpoint:certificate": Row(PUBLIC, public_by_design=True),
     "checkpoint:certificate_image": Row(PUBLIC, public_by_design=True),
@@ -333,6 +337,12 @@ ROUTES: dict[str, Row] = {
     "api-nesting-observations": api(post_only(API_STAFF_OBJ), "403 403 403 400 404 400"),
     "api-hire-transfer": api(API_STAFF_OBJ),
     "api-cohort-transfer": api(API_STAFF_OBJ),
+    # targeted practice: the hire reads her own list; her coaches and admins read it, add to it (an empty form
+    # or body is refused: back to the timeline with a message, or 400) and remove items
+    "coaching:practice_add": web(post_only(STAFF_OBJ), "L 403 403 302 404 302"),
+    "coaching:practice_remove": web(post_only(STAFF_OBJ), "L 403 403 302 404 302"),
+    "api-hire-practice": api("403 200 404 200 404 200", "403 403 403 400 404 400"),
+    "api-hire-practice-item": api(post_only(API_STAFF_OBJ), delete="403 403 403 200 404 200"),
     # API schema and docs: public, like the code that serves them
     "api-schema": web(PUBLIC),
     "api-docs": web(PUBLIC),
@@ -372,6 +382,8 @@ OBJECTS: dict[str, Callable[[World], object]] = {
     "decision": lambda w: w.decision.pk,
     "cohort": lambda w: w.cohort.pk,
     "enrollment": lambda w: w.enrollment.pk,
+    "assignment_id": lambda w: w.practice_assignment.pk,  # targeted practice
+    "excusal_id": lambda w: w.excusal.pk,  # completion
     # calibration
     "session_id": lambda w: w.calibration_session.pk,
     "item_id": lambda w: w.calibration_item.pk,
