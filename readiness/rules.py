@@ -166,4 +166,6 @@ def readiness(
     ]
     requirements = tuple(r for r in requirements if r is not None)
     missing = tuple(dict.fromkeys(text for r in requirements for text in r.missing))  # once each, in order
+    if any(text.startswith(f"{NO_GRADE_YET} (") for text in missing):  # the count already says it
+        missing = tuple(text for text in missing if text != NO_GRADE_YET)
     return Readiness(enrollment_id, rule, requirements, signoff, override, missing)
