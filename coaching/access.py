@@ -7,7 +7,7 @@ from django.http import Http404
 
 from accounts import permissions
 from coaching import second_marking
-from coaching.models import CallReview, Dispute, Feedback, Grade, SecondMark
+from coaching.models import CallReview, Dispute, Feedback, Grade, PracticeAssignment, SecondMark
 from coaching.selectors import visible_to
 from coaching.services import can_edit_call_review
 from courses.models import Attempt, Cohort, Enrollment
@@ -143,3 +143,28 @@ def access_moderation(user, second_mark_id: int) -> SecondMark:
     if not second_marking.may_moderate(user=user, second_mark=found):
         raise PermissionDenied("You gave one of the two marks: another lead coach or an admin moderates it.")
     return found
+
+
+def access_practice_enrollment(user, enrollment_id: int) -> Enrollment:
+    """A hire's practice list: her own, her coaches', any for admins (anyone else's does not exist: 404)."""
+    if not permissions.is_hire(user):
+        return access_coachable_enrollment(user, enrollment_id)
+    enrollment = Enrollment.objects.select_related("hire", "cohort__curriculum").filter(hire=user, pk=enrollment_id)
+    found = enrollment.first()
+    if found is None:
+        raise Http404
+    return found
+
+
+def access_practice_assignment(user, assignment_id: int) -> PracticeAssignment:
+    """An item of a hire's practice list, for her coaches and admins to remove."""
+    if not permissions.can_grade(user):
+        raise PermissionDenied
+    assignment = (
+        PracticeAssignment.objects.select_related("enrollment__cohort")
+        .filter(visible_to(user, "enrollment__"), pk=assignment_id)
+        .first()
+    )
+    if assignment is None:
+        raise Http404
+    return assignment

@@ -16,14 +16,11 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Q
-from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
 
 from accounts import permissions
 from coaching.models import CallReview, Grade, PracticeAssignment
-from coaching.selectors import visible_to
 from courses import progress
 from courses.levels import criterion_name
 from courses.models import Attempt, Criterion, Enrollment, Lesson, LessonCompletion, Scenario
@@ -31,37 +28,6 @@ from courses.models import Attempt, Criterion, Enrollment, Lesson, LessonComplet
 RECENT = 3
 PER_CRITERION = 2
 MAX_REASON_CHARS = 300
-
-
-# --- Fetch-and-authorise ----------------------------------------------------------------------
-
-
-def access_practice_enrollment(user, enrollment_id: int) -> Enrollment:
-    """A hire's practice list: her own, her coaches', any for admins (anyone else's does not exist: 404)."""
-    if permissions.is_hire(user):
-        mine = Q(hire=user)
-    elif permissions.can_grade(user):
-        mine = visible_to(user)
-    else:
-        raise PermissionDenied
-    enrollment = Enrollment.objects.select_related("hire", "cohort__curriculum").filter(mine, pk=enrollment_id).first()
-    if enrollment is None:
-        raise Http404
-    return enrollment
-
-
-def access_practice_assignment(user, assignment_id: int) -> PracticeAssignment:
-    """An item of a hire's practice list, for her coaches and admins to remove."""
-    if not permissions.can_grade(user):
-        raise PermissionDenied
-    assignment = (
-        PracticeAssignment.objects.select_related("enrollment__cohort")
-        .filter(visible_to(user, "enrollment__"), pk=assignment_id)
-        .first()
-    )
-    if assignment is None:
-        raise Http404
-    return assignment
 
 
 # --- Reads ------------------------------------------------------------------------------------

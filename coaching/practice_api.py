@@ -7,7 +7,7 @@ from rest_framework.views import APIView
 
 from accounts import permissions
 from coaching import practice
-from coaching.access import access_coachable_enrollment
+from coaching.access import access_coachable_enrollment, access_practice_assignment, access_practice_enrollment
 from common.api import call_service
 
 SignedIn = permissions.api_permission(permissions.is_signed_in)
@@ -55,7 +55,7 @@ class HirePracticeView(APIView):
 
     @extend_schema(operation_id="hire_practice_list", responses=PracticeItemSerializer(many=True))
     def get(self, request, enrollment_id: int):
-        return Response(_listed(practice.access_practice_enrollment(request.user, enrollment_id)))
+        return Response(_listed(access_practice_enrollment(request.user, enrollment_id)))
 
     @extend_schema(operation_id="hire_practice_add", request=PracticeAddSerializer,
                    responses={201: PracticeItemSerializer(many=True)})  # fmt: skip
@@ -83,6 +83,6 @@ class HirePracticeItemView(APIView):
 
     @extend_schema(operation_id="hire_practice_remove", request=None, responses=PracticeItemSerializer(many=True))
     def delete(self, request, assignment_id: int):
-        assignment = practice.access_practice_assignment(request.user, assignment_id)
+        assignment = access_practice_assignment(request.user, assignment_id)
         call_service(practice.practice_remove, assignment=assignment, coach=request.user)
         return Response(_listed(assignment.enrollment))

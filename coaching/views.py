@@ -20,6 +20,7 @@ from coaching.access import (
     access_gradable_attempt,
     access_moderation,
     access_own_feedback,
+    access_practice_assignment,
     access_second_mark,
 )
 from coaching.charts import trend_svg
@@ -326,7 +327,7 @@ def practice_add(request, enrollment_id: int):
 @permissions.require(permissions.can_grade)
 @require_POST
 def practice_remove(request, assignment_id: int):
-    assignment = practice.access_practice_assignment(request.user, assignment_id)
+    assignment = access_practice_assignment(request.user, assignment_id)
     practice.practice_remove(assignment=assignment, coach=request.user)
     messages.success(request, "Removed from the practice list.")
     return redirect(reverse("coaching:hire_timeline", args=[assignment.enrollment_id]) + "#practice-title")

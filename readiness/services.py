@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts import permissions
+from coaching.selectors import visible_to
 from courses.models import RUNNING_STATUSES, Enrollment, EnrollmentStatus
 from courses.pacing import schedule_for
 from notifications.models import Kind
@@ -23,7 +24,8 @@ RULE_FIELDS = ("checks_through_week", "recent_roleplays", "min_average_level", "
 
 
 def coaches_hire(user, enrollment: Enrollment) -> bool:
-    return permissions.is_coach(user) and enrollment.cohort.coaches.filter(pk=user.pk).exists()
+    """A coach of the hire's cohort, by the one rule of which hires a coach sees."""
+    return permissions.is_coach(user) and Enrollment.objects.filter(visible_to(user), pk=enrollment.pk).exists()
 
 
 def _in_training(enrollment: Enrollment) -> None:
