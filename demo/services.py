@@ -18,6 +18,7 @@ from accounts.models import Role, User
 from checkpoint import services as checkpoint_services
 from coaching import services as coaching_services
 from coaching.models import CallReview, SecondMark
+from coaching.practice import practice_assign_for
 from coaching.second_marking import second_mark_submit
 from coaching.selectors import waiting_for_a_coach
 from cohorts import services as cohort_services
@@ -37,6 +38,7 @@ from courses.models import (
 )
 from courses.scoring.evaluation import DEVSET_DIR, load_devset
 from demo.calibration import demo_calibration_load
+from readiness import services as readiness_services
 
 DEMO_PASSWORD = "wow-through-service"
 DEMO_COHORT_SLUG = "demo-cohort"
@@ -172,9 +174,9 @@ def _play_roleplay(enrollment: Enrollment, scenario: Scenario, when: datetime.da
 
 def _submit_first_graded(enrollment: Enrollment, now: datetime.datetime) -> None:
     overview = course_selectors.training_overview(enrollment=enrollment, now=now)
-    graded = Scenario.objects.filter(curriculum=enrollment.cohort.curriculum, mode="graded").order_by(
-        "week__number", "position"
-    )
+    graded = Scenario.objects.filter(
+        curriculum=enrollment.cohort.curriculum, mode="graded", week__number__gte=readiness_services.NESTING_WEEK
+    ).order_by("week__number", "position")
     for scenario in graded:
         item = next(i for i in overview.items if i.kind == "roleplay" and i.id == scenario.pk)
         if item.unlocked and not item.done:
@@ -233,6 +235,8 @@ def demo_load(*, now: datetime.datetime | None = None) -> DemoResult:
         result.created.append(f"enrollment {demo_hire.email}")
     _held_for_second_marks(cohort, coaches[0], coaches[1], now, result)
     _coach_first_attempts(cohort, coaches[0], now, result)
+    if "cohort Demo cohort" in result.created:
+        _readiness_states(cohort, coaches[0], now, result)
     if cohort.second_marking_percent == 0 and "cohort Demo cohort" in result.created:
         # From here on the cohort draws the usual share of its graded role-plays for a blind second mark.
         cohort_services.cohort_update(cohort=cohort, actor=None, second_marking_percent=DEFAULT_SECOND_MARKING_PERCENT)
@@ -250,13 +254,71 @@ RETURNED_FOR = "hire.jade@academy.example"
 CALL_REVIEWED_FOR = "hire.ben@academy.example"
 
 
+# Readiness in week 5, one hire per state: ready; everything met but the coach's sign-off; a criterion short
+# (targeted practice picked for it); a criterion missing in the latest role-play; ready by the admin's decision.
+# Hires further behind have not passed their checks or had three role-plays graded.
+SIGNED_OFF = "hire.ben@academy.example"
+SHORT_ON_EXPLORING = "hire.emma@academy.example"
+MISSING_TONE_LATEST = "hire.jade@academy.example"
+READY_BY_ADMIN = "hire.ivan@academy.example"
+STEADY_HIRES = (SIGNED_OFF, "hire.ana@academy.example", "hire.chloe@academy.example", MISSING_TONE_LATEST)
+
+
 def _levels_from_prescore(attempt: Attempt) -> dict[str, int]:
     """What the coach releases: the estimate's levels, except that on every other role-play the coach reads
-    exploring one level differently, so the estimate-against-coaches page has overrides."""
+    exploring one level differently, so the estimate-against-coaches page has overrides; hires of the readiness
+    story get the levels their state needs."""
     levels = {key: as_level(round(value)) or 0 for key, value in (attempt.prescore or {}).get("levels", {}).items()}
     if attempt.pk % 2 == 0 and "explore" in levels:
         levels["explore"] += -1 if levels["explore"] >= 2 else 1
+    email = attempt.enrollment.hire.email
+    if email in STEADY_HIRES:
+        levels = {key: max(level, 2) for key, level in levels.items()}
+    if email == SHORT_ON_EXPLORING and "explore" in levels:
+        levels["explore"] = 1
     return levels
+
+
+def _release_before_nesting(cohort: Cohort, coach: User, now: datetime.datetime, result: DemoResult) -> None:
+    """The role-plays graded before week 5 were graded on time."""
+    earlier = (
+        waiting_for_a_coach()
+        .filter(enrollment__cohort=cohort, scenario__week__number__lt=readiness_services.NESTING_WEEK)
+        .select_related("enrollment__hire", "rubric_version")
+        .order_by("submitted_at", "pk")
+    )
+    earlier = list(earlier)
+    latest = {attempt.enrollment_id: attempt.pk for attempt in earlier}  # the last one of each hire, in order
+    count = 0
+    for attempt in earlier:
+        levels = _levels_from_prescore(attempt)
+        is_latest = latest[attempt.enrollment_id] == attempt.pk
+        if attempt.enrollment.hire.email == MISSING_TONE_LATEST and is_latest and "tone" in levels:
+            levels["tone"] = 0
+        when = min(now, attempt.submitted_at + datetime.timedelta(hours=6, minutes=count))  # in order, ties apart
+        coaching_services.grade_release(attempt=attempt, coach=coach, levels=levels, now=when)
+        count += 1
+    if count:
+        result.created.append(f"{count} grades released before nesting")
+
+
+def _readiness_states(cohort: Cohort, coach: User, now: datetime.datetime, result: DemoResult) -> None:
+    enrollments = {e.hire.email: e for e in cohort.enrollments.select_related("hire", "cohort")}
+    if SIGNED_OFF in enrollments:
+        readiness_services.readiness_sign_off(
+            enrollment=enrollments[SIGNED_OFF], coach=coach, note="Steady on every criterion; ready for the floor.",
+            now=now - datetime.timedelta(days=2),
+        )  # fmt: skip
+    if READY_BY_ADMIN in enrollments:
+        admin = User.objects.get(email=ADMIN.email)
+        readiness_services.readiness_override(
+            enrollment=enrollments[READY_BY_ADMIN], admin=admin, ready=True, now=now - datetime.timedelta(days=1),
+            reason="Two years on a support desk before joining; nests this week and catches up on the role-plays.",
+        )  # fmt: skip
+    for enrollment in enrollments.values():
+        practice_assign_for(enrollment_id=enrollment.pk, now=now)
+    flags = readiness_services.readiness_flags_raise(now=now)
+    result.created.append(f"readiness: one signed off, one decided by an admin, {len(flags)} flagged")
 
 
 def _coach_first_attempts(cohort: Cohort, coach: User, now: datetime.datetime, result: DemoResult) -> None:
@@ -266,6 +328,7 @@ def _coach_first_attempts(cohort: Cohort, coach: User, now: datetime.datetime, r
         .select_related("enrollment__hire", "rubric_version")
         .order_by("pk")
     )
+    _release_before_nesting(cohort, coach, now, result)
     for attempt in waiting:
         email = attempt.enrollment.hire.email
         when = min(now, attempt.submitted_at + datetime.timedelta(hours=2))
@@ -290,12 +353,17 @@ def _coach_first_attempts(cohort: Cohort, coach: User, now: datetime.datetime, r
                 enrollment=attempt.enrollment, coach=coach, rubric_version=attempt.rubric_version,
                 call_at=now - datetime.timedelta(days=1, hours=3), call_reference="CALL-20417", channel="phone",
                 duration_seconds=7 * 60 + 30, reason="A customer whose order arrived damaged before a trip",
-                levels=_levels_from_prescore(attempt), now=now - datetime.timedelta(days=1),
+                levels=_on_a_real_call(_levels_from_prescore(attempt)), now=now - datetime.timedelta(days=1),
                 strengths="You apologised once, meant it, and moved straight to a replacement.",
                 to_work_on="Confirm the delivery date out loud before you close the call.",
                 notes=[(95, "lovely moment: you asked where the trip was"), (402, "the date was left vague")],
             )  # fmt: skip
             result.created.append(f"call review for {email}")
+
+
+def _on_a_real_call(levels: dict[str, int]) -> dict[str, int]:
+    """A first real call goes a level below practice on exploring and tone: the transfer view's gap."""
+    return {key: max(level - 1, 0) if key in ("explore", "tone") else level for key, level in levels.items()}
 
 
 def _held_for_second_marks(cohort: Cohort, coach: User, second_coach: User, now, result: DemoResult) -> None:

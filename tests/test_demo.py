@@ -1,13 +1,17 @@
 import pytest
 from django.core.management import call_command
+from django.utils import timezone
 
 from accounts.models import Role, User
 from calibration.models import CalibrationSession, LeniencyAlert
 from calibration.selectors import session_agreement
 from checkpoint.selectors import checkpoint_outcome_counts
-from coaching.models import CallReview, Grade, SecondMark
+from coaching.models import CallReview, Grade, PracticeAssignment, SecondMark
+from coaching.transfer import transfer_for
 from courses.models import Cohort, Enrollment
 from demo.services import DEMO_PASSWORD
+from readiness.models import ReadinessFlag
+from readiness.selectors import readiness_for_many
 
 pytestmark = pytest.mark.django_db
 
@@ -54,7 +58,7 @@ def test_a_coach_finds_feedback_already_given_on_the_roster_and_the_timelines(cl
     call_command("load_demo", stdout=None)
 
     in_demo_cohort = Grade.objects.filter(attempt__enrollment__cohort__slug="demo-cohort")
-    released = in_demo_cohort.filter(outcome=Grade.Outcome.RELEASED)
+    released = in_demo_cohort.filter(outcome=Grade.Outcome.RELEASED, attempt__scenario__week__number=5)
     assert set(released.values_list("attempt__enrollment__hire__email", flat=True)) == {
         "hire.ben@academy.example", "hire.chloe@academy.example",
     }  # fmt: skip
@@ -80,3 +84,25 @@ def test_calibration_and_second_marks_have_something_to_show():
     assert LeniencyAlert.objects.exists()  # a coach strayed on the same criterion in both revealed sessions
     statuses = set(SecondMark.objects.values_list("status", flat=True))
     assert statuses == {SecondMark.Status.AWAITING_SECOND, SecondMark.Status.MODERATION}
+
+
+def test_every_readiness_state_and_a_transfer_gap_are_in_the_demo():
+    call_command("load_demo", stdout=None)
+    cohort = Cohort.objects.get(slug="demo-cohort")
+    enrollments = list(cohort.enrollments.select_related("hire", "cohort"))
+    readiness = readiness_for_many(enrollments=enrollments, now=timezone.now())
+    by_email = {e.hire.email: readiness[e.pk] for e in enrollments}
+    assert by_email["hire.ben@academy.example"].label == "Ready"
+    assert by_email["hire.ana@academy.example"].missing == ("Awaiting the coach's sign-off",)
+    assert by_email["hire.ivan@academy.example"].label == "Ready (admin's decision)"
+    emma = by_email["hire.emma@academy.example"]
+    assert any("on Explore" in text for text in emma.missing)
+    assert PracticeAssignment.objects.filter(enrollment__hire__email="hire.emma@academy.example").exists()
+    assert "Tone at 0 in the latest role-play" in by_email["hire.jade@academy.example"].missing
+    assert any("knowledge check not passed" in text for text in by_email["hire.kofi@academy.example"].missing)
+    flagged = set(ReadinessFlag.objects.values_list("enrollment__hire__email", flat=True))
+    assert "hire.kofi@academy.example" in flagged and "hire.ben@academy.example" not in flagged
+
+    ben = next(e for e in enrollments if e.hire.email == "hire.ben@academy.example")
+    gaps = {row.key: row.gap for row in transfer_for(enrollment=ben).criteria}
+    assert gaps["explore"] < 0 and gaps["tone"] < 0  # real calls lag practice
