@@ -101,7 +101,7 @@ def roleplay_requirements(
         count_missing = (f"{released} (needs {wanted})",)
     rows.append(Requirement(
         "roleplays", f"{_plural(wanted, 'graded role-play')} released", not count_missing, count_missing,
-        "" if count_missing else f"{_plural(len(grades), 'graded role-play')} released",
+        "" if count_missing or len(grades) == wanted else f"{_plural(len(grades), 'graded role-play')} released in all",
     ))  # fmt: skip
 
     def title(key: str) -> str:
