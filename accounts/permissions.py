@@ -153,3 +153,16 @@ class AdminSitePermissionMixin:
 
     def has_delete_permission(self, request, obj=None) -> bool:
         return can_use_admin_site(request.user)
+
+
+class ReadOnlyAdminMixin(AdminSitePermissionMixin):
+    """ModelAdmin mixin for records that change only through their services, which keep the audit rows."""
+
+    def has_add_permission(self, request, *args) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False

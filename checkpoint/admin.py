@@ -5,22 +5,11 @@ from django.contrib import admin
 from django.urls import reverse
 from django.utils.html import format_html
 
-from accounts.permissions import AdminSitePermissionMixin
+from accounts.permissions import ReadOnlyAdminMixin
 from checkpoint.models import Certificate, Checkpoint, CheckpointEvent, Decision, OfferText
 
 
-class ReadOnlyMixin(AdminSitePermissionMixin):
-    def has_add_permission(self, request, *args) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
-
-
-class DecisionInline(ReadOnlyMixin, admin.TabularInline):
+class DecisionInline(ReadOnlyAdminMixin, admin.TabularInline):
     model = Decision
     extra = 0
     fields = ["choice", "decided_at", "decided_by", "on_behalf_reason", "offer_text", "offer_amount", "currency",
@@ -28,7 +17,7 @@ class DecisionInline(ReadOnlyMixin, admin.TabularInline):
     readonly_fields = fields
 
 
-class EventInline(ReadOnlyMixin, admin.TabularInline):
+class EventInline(ReadOnlyAdminMixin, admin.TabularInline):
     model = CheckpointEvent
     extra = 0
     fields = ["created_at", "kind", "actor", "note"]
@@ -36,7 +25,7 @@ class EventInline(ReadOnlyMixin, admin.TabularInline):
 
 
 @admin.register(Checkpoint)
-class CheckpointAdmin(ReadOnlyMixin, admin.ModelAdmin):
+class CheckpointAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ["enrollment", "cohort", "opened_at", "deadline", "round", "escalated_at", "overview"]
     list_filter = ["enrollment__cohort", ("escalated_at", admin.EmptyFieldListFilter)]
     search_fields = ["enrollment__hire__email", "enrollment__hire__display_name"]
@@ -54,7 +43,7 @@ class CheckpointAdmin(ReadOnlyMixin, admin.ModelAdmin):
 
 
 @admin.register(Decision)
-class DecisionAdmin(ReadOnlyMixin, admin.ModelAdmin):
+class DecisionAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ["checkpoint", "choice", "decided_at", "decided_by", "offer_amount", "currency", "annulled_at"]
     list_filter = ["choice", ("annulled_at", admin.EmptyFieldListFilter), "checkpoint__enrollment__cohort"]
     search_fields = ["checkpoint__enrollment__hire__email", "checkpoint__enrollment__hire__display_name"]
@@ -63,13 +52,13 @@ class DecisionAdmin(ReadOnlyMixin, admin.ModelAdmin):
 
 
 @admin.register(OfferText)
-class OfferTextAdmin(ReadOnlyMixin, admin.ModelAdmin):
+class OfferTextAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ["cohort", "version", "created_at", "created_by"]
     list_filter = ["cohort"]
 
 
 @admin.register(Certificate)
-class CertificateAdmin(ReadOnlyMixin, admin.ModelAdmin):
+class CertificateAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ["code", "hire_name", "cohort_name", "issued_on", "revoked_at", "verify"]
     search_fields = ["code", "hire_name"]
     list_filter = [("revoked_at", admin.EmptyFieldListFilter)]

@@ -2,7 +2,7 @@
 
 from django.urls import reverse
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_field
 from rest_framework import serializers, status
 from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
@@ -70,8 +70,41 @@ class CheckpointRowSerializer(serializers.Serializer):
     certificate = CertificateSerializer(allow_null=True)
 
 
+class MissingItemSerializer(serializers.Serializer):
+    kind = serializers.CharField(help_text="lesson, check or roleplay")
+    id = serializers.IntegerField()
+    week_number = serializers.IntegerField(source="week")
+    title = serializers.CharField()
+    url = serializers.CharField(help_text="The item's page.")
+
+
+class CompletionSerializer(serializers.Serializer):
+    """Whether the hire completed the training by the cohort's rule, and what is missing: what the page shows."""
+
+    complete = serializers.BooleanField(source="met")
+    summary = serializers.SerializerMethodField(help_text="Where the hire stands, in a sentence.")
+    missing = serializers.ListField(child=serializers.CharField(), help_text="What is missing, in plain words.")
+    items_missing = MissingItemSerializer(many=True, help_text="The items neither done nor excused.")
+    readiness_required = serializers.BooleanField()
+    readiness_met = serializers.BooleanField()
+
+    def get_summary(self, completion) -> str:
+        if completion.met:
+            ready = ", and you are ready" if completion.readiness_required else ""
+            return f"Training complete: you have done (or been excused) everything your cohort asks{ready}."
+        return "Not complete yet. Still missing: " + "; ".join(completion.missing) + "."
+
+
 class MyCheckpointSerializer(CheckpointRowSerializer):
     offer_text = OfferTextSerializer(allow_null=True)
+    completion = serializers.SerializerMethodField(
+        help_text="While deciding and once committed, until the certificate is issued; otherwise null."
+    )
+
+    @extend_schema_field(CompletionSerializer(allow_null=True))
+    def get_completion(self, row) -> dict | None:
+        completion = selectors.completion_to_show(row)
+        return None if completion is None else CompletionSerializer(completion).data
 
 
 class MyCheckpointView(APIView):

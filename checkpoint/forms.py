@@ -1,6 +1,6 @@
 from django import forms
 
-from checkpoint.models import Choice
+from checkpoint.models import Choice, CompletionRule
 from checkpoint.services import REASON_MAX, REFLECTION_MAX
 
 
@@ -37,3 +37,17 @@ class OfferOverrideForm(forms.Form):
 
 class OfferTextForm(forms.Form):
     body_markdown = forms.CharField(widget=forms.Textarea(attrs={"rows": 14}), label="Offer text (Markdown)")
+
+
+class CompletionRuleForm(forms.ModelForm):
+    class Meta:
+        model = CompletionRule
+        fields = ["requires_all_items", "requires_readiness"]
+        labels = {
+            "requires_all_items": "Every lesson, knowledge check and role-play is done or excused",
+            "requires_readiness": "The hire meets the cohort's readiness rule",
+        }
+        help_texts = {
+            "requires_all_items": "An admin can excuse an item for one hire, with a reason, on the hire's page.",
+            "requires_readiness": "As the Readiness tab sets it: checks, role-play levels and the coach's sign-off.",
+        }

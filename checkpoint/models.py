@@ -156,3 +156,31 @@ class CompletionRule(models.Model):
 
     def __str__(self) -> str:
         return f"Completion rule of {self.cohort}"
+
+
+class CompletionRuleChange(models.Model):
+    """Audit row for every change to a cohort's completion rule: who, when, and each field's old and new value."""
+
+    rule = models.ForeignKey(CompletionRule, on_delete=models.CASCADE, related_name="changes")
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    changed_at = models.DateTimeField()
+    changes = models.JSONField(
+        default=dict, help_text='Field → [old, new], e.g. {"requires_readiness": [true, false]}.'
+    )
+
+    class Meta:
+        ordering = ["-changed_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"Change to {self.rule}"
+
+    def described(self) -> list[str]:
+        """Each change in words: "readiness met: required → not required"."""
+
+        def word(value) -> str:
+            return "required" if value else "not required"
+
+        return [
+            f"{CompletionRule._meta.get_field(name).verbose_name}: {word(old)} → {word(new)}"
+            for name, (old, new) in self.changes.items()
+        ]

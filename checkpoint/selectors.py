@@ -5,11 +5,11 @@ from collections import Counter
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Prefetch
+from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
 
 from checkpoint import timing
-from checkpoint.models import Certificate, Checkpoint, Choice, CompletionRule, Decision, OfferText
+from checkpoint.models import Certificate, Checkpoint, Choice, CompletionRule, CompletionRuleChange, Decision, OfferText
 from courses import progress
 from courses.models import Cohort, Enrollment, EnrollmentStatus
 from readiness import selectors as readiness_selectors
@@ -232,6 +232,13 @@ def completion_rule_of(cohort: Cohort) -> CompletionRule:
     return CompletionRule.objects.filter(cohort=cohort).first() or CompletionRule(cohort=cohort)
 
 
+def completion_rule_changes(*, rule: CompletionRule) -> QuerySet[CompletionRuleChange]:
+    """The latest changes to the rule, newest first, with who made them."""
+    if rule.pk is None:
+        return CompletionRuleChange.objects.none()
+    return CompletionRuleChange.objects.filter(rule=rule).select_related("actor")[:20]
+
+
 @dataclass(frozen=True)
 class Completion:
     """Whether the hire completed the training by their cohort's rule, and what is missing if not."""
@@ -267,3 +274,11 @@ def completion_for(*, enrollment: Enrollment, now: datetime.datetime | None = No
         met=not missing, missing=missing, items_missing=items_missing,
         readiness_required=rule.requires_readiness, readiness_met=readiness_met,
     )  # fmt: skip
+
+
+def completion_to_show(row: CheckpointRow, *, now: datetime.datetime | None = None) -> Completion | None:
+    """The hire's completion as their checkpoint page and API show it: it matters while they decide and
+    once committed, until the certificate is issued; otherwise there is none to show."""
+    if row.state in (State.OPEN, State.ESCALATED, State.COMMITTED) and row.certificate is None:
+        return completion_for(enrollment=row.enrollment, now=now)
+    return None

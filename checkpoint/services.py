@@ -22,6 +22,7 @@ from checkpoint.models import (
     CheckpointEvent,
     Choice,
     CompletionRule,
+    CompletionRuleChange,
     Decision,
     EventKind,
     OfferText,
@@ -501,18 +502,27 @@ def certificate_issue(*, hire: User, now: datetime.datetime | None = None) -> Ce
     return _certificate_create(decision, now=now)
 
 
+COMPLETION_RULE_FIELDS = ("requires_all_items", "requires_readiness")
+
+
 @transaction.atomic
 def completion_rule_update(
     *, cohort: Cohort, admin: User, requires_all_items: bool, requires_readiness: bool,
     now: datetime.datetime | None = None,
 ) -> CompletionRule:  # fmt: skip
     """Set what completing the training means for a cohort (admins only). Certificates already
-    issued stand; the rule decides those issued from now on."""
+    issued stand; the rule decides those issued from now on. Each change keeps an audit row with
+    the old and new values; saving the same values writes nothing."""
     if not permissions.can_manage_cohorts(admin):
         raise PermissionDenied("Only an admin can change what completing the training means.")
+    now = now or timezone.now()
+    wanted = {"requires_all_items": bool(requires_all_items), "requires_readiness": bool(requires_readiness)}
     rule, _ = CompletionRule.objects.select_for_update().get_or_create(cohort=cohort)
-    if (rule.requires_all_items, rule.requires_readiness) != (requires_all_items, requires_readiness):
-        rule.requires_all_items, rule.requires_readiness = requires_all_items, requires_readiness
-        rule.updated_by, rule.updated_at = admin, now or timezone.now()
+    changes = {name: [getattr(rule, name), value] for name, value in wanted.items() if getattr(rule, name) != value}
+    if changes:
+        for name, value in wanted.items():
+            setattr(rule, name, value)
+        rule.updated_by, rule.updated_at = admin, now
         rule.save()
+        CompletionRuleChange.objects.create(rule=rule, actor=admin, changed_at=now, changes=changes)
     return rule

@@ -11,6 +11,7 @@ urlpatterns = [
     path("checkpoint/cohorts/", views.cohort_list, name="cohorts"),
     path("checkpoint/cohorts/<int:cohort_id>/", views.cohort_overview, name="cohort"),
     path("checkpoint/cohorts/<int:cohort_id>/offer-text/", views.offer_text, name="offer_text"),
+    path("checkpoint/cohorts/<int:cohort_id>/completion-rule/", views.completion_rule, name="completion_rule"),
     path("checkpoint/cohorts/<int:cohort_id>/payroll.csv", views.payroll_export, name="payroll_cohort"),
     path("checkpoint/payroll.csv", views.payroll_export, name="payroll"),
     path("checkpoint/<int:checkpoint_id>/record/", views.record_on_behalf, name="record"),

@@ -12,7 +12,15 @@ from accounts import permissions
 from checkpoint import access, selectors, services
 from checkpoint.certificates import certificate_png, verification_url
 from checkpoint.exports import payroll_csv
-from checkpoint.forms import ChoiceForm, ConfirmForm, OfferOverrideForm, OfferTextForm, ReasonForm, RecordForm
+from checkpoint.forms import (
+    ChoiceForm,
+    CompletionRuleForm,
+    ConfirmForm,
+    OfferOverrideForm,
+    OfferTextForm,
+    ReasonForm,
+    RecordForm,
+)
 from checkpoint.models import Choice, Decision
 from checkpoint.selectors import State
 from common.csv_export import csv_response
@@ -26,13 +34,6 @@ def _my_context(request, row, **extra):
             "zone": zoneinfo.ZoneInfo(row.enrollment.cohort.time_zone), **extra}  # fmt: skip
 
 
-def _completion(row):
-    # Where the hire stands matters while they decide and once committed; otherwise it is not shown.
-    if row.state in (State.OPEN, State.ESCALATED, State.COMMITTED) and row.certificate is None:
-        return selectors.completion_for(enrollment=row.enrollment)
-    return None
-
-
 @permissions.require(permissions.can_take_training)
 def my_checkpoint(request):
     row = selectors.checkpoint_for_hire(hire=request.user)
@@ -43,7 +44,8 @@ def my_checkpoint(request):
         # Step one only remembers the choice; nothing is recorded until it is confirmed.
         request.session[PENDING] = form.cleaned_data
         return redirect("checkpoint:confirm")
-    return render(request, "checkpoint/mine.html", _my_context(request, row, form=form, completion=_completion(row)))
+    completion = selectors.completion_to_show(row)
+    return render(request, "checkpoint/mine.html", _my_context(request, row, form=form, completion=completion))
 
 
 @permissions.require(permissions.can_take_training)
@@ -177,6 +179,27 @@ def offer_text(request, cohort_id: int):
             return redirect("checkpoint:cohort", cohort.pk)
     versions = cohort.offer_texts.order_by("-version")
     return render(request, "checkpoint/offer_text.html", {"cohort": cohort, "form": form, "versions": versions})
+
+
+@permissions.require(permissions.can_manage_cohorts)
+def completion_rule(request, cohort_id: int):
+    """What completing the training means for the cohort, with who changed it and when."""
+    cohort = access.access_cohort(request.user, cohort_id)
+    rule = selectors.completion_rule_of(cohort)
+    # Both boxes unticked post nothing at all, so the form is bound on every POST, not only a non-empty one.
+    form = CompletionRuleForm(request.POST if request.method == "POST" else None, instance=rule)
+    if request.method == "POST" and form.is_valid():
+        fields = {name: form.cleaned_data[name] for name in services.COMPLETION_RULE_FIELDS}
+        try:
+            services.completion_rule_update(cohort=cohort, admin=request.user, **fields)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, "Completion rule saved. Certificates already issued stand.")
+            return redirect("checkpoint:completion_rule", cohort.pk)
+    context = {"cohort": cohort, "form": form, "rule": rule, "tab": "completion",
+               "changes": selectors.completion_rule_changes(rule=rule)}  # fmt: skip
+    return render(request, "checkpoint/completion_rule.html", context)
 
 
 @permissions.require(permissions.can_manage_cohorts)

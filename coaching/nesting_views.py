@@ -9,14 +9,15 @@ and lands on the hire's timeline like any call review.
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 
 from accounts import permissions
 from coaching import selectors, services
-from coaching.access import access_coachable_enrollment
+from coaching.access import access_call_review_for_editing, access_coachable_enrollment
 from coaching.models import CallReview
-from coaching.uploads import parse_timestamp
+from coaching.uploads import format_timestamp, parse_timestamp
 from courses.levels import LEVEL_NAMES, LEVELS, level_out_of_range_message
 
 MOMENTS = range(1, services.MAX_OBSERVATION_MOMENTS + 1)
@@ -30,7 +31,7 @@ class NestingObservationForm(forms.Form):
     )  # fmt: skip
     call_at = forms.DateTimeField(
         label="When was the call?", required=False, help_text="Leave it empty for a call that just ended.",
-        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
     )  # fmt: skip
 
     def __init__(self, *args, criteria, **kwargs):
@@ -86,6 +87,16 @@ class NestingObservationForm(forms.Form):
         }
 
 
+def observation_initial(review: CallReview) -> dict:
+    """A saved observation as the form's starting values, so editing begins from what was written."""
+    initial = {f"level_{key}": level for key, level in review.levels.items()}
+    initial.update(reason=review.reason, to_work_on=review.to_work_on, call_at=review.call_at)
+    for number, note in zip(MOMENTS, review.notes.all(), strict=False):
+        initial[f"moment_{number}"] = note.body
+        initial[f"moment_{number}_at"] = format_timestamp(note.at_seconds) if note.at_seconds is not None else ""
+    return initial
+
+
 def _errors_onto(form: forms.Form, error: ValidationError) -> None:
     if hasattr(error, "error_dict"):
         for name, errors in error.error_dict.items():
@@ -114,3 +125,38 @@ def nesting_new(request, enrollment_id: int):
             return redirect(f"{timeline}#feedback-{observation.feedback.pk}")
     status = 400 if request.method == "POST" else 200
     return render(request, "coaching/nesting_form.html", {"form": form, "enrollment": enrollment}, status=status)
+
+
+@permissions.require(permissions.can_grade)
+def nesting_edit(request, review_id: int):
+    """Correct an observation: the same form, filled in; the coach who wrote it or an admin. The hire's
+    feedback entry stays where it is, by the one edit path of call reviews (call_review_update)."""
+    review = access_call_review_for_editing(request.user, review_id)
+    if not review.is_observation:  # a full review has its own form, with the call's reference and length
+        raise Http404("Only a nesting observation is edited here.")
+    criteria = list(review.rubric_version.criteria.all())
+    if request.method == "POST":
+        form = NestingObservationForm(request.POST, criteria=criteria)
+    else:
+        form = NestingObservationForm(initial=observation_initial(review), criteria=criteria)
+    if request.method == "POST" and form.is_valid():
+        fields = form.service_fields()
+        call_at = fields.pop("call_at")
+        if call_at is None or call_at == review.call_at.replace(second=0, microsecond=0):
+            call_at = review.call_at  # the form shows minutes: an untouched time keeps its seconds
+        try:
+            services.call_review_update(
+                review=review, editor=request.user, call_at=call_at,
+                call_reference="", channel=review.channel, duration_seconds=None, strengths=review.strengths,
+                transcript=review.transcript, lessons=list(review.practice_lessons.all()),
+                scenarios=list(review.practice_scenarios.all()), **fields,
+            )  # fmt: skip
+        except ValidationError as error:
+            _errors_onto(form, error)
+        else:
+            messages.success(request, "Observation updated.")
+            timeline = reverse("coaching:hire_timeline", args=[review.enrollment_id])
+            return redirect(f"{timeline}#feedback-{review.feedback.pk}")
+    status = 400 if request.method == "POST" else 200
+    context = {"form": form, "enrollment": review.enrollment, "review": review}
+    return render(request, "coaching/nesting_form.html", context, status=status)

@@ -463,8 +463,8 @@ def can_edit_call_review(*, review: CallReview, user) -> bool:
 @transaction.atomic
 def call_review_update(
     *, review: CallReview, editor, call_at: datetime.datetime, call_reference: str, channel: str,
-    duration_seconds: int, reason: str, levels: dict, strengths: str = "", to_work_on: str = "",
-    transcript: str = "", transcript_file=None, recording=None, notes: list[tuple[int, str]] = (), lessons=(),
+    duration_seconds: int | None, reason: str, levels: dict, strengths: str = "", to_work_on: str = "",
+    transcript: str = "", transcript_file=None, recording=None, notes: list[tuple[int | None, str]] = (), lessons=(),
     scenarios=(), now: datetime.datetime | None = None,
 ) -> CallReview:  # fmt: skip
     """Correct a saved review, with the same checks as recording one. A new recording replaces the

@@ -158,7 +158,7 @@ class CohortTransfer:
 # --- Reading ---------------------------------------------------------------------------------------------
 
 
-def _criteria(curriculum_ids: set[int]) -> list[tuple[str, str]]:
+def rubric_criteria(curriculum_ids: set[int]) -> list[tuple[str, str]]:
     """The criteria of the rubrics the curricula's role-plays use, in rubric order; the newest version's title."""
     titles: dict[str, str] = {}
     order: dict[str, int] = {}
@@ -173,6 +173,21 @@ def _criteria(curriculum_ids: set[int]) -> list[tuple[str, str]]:
     return sorted(titles.items(), key=lambda item: (order[item[0]], item[0]))
 
 
+def released_role_play_grades(enrollment_ids: list[int]):
+    """The grades that count as role-play scores: released grades of graded role-plays (held, draft and returned
+    grades do not)."""
+    return Grade.objects.filter(
+        attempt__enrollment_id__in=enrollment_ids,
+        outcome=Grade.Outcome.RELEASED,
+        attempt__scenario__mode=ScenarioMode.GRADED,
+    )
+
+
+def real_call_reviews(enrollment_ids: list[int]):
+    """The real-call scores: call reviews and nesting observations."""
+    return CallReview.objects.filter(enrollment_id__in=enrollment_ids)
+
+
 def _scores(enrollment_ids: list[int]) -> dict[int, dict[str, dict[str, list[Score]]]]:
     """enrollment id → side → criterion key → scores, oldest first: one query per side."""
     found: dict[int, dict[str, dict[str, list[Score]]]] = {}
@@ -184,14 +199,12 @@ def _scores(enrollment_ids: list[int]) -> dict[int, dict[str, dict[str, list[Sco
             if level is not None:
                 sides[side].setdefault(key, []).append(Score(when, level))
 
-    released = Grade.objects.filter(
-        attempt__enrollment_id__in=enrollment_ids,
-        outcome=Grade.Outcome.RELEASED,
-        attempt__scenario__mode=ScenarioMode.GRADED,
-    ).values_list("attempt__enrollment_id", "levels", "attempt__submitted_at", "released_at")
+    released = released_role_play_grades(enrollment_ids).values_list(
+        "attempt__enrollment_id", "levels", "attempt__submitted_at", "released_at"
+    )
     for enrollment_id, levels, submitted_at, released_at in released:
         add(enrollment_id, PRACTICE, submitted_at or released_at, levels)  # when the hire did the work
-    calls = CallReview.objects.filter(enrollment_id__in=enrollment_ids)  # call reviews and nesting observations
+    calls = real_call_reviews(enrollment_ids)
     for enrollment_id, levels, call_at in calls.values_list("enrollment_id", "levels", "call_at"):
         add(enrollment_id, REAL, call_at, levels)
     for sides in found.values():
@@ -217,7 +230,7 @@ def _hire_transfer(enrollment: Enrollment, criteria: list[tuple[str, str]], scor
 
 def transfer_for(*, enrollment: Enrollment) -> HireTransfer:
     """One hire's transfer, per criterion: three queries."""
-    criteria = _criteria({enrollment.cohort.curriculum_id})
+    criteria = rubric_criteria({enrollment.cohort.curriculum_id})
     return _hire_transfer(enrollment, criteria, _scores([enrollment.pk]))
 
 
@@ -227,7 +240,7 @@ def transfer_for_cohort(*, cohort: Cohort) -> CohortTransfer:
     enrollments = list(
         Enrollment.objects.filter(cohort=cohort).select_related("hire").order_by("hire__display_name", "hire__email")
     )
-    criteria = _criteria({cohort.curriculum_id})
+    criteria = rubric_criteria({cohort.curriculum_id})
     scores = _scores([enrollment.pk for enrollment in enrollments])
     hires = [_hire_transfer(enrollment, criteria, scores) for enrollment in enrollments]
     figure = []

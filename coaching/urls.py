@@ -22,6 +22,7 @@ urlpatterns = [
     path("coaching/practice/<int:assignment_id>/remove/", views.practice_remove, name="practice_remove"),
     path("coaching/call-reviews/<int:review_id>/", views.call_review_detail, name="call_review"),
     path("coaching/call-reviews/<int:review_id>/edit/", views.call_review_edit, name="call_review_edit"),
+    path("coaching/observations/<int:review_id>/edit/", nesting_views.nesting_edit, name="observation_edit"),
     path("coaching/call-reviews/<int:review_id>/recording/", views.recording, name="recording"),
     path("coaching/disputes/<int:dispute_id>/resolve/", views.dispute_resolve, name="dispute_resolve"),
     path("coaching/second-marks/", views.second_marks, name="second_marks"),

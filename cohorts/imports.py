@@ -212,7 +212,7 @@ def clean_salary(value, problems: list[str], *, currency: str = "", decimal_mark
 # --- The file ----------------------------------------------------------------------------------
 
 
-def _decode(content: bytes, problems: list[str]) -> str | None:
+def decode_text(content: bytes, problems: list[str]) -> str | None:
     if content.startswith(b"PK\x03\x04") or content.startswith(b"\xd0\xcf\x11\xe0"):
         problems.append("This is a spreadsheet workbook, not a CSV file. Save it as “CSV UTF-8 (comma delimited)”.")
         return None
@@ -235,12 +235,12 @@ def _decode(content: bytes, problems: list[str]) -> str | None:
     return text
 
 
-def _header_key(cell: str) -> str:
+def header_key(cell: str) -> str:
     return "_".join(cell.strip().lower().replace("-", " ").split())
 
 
 def _columns(header: list[str], problems: list[str]) -> list[str] | None:
-    keys = [_header_key(cell) for cell in header]
+    keys = [header_key(cell) for cell in header]
     while keys and not keys[-1]:
         keys.pop()  # trailing empty cells, as spreadsheets write them
     expected = "email, name, time_zone, salary and, if you like, coach"
@@ -258,7 +258,7 @@ def _columns(header: list[str], problems: list[str]) -> list[str] | None:
     return None if problems else keys
 
 
-def _delimiter(first_line: str) -> str:
+def delimiter_of(first_line: str) -> str:
     counts = {delimiter: first_line.count(delimiter) for delimiter in (",", ";", "\t")}
     return max(counts, key=counts.__getitem__)  # a tie goes to the comma, listed first
 
@@ -288,11 +288,11 @@ def parse_rows(content: bytes, *, currency: str = "") -> ImportReport:
     if len(content) > MAX_BYTES:
         report.problems.append(f"The file is larger than {MAX_BYTES // 1024} KB; split it into smaller files.")
         return report
-    text = _decode(content, report.problems)
+    text = decode_text(content, report.problems)
     if text is None:
         return report
     report.text = text
-    delimiter = report.delimiter = _delimiter(text.split("\n", 1)[0])
+    delimiter = report.delimiter = delimiter_of(text.split("\n", 1)[0])
     try:
         records = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True))
     except csv.Error as error:

@@ -8,7 +8,6 @@ import datetime
 import hashlib
 from decimal import Decimal
 
-from django.core import signing
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -31,6 +30,7 @@ from cohorts.imports import (
     import_report,
 )
 from cohorts.models import CohortEvent, CohortEventKind, EnrollmentImport
+from common.signed_upload import upload_confirmation_sign, upload_confirmation_unsign
 from courses import services as course_services
 from courses.models import (
     RUNNING_STATUSES,
@@ -45,7 +45,6 @@ COHORT_FIELDS = (
     "name", "curriculum", "start_date", "time_zone", "grading_target_hours", "checkpoint_opens_on",
     "checkpoint_window_days", "offer_salary_months", "currency", "second_marking_percent",
 )  # fmt: skip
-IMPORT_CONFIRMATION_MAX_AGE = 60 * 60  # seconds a previewed file may wait for its confirmation
 _CONFIRMATION_SALT = "cohorts.enrollment-import"
 
 
@@ -196,21 +195,12 @@ def enrollment_import_preview(*, cohort: Cohort, content: bytes) -> ImportReport
 
 def enrollment_import_confirmation(*, cohort: Cohort, report: ImportReport, filename: str = "") -> str:
     """A signed, tamper-proof note of the previewed file, for the admin to confirm within the hour."""
-    return signing.dumps({"cohort": cohort.pk, "filename": filename, "text": report.text}, salt=_CONFIRMATION_SALT,
-                         compress=True)  # fmt: skip
+    return upload_confirmation_sign(salt=_CONFIRMATION_SALT, cohort_id=cohort.pk, text=report.text, filename=filename)
 
 
 def enrollment_import_unsign(*, cohort: Cohort, confirmation: str) -> tuple[bytes, str]:
     """The file content and name a confirmation stands for."""
-    try:
-        data = signing.loads(confirmation, salt=_CONFIRMATION_SALT, max_age=IMPORT_CONFIRMATION_MAX_AGE)
-    except signing.SignatureExpired as error:
-        raise ValidationError("The preview is more than an hour old: upload the file again.") from error
-    except signing.BadSignature as error:
-        raise ValidationError("This confirmation is not valid: upload the file again.") from error
-    if data.get("cohort") != cohort.pk:
-        raise ValidationError("This confirmation is for another cohort: upload the file again.")
-    return data["text"].encode("utf-8"), data.get("filename", "")
+    return upload_confirmation_unsign(salt=_CONFIRMATION_SALT, cohort_id=cohort.pk, confirmation=confirmation)
 
 
 def import_preview(*, cohort: Cohort, content: bytes, filename: str = "") -> ImportPreview:

@@ -1,9 +1,12 @@
 """The admin's cohort pages. Each view checks the input, calls one service or selector, and renders."""
 
+from functools import partial
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from accounts import permissions
@@ -14,6 +17,7 @@ from cohorts.access import access_cohort, access_cohort_coach, access_enrollment
 from cohorts.imports import Action, import_template
 from cohorts.models import CohortEvent
 from common.csv_export import csv_response
+from common.import_views import import_page
 from courses import selectors as course_selectors
 from courses.levels import LEVEL_MAX, LEVEL_MIN
 from courses.models import RUNNING_STATUSES, Cohort, EnrollmentStatus
@@ -369,27 +373,17 @@ def enrollment_action(request, cohort_id: int, enrollment_id: int, action: str):
 @manage
 def cohort_import(request, cohort_id: int):
     cohort = access_cohort(request.user, cohort_id)
-    form = forms.ImportUploadForm()
-    context = {"cohort": cohort, "tab": "import", "preview": None}
-    if request.method == "POST" and "confirmation" in request.POST:
-        confirm = forms.ImportConfirmForm(request.POST)
-        try:
-            result = services.import_confirm(cohort=cohort, actor=request.user, **confirm.confirmed())
-        except ValidationError as error:
-            context["confirm_errors"] = error.messages
-        else:
-            messages.success(request, result.summary)
-            return redirect("cohorts:dashboard", cohort.pk)
-    elif request.method == "POST":
-        form = forms.ImportUploadForm(request.POST, request.FILES)
-        if form.is_valid():
-            upload = form.cleaned_data["file"]
-            preview = services.import_preview(cohort=cohort, content=upload.read(), filename=upload.name)
-            context.update(preview=preview, confirmation=preview.confirmation)
-    context["form"] = form
-    context["actions"] = Action
-    status = 400 if form.errors or context.get("confirm_errors") else 200
-    return render(request, "cohorts/import.html", context, status=status)
+    return import_page(
+        request,
+        template="cohorts/import.html",
+        context={"cohort": cohort, "tab": "import", "actions": Action},
+        upload_form=forms.ImportUploadForm,
+        preview=partial(services.import_preview, cohort=cohort),
+        confirm=lambda data: services.import_confirm(
+            cohort=cohort, actor=request.user, **forms.ImportConfirmForm(data).confirmed()
+        ),
+        done_url=reverse("cohorts:dashboard", args=[cohort.pk]),
+    )
 
 
 @manage

@@ -32,6 +32,7 @@ api_v1 = [
     path("", include("calibration.api_urls")),
     path("", include("calibration.report_api_urls")),
     path("", include("readiness.api_urls")),
+    path("", include("outcomes.api_urls")),
 ]
 
 urlpatterns = [
@@ -47,6 +48,7 @@ urlpatterns = [
     path("", include("calibration.urls")),
     path("calibration/reports/", include("calibration.report_urls")),
     path("", include("readiness.urls")),
+    path("", include("outcomes.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", include(api_v1)),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),

@@ -128,3 +128,13 @@ def access_attempt(
         raise Http404
     attempt.enrollment = enrollment
     return attempt
+
+
+def access_enrollment_to_manage(user, enrollment_id: int) -> Enrollment:
+    """Any hire's enrollment, for the people who manage cohorts (excusing items); an unknown id is a 404."""
+    if not permissions.can_manage_cohorts(user):
+        raise PermissionDenied
+    enrollment = Enrollment.objects.select_related("hire", "cohort").filter(pk=enrollment_id).first()
+    if enrollment is None:
+        raise Http404
+    return enrollment

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from courses import api
+from courses import api, api_excusals
 
 urlpatterns = [
     path("training/progress/", api.ProgressView.as_view(), name="api-progress"),
@@ -19,6 +19,14 @@ urlpatterns = [
     path("training/attempts/<int:pk>/", api.AttemptView.as_view(), name="api-attempt"),
     path("training/attempts/<int:pk>/draft/", api.AttemptDraftView.as_view(), name="api-attempt-draft"),
     path("training/attempts/<int:pk>/answers/", api.AttemptAnswerView.as_view(), name="api-attempt-answers"),
+    path(
+        "enrollments/<int:pk>/excusals/", api_excusals.EnrollmentExcusalsView.as_view(), name="api-enrollment-excusals"
+    ),
+    path(
+        "enrollments/<int:pk>/excusals/<int:excusal_id>/revoke/",
+        api_excusals.EnrollmentExcusalRevokeView.as_view(),
+        name="api-enrollment-excusal-revoke",
+    ),
     path("scorer/versions/", api.ScorerVersionListView.as_view(), name="api-scorer-versions"),
     path("scorer/versions/<int:pk>/live/", api.ScorerVersionActivateView.as_view(), name="api-scorer-version-activate"),
 ]

@@ -59,6 +59,13 @@ class ReadinessRuleChange(models.Model):
     def __str__(self) -> str:
         return f"Change to {self.rule}"
 
+    def described(self) -> list[str]:
+        """Each change in words: "recent graded role-plays: 3 → 4"."""
+        return [
+            f"{ReadinessRule._meta.get_field(name).verbose_name}: {old} → {new}"
+            for name, (old, new) in self.changes.items()
+        ]
+
 
 class ReadinessSignOff(models.Model):
     """A coach's word that the hire is ready. At most one is current; a withdrawn one is kept."""

@@ -56,7 +56,7 @@ def test_the_check_sees_imports_inside_functions():
 
 
 WEB_AND_API_MODULES = ("views.py", "api.py", "scorer_views.py")
-APPS = ("accounts", "courses", "coaching", "cohorts", "checkpoint", "notifications")
+APPS = ("accounts", "courses", "coaching", "cohorts", "checkpoint", "notifications", "outcomes")
 
 
 def test_views_and_api_views_fetch_records_through_access_helpers():

@@ -1,5 +1,6 @@
 from django import template
 
+from coaching.services import can_edit_call_review
 from coaching.uploads import format_timestamp
 from courses.levels import LEVELS, criterion_name
 
@@ -27,3 +28,9 @@ def criterion_title(criteria, key: str) -> str:
 def rubric_levels() -> tuple[int, ...]:
     """The rubric's levels, lowest first: `{% rubric_levels as levels %}`."""
     return LEVELS
+
+
+@register.filter
+def editable_by(review, user) -> bool:
+    """Whether this person may correct the call review or observation: the one rule of the services."""
+    return can_edit_call_review(review=review, user=user)

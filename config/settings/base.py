@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "readiness",
     "notifications",
     "checkpoint",
+    "outcomes",
     "cohorts",
     "demo",
 ]
@@ -279,7 +280,10 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     # One name for a choice set used by several fields (e.g. a decision and its confirmation).
-    "ENUM_NAME_OVERRIDES": {"CheckpointChoiceEnum": "checkpoint.models.Choice"},
+    "ENUM_NAME_OVERRIDES": {
+        "CheckpointChoiceEnum": "checkpoint.models.Choice",
+        "ExcusedKindEnum": "courses.models.ExcusedKind",
+    },
 }
 
 # --- Security defaults that hold everywhere ------------------------------------

@@ -6,6 +6,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
+from django.utils.html import escape
 
 from checkpoint import selectors, services
 from checkpoint.models import Certificate, CompletionRule
@@ -150,3 +151,32 @@ def test_the_hire_sees_excused_items_on_the_week_page(finishing_enrollment, hire
     week = hire_client.get("/training/weeks/1/").content.decode()
     assert 'tag-excused">Excused' in week
     assert "counted as done" in hire_client.get("/training/").content.decode()
+
+
+def test_the_hires_checkpoint_api_says_what_the_page_says_about_completion(
+    open_checkpoint, hire, hire_client, training_admin
+):
+    enrollment = open_checkpoint.enrollment
+    completion = hire_client.get("/api/v1/checkpoint/").json()["completion"]
+    shown = selectors.completion_for(enrollment=enrollment)
+    assert completion["complete"] is False and completion["missing"] == shown.missing
+    assert completion["missing"][0] == f"{len(_items(enrollment))} items neither done nor excused"
+    assert completion["summary"].startswith("Not complete yet. Still missing: ")
+    assert "Readiness not met" in completion["summary"]
+    assert [(row["kind"], row["id"]) for row in completion["items_missing"]] == [
+        item.key for item in shown.items_missing
+    ]
+    page = hire_client.get("/checkpoint/").content.decode()
+    assert all(escape(text) in page for text in completion["missing"])
+
+    complete_training(enrollment, training_admin)
+    completion = hire_client.get("/api/v1/checkpoint/").json()["completion"]
+    assert (completion["complete"], completion["missing"], completion["items_missing"]) == (True, [], [])
+    assert completion["summary"].startswith("Training complete")
+    services.checkpoint_decide(hire=hire, checkpoint_id=open_checkpoint.pk, **decide_kwargs("commit"))
+    mine = hire_client.get("/api/v1/checkpoint/").json()
+    assert mine["certificate"] is not None and mine["completion"] is None  # as on the page: the certificate says it
+
+
+def test_before_the_checkpoint_opens_the_api_shows_no_completion(finishing_enrollment, hire_client):
+    assert hire_client.get("/api/v1/checkpoint/").json()["completion"] is None

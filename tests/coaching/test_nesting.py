@@ -1,6 +1,7 @@
 """Nesting observations: a coach beside a hire on a live call scores it on a phone, and it reaches the hire."""
 
 import datetime
+import zoneinfo
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -11,6 +12,7 @@ from coaching import services
 from coaching.models import CallReview, Feedback
 from notifications.models import Notification
 from tests.coaching.conftest import ALL_LEVELS
+from tests.factories import CoachFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -155,3 +157,98 @@ def test_an_observation_is_not_edited_with_the_call_review_form(coach_client, ur
     observation = CallReview.objects.get()
     assert coach_client.get(f"/coaching/call-reviews/{observation.pk}/edit/").status_code == 404
     assert "Edit this review" not in coach_client.get(f"/coaching/call-reviews/{observation.pk}/").content.decode()
+
+
+# --- Editing an observation ---------------------------------------------------------------------------
+
+
+@pytest.fixture
+def observation(coach_client, url):
+    coach_client.post(url, observation_form(reason="Boots for a hike"))
+    return CallReview.objects.get()
+
+
+def test_the_edit_form_is_the_same_form_filled_in(coach_client, observation):
+    page = coach_client.get(f"/coaching/observations/{observation.pk}/edit/").content.decode()
+    assert page.count('class="tap-level"') == 4 * len(ALL_LEVELS)  # the phone-sized levels
+    assert 'value="Lovely connection over the dog"' in page and 'value="02:13"' in page
+    assert 'value="Offered the upgrade before being asked"' in page
+    assert "Ask what the shoes are for before searching." in page and 'value="Boots for a hike"' in page
+    assert "Save the changes" in page and "Record a full call review" not in page
+
+
+def test_the_levels_and_time_are_prefilled(coach_client, observation, coach):
+    response = coach_client.get(f"/coaching/observations/{observation.pk}/edit/")
+    form = response.context["form"]
+    assert {key: form[f"level_{key}"].value() for key in ALL_LEVELS} == ALL_LEVELS
+    shown = observation.call_at.astimezone(zoneinfo.ZoneInfo(coach.time_zone)).strftime("%Y-%m-%dT%H:%M")
+    assert f'name="call_at" value="{shown}"' in response.content.decode()  # in the coach's zone, to the minute
+
+
+def test_the_coach_corrects_an_observation_and_it_stays_on_the_timeline(
+    coach_client, hire_client, observation, hire_enrollment, coach
+):
+    feedback = observation.feedback
+    call_at = observation.call_at
+    edit_url = f"/coaching/observations/{observation.pk}/edit/"
+    timeline = coach_client.get(f"/coaching/hires/{hire_enrollment.pk}/").content.decode()
+    assert f'href="{edit_url}">Edit</a>' in timeline
+
+    shown_at = call_at.astimezone(zoneinfo.ZoneInfo(coach.time_zone)).strftime("%Y-%m-%dT%H:%M")
+    changed = observation_form(level_wow=3, moment_1="Lovely connection over the cat", moment_1_at="02:20",
+                               moment_2="", to_work_on="Name the feeling first.", reason="Boots for a hike",
+                               call_at=shown_at)  # fmt: skip
+    response = coach_client.post(edit_url, changed)
+    assert response.status_code == 302, response.content.decode()[:2000]
+    assert response["Location"] == f"/coaching/hires/{hire_enrollment.pk}/#feedback-{feedback.pk}"
+    observation.refresh_from_db()
+    assert observation.levels == {**ALL_LEVELS, "wow": 3} and observation.to_work_on == "Name the feeling first."
+    assert [(n.at_seconds, n.body) for n in observation.notes.all()] == [(140, "Lovely connection over the cat")]
+    assert observation.edited_by == coach and observation.edited_at is not None
+    assert observation.call_at == call_at  # the time untouched on the form keeps its seconds
+    assert observation.kind == CallReview.Kind.NESTING_OBSERVATION and observation.call_reference == ""
+    assert Feedback.objects.get() == feedback and CallReview.objects.count() == 1  # corrected, not added
+    assert "Name the feeling first." in hire_client.get("/training/feedback/").content.decode()
+    assert "Edit this observation" in coach_client.get(f"/coaching/call-reviews/{observation.pk}/").content.decode()
+
+
+def test_a_bad_correction_is_refused_and_changes_nothing(coach_client, observation):
+    response = coach_client.post(
+        f"/coaching/observations/{observation.pk}/edit/", observation_form(to_work_on=" ", moment_1_at="later")
+    )
+    assert response.status_code == 400
+    text = response.content.decode()
+    assert "Say one thing to try on the next call." in text and "minutes:seconds" in text
+    observation.refresh_from_db()
+    assert observation.to_work_on == "Ask what the shoes are for before searching." and observation.edited_at is None
+
+
+def test_only_its_coach_and_admins_edit_an_observation(
+    client_for, observation, coach, training_admin, hire, outsider_coach, hire_enrollment
+):
+    edit_url = f"/coaching/observations/{observation.pk}/edit/"
+    colleague = CoachFactory(display_name="Cole League")
+    hire_enrollment.cohort.coaches.add(colleague)
+    assert client_for(colleague).get(edit_url).status_code == 403  # sees the hire, did not write it
+    timeline = client_for(colleague).get(f"/coaching/hires/{hire_enrollment.pk}/").content.decode()
+    assert edit_url not in timeline
+    assert client_for(outsider_coach).get(edit_url).status_code == 404
+    assert client_for(hire).get(edit_url).status_code == 403
+    assert edit_url not in client_for(hire).get("/training/feedback/").content.decode()
+    assert client_for(colleague).post(edit_url, observation_form(to_work_on="Mine now")).status_code == 403
+    admin = client_for(training_admin)
+    assert admin.get(edit_url).status_code == 200
+    assert admin.post(edit_url, observation_form(to_work_on="Slow the pace.")).status_code == 302
+    observation.refresh_from_db()
+    assert observation.to_work_on == "Slow the pace." and observation.edited_by == training_admin
+
+
+def test_a_full_call_review_is_not_edited_with_the_observation_form(
+    coach_client, hire_enrollment, coach, graded_scenario
+):
+    review = services.call_review_create(
+        enrollment=hire_enrollment, coach=coach, rubric_version=graded_scenario.rubric.current_version,
+        levels=ALL_LEVELS, call_at=timezone.now(), reason="Sizing", call_reference="C-1", duration_seconds=300,
+    )  # fmt: skip
+    assert coach_client.get(f"/coaching/observations/{review.pk}/edit/").status_code == 404
+    assert coach_client.get("/coaching/observations/999999/edit/").status_code == 404

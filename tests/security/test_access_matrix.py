@@ -156,6 +156,8 @@ ROUTES: dict[str, Row] = {
     "coaching:attempt": web(STAFF_OBJ),
     "coaching:my_hires": web(STAFF),
     "coaching:call_review_edit": web(STAFF_OBJ, "L 403 403 400 404 400"),
+    # the world's call is a full review, which has its own form: observations only (tests/coaching/test_nesting.py)
+    "coaching:observation_edit": web("L 403 403 404 404 404", "L 403 403 404 404 404"),
     "coaching:release_claim": web(post_only(STAFF_OBJ), "L 403 403 302 404 302"),
     "coaching:hire_timeline": web(STAFF_OBJ),
     "coaching:call_review_new": web(STAFF_OBJ, "L 403 403 400 404 400"),
@@ -188,6 +190,7 @@ ROUTES: dict[str, Row] = {
     "checkpoint:cohorts": web(STAFF),
     "checkpoint:cohort": web("L 403 403 200 403 200"),
     "checkpoint:offer_text": web(ADMIN, ADMIN),
+    "checkpoint:completion_rule": web(ADMIN, "L 403 403 403 403 302"),
     "checkpoint:payroll_cohort": web(ADMIN),
     "checkpoint:payroll": web(ADMIN),
     "checkpoint:record": web(post_only(ADMIN), "L 403 403 403 403 302"),
@@ -221,6 +224,12 @@ ROUTES: dict[str, Row] = {
     "cohorts:import": web(ADMIN, "L 403 403 403 403 400"),
     "cohorts:import_template": web(ADMIN),
     "cohorts:export": web(ADMIN),
+    # Outcomes: retention and the cohort report are for admins only
+    "outcomes:report": web(ADMIN),
+    "outcomes:export": web(ADMIN),
+    "outcomes:hire": web(ADMIN, "L 403 403 403 403 400"),
+    "outcomes:import": web(ADMIN, "L 403 403 403 403 400"),
+    "outcomes:template": web(ADMIN),
     # The Django admin (see the module docstring)
     "admin:index": web("A A A A A 200"),
     "admin:courses_cohort_changelist": web("A A A A A 200"),
@@ -287,6 +296,10 @@ ROUTES: dict[str, Row] = {
     "api-enrollment-reinstate": api(post_only(API_ADMIN), "403 403 403 403 403 400", pk="enrollment"),
     "api-enrollment-salary": api(post_only(API_ADMIN), "403 403 403 403 403 400", pk="enrollment"),
     "api-enrollment-invitation": api(post_only(API_ADMIN), "403 403 403 403 403 400", pk="enrollment"),
+    "api-outcomes-cohort": api(API_ADMIN),
+    "api-outcomes-retention": api(post_only(API_ADMIN), "403 403 403 403 403 400"),
+    "api-enrollment-excusals": api(API_ADMIN, "403 403 403 403 403 400", pk="enrollment"),
+    "api-enrollment-excusal-revoke": api(post_only(API_ADMIN), API_ADMIN, pk="enrollment"),
     # calibration: sessions exist for their invited coaches, the facilitator (the admin here) and admins.
     # The world's session is open, so its levels (the export) exist for nobody yet, and gold cannot be recorded.
     "calibration:list": web(STAFF),
