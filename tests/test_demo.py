@@ -5,11 +5,15 @@ from django.utils import timezone
 from accounts.models import Role, User
 from calibration.models import CalibrationSession, LeniencyAlert
 from calibration.selectors import session_agreement
+from checkpoint.models import Certificate
 from checkpoint.selectors import checkpoint_outcome_counts
 from coaching.models import CallReview, Grade, PracticeAssignment, SecondMark
 from coaching.transfer import transfer_for
 from courses.models import Cohort, Enrollment
-from demo.services import DEMO_PASSWORD
+from demo.graduated import GRADUATED_COHORT_SLUG
+from demo.services import DEMO_PASSWORD, demo_load
+from outcomes.proficiency import proficiency_for_cohort
+from outcomes.selectors import cohort_outcomes
 from readiness.models import ReadinessFlag
 from readiness.selectors import readiness_for_many
 
@@ -33,7 +37,7 @@ def test_load_demo_twice_creates_nothing_twice(capsys):
     assert list(User.objects.filter(is_lead_coach=True).values_list("email", flat=True)) == [
         "coach.maya@academy.example"
     ]
-    assert Enrollment.objects.count() == 12 + 4  # the running cohort and the graduating one
+    assert Enrollment.objects.count() == 12 + 4 + 7  # the running cohort, the graduating one, the graduated one
     assert "nothing created" in second
     for output in (first, second):
         assert DEMO_PASSWORD in output and "admin@academy.example" in output
@@ -42,7 +46,7 @@ def test_load_demo_twice_creates_nothing_twice(capsys):
 
 
 def test_the_graduating_cohort_shows_every_checkpoint_outcome():
-    call_command("load_demo")
+    demo_load()
     counts = checkpoint_outcome_counts(cohort_ids=[Cohort.objects.get(slug="demo-graduating").pk])
     assert next(iter(counts.values())) == {
         "not_open": 0,
@@ -55,7 +59,7 @@ def test_the_graduating_cohort_shows_every_checkpoint_outcome():
 
 
 def test_a_coach_finds_feedback_already_given_on_the_roster_and_the_timelines(client):
-    call_command("load_demo", stdout=None)
+    demo_load()
 
     in_demo_cohort = Grade.objects.filter(attempt__enrollment__cohort__slug="demo-cohort")
     released = in_demo_cohort.filter(outcome=Grade.Outcome.RELEASED, attempt__scenario__week__number=5)
@@ -71,7 +75,7 @@ def test_a_coach_finds_feedback_already_given_on_the_roster_and_the_timelines(cl
 
 
 def test_calibration_and_second_marks_have_something_to_show():
-    call_command("load_demo", stdout=None)
+    demo_load()
     revealed = CalibrationSession.objects.filter(status=CalibrationSession.Status.REVEALED)
     six = revealed.get(title__contains="week five")
     assert six.items.count() == 6 and six.participants.count() == 3
@@ -87,7 +91,7 @@ def test_calibration_and_second_marks_have_something_to_show():
 
 
 def test_every_readiness_state_and_a_transfer_gap_are_in_the_demo():
-    call_command("load_demo", stdout=None)
+    demo_load()
     cohort = Cohort.objects.get(slug="demo-cohort")
     enrollments = list(cohort.enrollments.select_related("hire", "cohort"))
     readiness = readiness_for_many(enrollments=enrollments, now=timezone.now())
@@ -106,3 +110,24 @@ def test_every_readiness_state_and_a_transfer_gap_are_in_the_demo():
     ben = next(e for e in enrollments if e.hire.email == "hire.ben@academy.example")
     gaps = {row.key: row.gap for row in transfer_for(enrollment=ben).criteria}
     assert gaps["explore"] < 0 and gaps["tone"] < 0  # real calls lag practice
+
+
+def test_the_graduated_cohort_shows_retention_against_readiness_scores_and_decisions():
+    call_command("load_demo", stdout=None)
+    cohort = Cohort.objects.get(slug=GRADUATED_COHORT_SLUG)
+    report = cohort_outcomes(cohort=cohort)
+    states = {hire.enrollment.hire.email: [cell.state for cell in hire.cells] for hire in report.hires}
+    assert states["hire.quinn@academy.example"] == ["retained", "retained", "retained"]
+    assert states["hire.sam@academy.example"] == ["retained", "retained", "left"]
+    assert states["hire.tariq@academy.example"] == ["left", "left", "left"]
+    assert states["hire.wes@academy.example"] == ["retained", "retained", "due"]  # the 90-day check still to do
+    assert states["hire.victor@academy.example"] == ["offer", "offer", "offer"]
+    splits = {split.key: {group.label: group for group in split.groups} for split in report.splits}
+    ready, not_ready = splits["readiness"]["Readiness met"], splits["readiness"]["Readiness not met"]
+    assert ready.hires == 4 and not_ready.hires == 3
+    assert ready.rates[1].retained == 4 and not_ready.rates[1].retained == 0  # at 60 days
+    assert splits["level"]["Role-plays below 2"].hires >= 2
+    certified = set(Certificate.objects.filter(decision__checkpoint__enrollment__cohort=cohort)
+                    .values_list("decision__checkpoint__enrollment__hire__email", flat=True))  # fmt: skip
+    assert "hire.quinn@academy.example" in certified and "hire.tariq@academy.example" not in certified
+    assert proficiency_for_cohort(cohort=cohort).reached_any  # days to a sustained genuine, per criterion

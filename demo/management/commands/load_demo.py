@@ -1,5 +1,6 @@
 from django.core.management.base import BaseCommand
 
+from demo.graduated import graduated_cohort_load
 from demo.services import DEMO_PASSWORD, demo_load
 
 
@@ -8,6 +9,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         result = demo_load()
+        graduated_cohort_load(result=result)
         if result.created:
             self.stdout.write(f"Created {len(result.created)} demo records.")
         else:
