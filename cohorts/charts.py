@@ -40,7 +40,8 @@ def bars_svg(bars: list[Bar], *, title: str, maximum: float, width: int = 480, u
     uid = _uid("bars", title, bars, maximum)
     row = 26
     label_width = max((len(bar.label) for bar in bars), default=4) * _CHAR_WIDTH + 12
-    value_width = 64
+    # The value column fits the longest value, so "100% (n=12)" is never cut off at the edge.
+    value_width = max((len(bar.text or _plain(bar.value, unit)) for bar in bars), default=4) * _CHAR_WIDTH + 16
     plot = max(60.0, width - label_width - value_width)
     height = max(40, row * len(bars) + 12)
     described = "; ".join(f"{bar.label}: {bar.text or _plain(bar.value, unit)}" for bar in bars) or "No data yet"

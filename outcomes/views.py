@@ -24,6 +24,7 @@ def cohort_report(request, cohort_id: int):
     report = selectors.cohort_outcomes(cohort=cohort)
     context = {
         "cohort": cohort,
+        "tab": "outcomes",
         "report": report,
         "milestones": MILESTONES,
         "splits": [(split, figures.split_chart(split)) for split in report.splits],
@@ -63,6 +64,7 @@ def hire_retention(request, cohort_id: int, enrollment_id: int):
     standing = selectors.standing_decisions(cohort=cohort, enrollment_ids=[enrollment.pk]).get(enrollment.pk)
     context = {
         "cohort": cohort,
+        "tab": "outcomes",
         "enrollment": enrollment,
         "standing": standing,
         "milestone_dates": [(days, standing.milestone_on(days)) for days in MILESTONES] if standing else [],
@@ -78,7 +80,7 @@ def retention_import(request, cohort_id: int):
     return import_page(
         request,
         template="outcomes/import.html",
-        context={"cohort": cohort, "actions": Action},
+        context={"cohort": cohort, "tab": "outcomes", "actions": Action},
         upload_form=forms.RetentionImportForm,
         preview=partial(services.retention_import_preview, cohort=cohort),
         confirm=lambda data: services.retention_import_confirm(

@@ -7,7 +7,11 @@ from django.utils import timezone
 from checkpoint.models import Checkpoint, Choice, Decision, OfferText
 from coaching.models import CallReview, Grade
 from courses.models import Attempt, AttemptState, EnrollmentStatus
-from tests.factories import CohortFactory, curriculum_with
+from outcomes import services
+from outcomes.models import RetentionStatus
+from readiness import services as readiness_services
+from tests.factories import CohortFactory, EnrollmentFactory, HireFactory, curriculum_with
+from tests.roleplay_support import scenario_with_turns
 
 LEVEL_NAMES = ("acknowledge", "connect", "explore", "own_resolve", "wow", "tone")
 
@@ -73,3 +77,44 @@ def csv_bytes(*lines: str, header: str = "email,days,status,left_on,note") -> by
 
 def day_iso(decision: Decision, days: int) -> str:
     return (decision.decided_at.date() + datetime.timedelta(days=days)).isoformat()
+
+
+def known_outcomes(cohort, coach, training_admin) -> dict:
+    """Six hires with known answers.
+
+    Ana: ready, role-plays 3, calls 2; committed 100 days ago; 30 and 60 retained, 90 left.
+    Ben: not ready, role-plays 1; committed 100 days ago; 30 retained, 60 left, 90 not recorded.
+    Cid: not ready, no grades; committed 45 days ago; 30 retained, 60 and 90 still to come.
+    Dee: ready, role-plays 1; took the offer 100 days ago.
+    Eve: not decided.
+    Fay: not ready, a grade held for a second mark only (it doesn't count); committed 100 days ago, nothing recorded.
+    """
+    scenario = scenario_with_turns(cohort.curriculum, slug="graded", mode="graded")
+    hires = {}
+    for name in ("Ana", "Ben", "Cid", "Dee", "Eve", "Fay"):
+        hires[name] = EnrollmentFactory(
+            cohort=cohort, hire=HireFactory(display_name=name, email=f"{name.lower()}@academy.test")
+        )
+    for name, ready in (("Ana", True), ("Ben", False), ("Cid", False), ("Dee", True), ("Eve", False), ("Fay", False)):
+        readiness_services.readiness_override(enrollment=hires[name], admin=training_admin, ready=ready, reason="R")
+    graded(hires["Ana"], scenario, coach, 3)
+    reviewed_call(hires["Ana"], scenario, coach, 2)
+    graded(hires["Ben"], scenario, coach, 1)
+    graded(hires["Dee"], scenario, coach, 1)
+    graded(hires["Fay"], scenario, coach, 3, outcome=Grade.Outcome.HELD)
+    decisions = {name: decide(hires[name], days_ago=100) for name in ("Ana", "Ben", "Fay")}
+    decisions["Cid"] = decide(hires["Cid"], days_ago=45)
+    decide(hires["Dee"], Choice.OFFER, days_ago=100)
+
+    def record(name, days, status, left_after=None):
+        left_on = decisions[name].decided_at.date() + datetime.timedelta(left_after) if left_after else None
+        services.retention_record(enrollment=hires[name], milestone_days=days, status=status, left_on=left_on,
+                                  actor=training_admin)  # fmt: skip
+
+    record("Ana", 30, RetentionStatus.RETAINED)
+    record("Ana", 60, RetentionStatus.RETAINED)
+    record("Ana", 90, RetentionStatus.LEFT, left_after=80)
+    record("Ben", 30, RetentionStatus.RETAINED)
+    record("Ben", 60, RetentionStatus.LEFT, left_after=50)
+    record("Cid", 30, RetentionStatus.RETAINED)
+    return hires

@@ -12,13 +12,10 @@ from django.utils import timezone
 
 from accounts.models import Role, User
 from checkpoint.models import Checkpoint, Choice, Decision, OfferText
-from coaching.models import Grade
 from courses.models import Enrollment
-from outcomes import selectors, services
+from outcomes import selectors
 from outcomes.models import RetentionCheck, RetentionStatus
-from readiness import services as readiness_services
-from tests.factories import EnrollmentFactory, HireFactory
-from tests.outcomes.support import decide, graded, outcomes_cohort, reviewed_call
+from tests.outcomes.support import graded, known_outcomes, outcomes_cohort, reviewed_call
 from tests.roleplay_support import scenario_with_turns
 
 pytestmark = pytest.mark.django_db
@@ -31,44 +28,7 @@ def cohort(db):
 
 @pytest.fixture
 def known(cohort, coach, training_admin):
-    """Six hires with known answers.
-
-    Ana: ready, role-plays 3, calls 2; committed 100 days ago; 30 and 60 retained, 90 left.
-    Ben: not ready, role-plays 1; committed 100 days ago; 30 retained, 60 left, 90 not recorded.
-    Cid: not ready, no grades; committed 45 days ago; 30 retained, 60 and 90 still to come.
-    Dee: ready, role-plays 1; took the offer 100 days ago.
-    Eve: not decided.
-    Fay: not ready, a grade held for a second mark only (it doesn't count); committed 100 days ago, nothing recorded.
-    """
-    scenario = scenario_with_turns(cohort.curriculum, slug="graded", mode="graded")
-    hires = {}
-    for name in ("Ana", "Ben", "Cid", "Dee", "Eve", "Fay"):
-        hires[name] = EnrollmentFactory(
-            cohort=cohort, hire=HireFactory(display_name=name, email=f"{name.lower()}@academy.test")
-        )
-    for name, ready in (("Ana", True), ("Ben", False), ("Cid", False), ("Dee", True), ("Eve", False), ("Fay", False)):
-        readiness_services.readiness_override(enrollment=hires[name], admin=training_admin, ready=ready, reason="R")
-    graded(hires["Ana"], scenario, coach, 3)
-    reviewed_call(hires["Ana"], scenario, coach, 2)
-    graded(hires["Ben"], scenario, coach, 1)
-    graded(hires["Dee"], scenario, coach, 1)
-    graded(hires["Fay"], scenario, coach, 3, outcome=Grade.Outcome.HELD)
-    decisions = {name: decide(hires[name], days_ago=100) for name in ("Ana", "Ben", "Fay")}
-    decisions["Cid"] = decide(hires["Cid"], days_ago=45)
-    decide(hires["Dee"], Choice.OFFER, days_ago=100)
-
-    def record(name, days, status, left_after=None):
-        left_on = decisions[name].decided_at.date() + datetime.timedelta(left_after) if left_after else None
-        services.retention_record(enrollment=hires[name], milestone_days=days, status=status, left_on=left_on,
-                                  actor=training_admin)  # fmt: skip
-
-    record("Ana", 30, RetentionStatus.RETAINED)
-    record("Ana", 60, RetentionStatus.RETAINED)
-    record("Ana", 90, RetentionStatus.LEFT, left_after=80)
-    record("Ben", 30, RetentionStatus.RETAINED)
-    record("Ben", 60, RetentionStatus.LEFT, left_after=50)
-    record("Cid", 30, RetentionStatus.RETAINED)
-    return hires
+    return known_outcomes(cohort, coach, training_admin)
 
 
 def _rates(split) -> dict[str, list[tuple[int, int]]]:
