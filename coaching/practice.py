@@ -23,7 +23,17 @@ from accounts import permissions
 from coaching.models import CallReview, Grade, PracticeAssignment
 from courses import progress
 from courses.levels import criterion_name
-from courses.models import Attempt, Criterion, Enrollment, Lesson, LessonCompletion, Scenario
+from courses.models import (
+    TRAINING_WEEKS,
+    Attempt,
+    Criterion,
+    Enrollment,
+    Lesson,
+    LessonCompletion,
+    Scenario,
+    ScenarioMode,
+)
+from courses.pacing import schedule_for
 
 RECENT = 3
 PER_CRITERION = 2
@@ -171,6 +181,21 @@ def _open(assignment: PracticeAssignment, done: dict[int, datetime.datetime]) ->
 
 
 @transaction.atomic
+def _practice_candidates(enrollment: Enrollment, now: datetime.datetime) -> list[tuple[str, int, list]]:
+    """What may be picked, in course order, lessons first: items of the weeks open to the hire (a locked one
+    can't be started), and practice role-plays only: a graded one is assessed work already on the schedule,
+    and replaying it would use up an attempt."""
+    schedule = schedule_for(enrollment, now)
+    weeks = {number for number in range(1, TRAINING_WEEKS + 1) if schedule.is_unlocked(number, now)}
+    curriculum_id = enrollment.cohort.curriculum_id
+    lessons = (Lesson.objects.filter(curriculum_id=curriculum_id, week__number__in=weeks)
+               .order_by("week__number", "position", "id").values_list("pk", "trains"))  # fmt: skip
+    scenarios = (Scenario.objects.filter(curriculum_id=curriculum_id, week__number__in=weeks)
+                 .exclude(mode=ScenarioMode.GRADED).order_by("week__number", "position", "id")
+                 .values_list("pk", "trains"))  # fmt: skip
+    return [("lesson", pk, trains) for pk, trains in lessons] + [("roleplay", pk, trains) for pk, trains in scenarios]
+
+
 def practice_assign_for(*, enrollment_id: int, now: datetime.datetime | None = None) -> list[PracticeAssignment]:
     """Assign the practice the hire's latest scores call for; returns what was assigned now. Safe to run again:
     a reason that assigned once never assigns again, and finished items are recorded as done."""
@@ -195,11 +220,7 @@ def practice_assign_for(*, enrollment_id: int, now: datetime.datetime | None = N
         if assignment.criterion_key and _open(assignment, done):
             open_per_criterion[assignment.criterion_key] = open_per_criterion.get(assignment.criterion_key, 0) + 1
     finished = progress.done_items(enrollment_ids=[enrollment.pk]).get(enrollment.pk, set())
-    curriculum_id = enrollment.cohort.curriculum_id
-    candidates = [("lesson", pk, trains) for pk, trains in Lesson.objects.filter(curriculum_id=curriculum_id)
-                  .order_by("week__number", "position", "id").values_list("pk", "trains")]  # fmt: skip
-    candidates += [("roleplay", pk, trains) for pk, trains in Scenario.objects.filter(curriculum_id=curriculum_id)
-                   .order_by("week__number", "position", "id").values_list("pk", "trains")]  # fmt: skip
+    candidates = _practice_candidates(enrollment, now)
     assigned = []
     for shortfall in shortfalls:
         if shortfall.reason_key in used_reasons:
@@ -208,7 +229,9 @@ def practice_assign_for(*, enrollment_id: int, now: datetime.datetime | None = N
         for kind, pk, trains in candidates:
             if room <= 0:
                 break
-            if shortfall.criterion_key not in (trains or []) or (kind, pk) in finished or (kind, pk) in open_items:
+            if shortfall.criterion_key not in (trains or []) or (kind, pk) in open_items:
+                continue
+            if kind == "lesson" and (kind, pk) in finished:  # a practice role-play is replayed; a lesson is not
                 continue
             assigned.append(PracticeAssignment.objects.create(
                 enrollment=enrollment, lesson_id=pk if kind == "lesson" else None,

@@ -161,6 +161,34 @@ def test_done_practice_is_not_assigned(hire_enrollment, coach, tagged):
     assert [a.item for a in assigned] == [tagged["lessons"][1], tagged["scenario"]]
 
 
+def test_only_open_weeks_and_practice_role_plays_are_picked(hire_enrollment, coach, tagged):
+    curriculum = hire_enrollment.cohort.curriculum
+    for lesson in tagged["lessons"]:
+        course_services.lesson_complete(enrollment=hire_enrollment, lesson=lesson)
+    locked_lesson = Lesson.objects.filter(curriculum=curriculum, week__number=4).first()  # weeks 3-6 are locked
+    Lesson.objects.filter(pk=locked_lesson.pk).update(trains=["explore"])
+    graded = scenario_with_turns(curriculum, slug="graded-on-explore", mode="graded")
+    locked_practice = scenario_with_turns(curriculum, slug="later-practice", week_number=5)
+    Scenario.objects.filter(pk__in=[graded.pk, locked_practice.pk]).update(trains=["explore"])
+
+    _graded(hire_enrollment, coach, LOW_EXPLORE, "g1")
+    assigned = practice.practice_assign_for(enrollment_id=hire_enrollment.pk)
+    assert [a.item for a in assigned] == [tagged["scenario"]]  # not the locked, the graded or the done lessons
+
+
+def test_a_practice_role_play_already_done_is_picked_to_replay_and_done_on_the_replay(hire_enrollment, coach, tagged):
+    for lesson in tagged["lessons"]:
+        course_services.lesson_complete(enrollment=hire_enrollment, lesson=lesson)
+    submit_attempt(hire_enrollment, tagged["scenario"])
+    _graded(hire_enrollment, coach, LOW_EXPLORE, "g1")
+    [assignment] = practice.practice_assign_for(enrollment_id=hire_enrollment.pk)
+    assert assignment.scenario == tagged["scenario"]
+    assert not practice.practice_for(enrollment=hire_enrollment)[0].done
+
+    submit_attempt(hire_enrollment, tagged["scenario"])
+    assert practice.practice_for(enrollment=hire_enrollment)[0].done
+
+
 def test_releasing_a_grade_queues_the_assignment_after_commit(hire_enrollment, coach, tagged, monkeypatch,
                                                               django_capture_on_commit_callbacks):  # fmt: skip
     from coaching import tasks
