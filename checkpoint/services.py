@@ -289,7 +289,7 @@ def _record(
         finish = enrollment_services.enrollment_leave_with_offer
     on_behalf = f"recorded on the hire's behalf: {reason}" if reason else "the hire's own decision"
     checkpoint.enrollment = enrollment = finish(
-        enrollment=enrollment, actor=actor, note=f"Checkpoint: {decision.get_choice_display()} ({on_behalf})"
+        enrollment=enrollment, actor=actor, note=f"Checkpoint: {decision.get_choice_display()} ({on_behalf})", now=now
     )
     if choice == Choice.COMMIT and selectors.completion_for(enrollment=enrollment, now=now).met:
         # Committing is not completing: without completion no certificate says "completed". It can

@@ -5,6 +5,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.core.validators import MinValueValidator
 from django.db import models
+from django.utils import timezone
 
 from courses.models.cohorts import Cohort
 
@@ -76,7 +77,7 @@ class EnrollmentEvent(models.Model):
         default=dict, blank=True, help_text='Values before and after, e.g. {"status": ["active", "paused"]}.'
     )
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
         ordering = ["-created_at", "-id"]

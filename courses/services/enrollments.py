@@ -71,18 +71,21 @@ def _required_reason(reason: str, *, action: str) -> str:
 
 
 def _record(
-    enrollment: Enrollment, kind: str, *, actor, note: str = "", days: int = 0, data: dict | None = None
-) -> EnrollmentEvent:
+    enrollment: Enrollment, kind: str, *, actor, note: str = "", days: int = 0, data: dict | None = None,
+    now: datetime.datetime | None = None,
+) -> EnrollmentEvent:  # fmt: skip
     return EnrollmentEvent.objects.create(
-        enrollment=enrollment, kind=kind, actor=actor, note=note[:NOTE_MAX], days=days, data=data or {}
-    )
+        enrollment=enrollment, kind=kind, actor=actor, note=note[:NOTE_MAX], days=days, data=data or {},
+        created_at=now or timezone.now(),
+    )  # fmt: skip
 
 
-def _set_status(enrollment: Enrollment, status: str, *, kind: str, actor, note: str, **extra) -> EnrollmentEvent:
+def _set_status(enrollment: Enrollment, status: str, *, kind: str, actor, note: str,
+                now: datetime.datetime | None = None, **extra) -> EnrollmentEvent:  # fmt: skip
     before = enrollment.status
     enrollment.status = status
     enrollment.save(update_fields=["status", *extra.pop("update_fields", [])])
-    return _record(enrollment, kind, actor=actor, note=note, data={"status": [before, status], **extra})
+    return _record(enrollment, kind, actor=actor, note=note, data={"status": [before, status], **extra}, now=now)
 
 
 def _cohort_today(enrollment: Enrollment, now: datetime.datetime | None) -> datetime.date:
@@ -252,27 +255,35 @@ def enrollment_reinstate(*, enrollment: Enrollment, actor, reason: str) -> Enrol
     return _synced(enrollment, locked)
 
 
-def _finish(enrollment: Enrollment, status: str, kind: str, *, actor, note: str) -> Enrollment:
+def _finish(enrollment: Enrollment, status: str, kind: str, *, actor, note: str,
+            now: datetime.datetime | None) -> Enrollment:  # fmt: skip
     note = _clean_note(note)
     locked = _locked(enrollment)
     _refuse_unless(locked, [EnrollmentStatus.ACTIVE],
                    f"Only an active hire can finish training; {locked.hire} is {_status_name(locked)}.")  # fmt: skip
-    _set_status(locked, status, kind=kind, actor=actor, note=note)
+    _set_status(locked, status, kind=kind, actor=actor, note=note, now=now)
     return _synced(enrollment, locked)
 
 
 @transaction.atomic
-def enrollment_graduate(*, enrollment: Enrollment, actor, note: str = "") -> Enrollment:
-    """The hire committed at the checkpoint."""
-    return _finish(enrollment, EnrollmentStatus.GRADUATED, EnrollmentEventKind.GRADUATED, actor=actor, note=note)
+def enrollment_graduate(
+    *, enrollment: Enrollment, actor, note: str = "", now: datetime.datetime | None = None
+) -> Enrollment:
+    """The hire committed at the checkpoint (at `now`, the decision's moment)."""
+    return _finish(
+        enrollment, EnrollmentStatus.GRADUATED, EnrollmentEventKind.GRADUATED, actor=actor, note=note, now=now
+    )
 
 
 @transaction.atomic
-def enrollment_leave_with_offer(*, enrollment: Enrollment, actor, note: str = "") -> Enrollment:
-    """The hire took the offer at the checkpoint; their record is kept."""
+def enrollment_leave_with_offer(
+    *, enrollment: Enrollment, actor, note: str = "", now: datetime.datetime | None = None
+) -> Enrollment:
+    """The hire took the offer at the checkpoint (at `now`, the decision's moment); their record is kept."""
     return _finish(
-        enrollment, EnrollmentStatus.LEFT_WITH_OFFER, EnrollmentEventKind.LEFT_WITH_OFFER, actor=actor, note=note
-    )
+        enrollment, EnrollmentStatus.LEFT_WITH_OFFER, EnrollmentEventKind.LEFT_WITH_OFFER, actor=actor, note=note,
+        now=now,
+    )  # fmt: skip
 
 
 @transaction.atomic

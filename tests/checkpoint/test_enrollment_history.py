@@ -5,10 +5,12 @@ import datetime
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from checkpoint import services
-from checkpoint.models import CheckpointEvent, EventKind
+from checkpoint.models import Checkpoint, CheckpointEvent, EventKind
 from courses.models import EnrollmentEvent, EnrollmentEventKind, EnrollmentStatus
+from courses.templatetags.moments import day
 from tests.checkpoint.conftest import decide_kwargs
 
 pytestmark = pytest.mark.django_db
@@ -68,3 +70,14 @@ def test_annulling_puts_the_hire_back_with_a_reopened_event(open_checkpoint, hir
     assert reopened.note == "Commit to the role annulled — Pressed the wrong button"
     assert reopened.data == {"status": [EnrollmentStatus.GRADUATED, EnrollmentStatus.ACTIVE]}
     assert CheckpointEvent.objects.filter(checkpoint=checkpoint, kind=EventKind.ANNULLED).count() == 1
+
+
+def test_the_training_ends_when_the_decision_was_made_not_when_it_was_written(open_checkpoint, hire, hire_client):
+    """A decision replayed or recorded later (the demo's graduated cohort) keeps its own moment."""
+    decided_at = timezone.now() - datetime.timedelta(days=3)
+    Checkpoint.objects.filter(pk=open_checkpoint.pk).update(opened_at=decided_at - datetime.timedelta(hours=2))
+    services.checkpoint_decide(hire=hire, checkpoint_id=open_checkpoint.pk, **decide_kwargs("commit"), now=decided_at)
+    event = EnrollmentEvent.objects.get(enrollment=open_checkpoint.enrollment, kind=EnrollmentEventKind.GRADUATED)
+    assert event.created_at == decided_at
+    page = hire_client.get(reverse("courses:my_training")).content.decode()
+    assert f"ended on {day(decided_at)}" in page
