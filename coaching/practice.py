@@ -222,7 +222,9 @@ def practice_assign_for(*, enrollment_id: int, now: datetime.datetime | None = N
     finished = progress.done_items(enrollment_ids=[enrollment.pk]).get(enrollment.pk, set())
     candidates = _practice_candidates(enrollment, now)
     assigned = []
-    for shortfall in shortfalls:
+    # The criterion furthest below is served first, so an item training two short criteria goes where it is most
+    # needed and the other criterion still finds its own.
+    for shortfall in sorted(shortfalls, key=lambda found: found.mean):
         if shortfall.reason_key in used_reasons:
             continue
         room = PER_CRITERION - open_per_criterion.get(shortfall.criterion_key, 0)

@@ -176,6 +176,17 @@ def test_only_open_weeks_and_practice_role_plays_are_picked(hire_enrollment, coa
     assert [a.item for a in assigned] == [tagged["scenario"]]  # not the locked, the graded or the done lessons
 
 
+def test_the_criterion_furthest_below_is_served_first(hire_enrollment, coach, tagged):
+    both, connect_only, *_ = tagged["lessons"]
+    Lesson.objects.filter(pk=both.pk).update(trains=["connect", "explore"])
+    Lesson.objects.filter(pk=connect_only.pk).update(trains=["connect"])
+    Lesson.objects.exclude(pk__in=[both.pk, connect_only.pk]).update(trains=[])
+    Scenario.objects.filter(pk=tagged["scenario"].pk).update(trains=[])
+    _graded(hire_enrollment, coach, {**ALL_LEVELS, "connect": 1, "explore": 0}, "g1")
+    assigned = practice.practice_assign_for(enrollment_id=hire_enrollment.pk)
+    assert {(a.criterion_key, a.item) for a in assigned} == {("explore", both), ("connect", connect_only)}
+
+
 def test_a_practice_role_play_already_done_is_picked_to_replay_and_done_on_the_replay(hire_enrollment, coach, tagged):
     for lesson in tagged["lessons"]:
         course_services.lesson_complete(enrollment=hire_enrollment, lesson=lesson)
