@@ -1,10 +1,8 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.utils.html import format_html
-from rest_framework.authtoken.admin import TokenAdmin
-from rest_framework.authtoken.models import TokenProxy
 
-from accounts.models import User
+from accounts.models import ApiToken, User
 from accounts.permissions import AdminSitePermissionMixin
 
 
@@ -33,9 +31,19 @@ class UserAdmin(AdminSitePermissionMixin, DjangoUserAdmin):
         return format_html('<img src="{}" alt="" width="32" height="32">', user.avatar_thumbnail.url)
 
 
-admin.site.unregister(TokenProxy)
+@admin.register(ApiToken)
+class ApiTokenAdmin(AdminSitePermissionMixin, admin.ModelAdmin):
+    """Read-only: a token is made by its owner through the API; here it can only be revoked (deleted)."""
 
+    list_display = ["name", "user", "created", "last_used_at", "expiry"]
+    list_select_related = ["user"]
+    search_fields = ["name", "user__email", "user__display_name"]
+    fields = ["user", "name", "created", "last_used_at", "expiry"]
+    readonly_fields = fields
+    ordering = ["-created"]
 
-@admin.register(TokenProxy)
-class ApiTokenAdmin(AdminSitePermissionMixin, TokenAdmin):
-    pass
+    def has_add_permission(self, request, *args) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False

@@ -1,11 +1,15 @@
 import zoneinfo
 from functools import cache
 
+from django.conf import settings
 from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
 from django.contrib.auth.models import PermissionsMixin
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
+from django.utils.crypto import salted_hmac
+from knox.models import AbstractAuthToken
+from knox.settings import CONSTANTS
 
 
 @cache
@@ -76,6 +80,8 @@ class User(AbstractBaseUser, PermissionsMixin):
     # Derived from the role on save (Django's admin reads it): admins are staff, nobody else.
     is_staff = models.BooleanField(default=False, editable=False)
     date_joined = models.DateTimeField(default=timezone.now)
+    # When the person last chose "sign out everywhere": every web session signed in before it has ended.
+    signed_out_everywhere_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     objects = UserManager()
 
@@ -100,6 +106,22 @@ class User(AbstractBaseUser, PermissionsMixin):
         super().clean()
         self.email = self.__class__.objects.normalize_email(self.email).lower()
 
+    def get_session_auth_hash(self) -> str:
+        return self._session_auth_hash()
+
+    def get_session_auth_fallback_hash(self):
+        for fallback_secret in settings.SECRET_KEY_FALLBACKS:
+            yield self._session_auth_hash(secret=fallback_secret)
+
+    def _session_auth_hash(self, secret=None) -> str:
+        """What each web session carries to stay signed in: Django's HMAC of the password hash, and of the
+        moment of the last "sign out everywhere" once there is one, so either change ends the sessions."""
+        if self.signed_out_everywhere_at is None:
+            return self._get_session_auth_hash(secret=secret)  # as before: sessions survive the upgrade
+        key_salt = "accounts.models.User.get_session_auth_hash"
+        value = f"{self.password}:{self.signed_out_everywhere_at.isoformat()}"
+        return salted_hmac(key_salt, value, secret=secret, algorithm="sha256").hexdigest()
+
     def get_full_name(self) -> str:
         return self.display_name
 
@@ -110,3 +132,20 @@ class User(AbstractBaseUser, PermissionsMixin):
     def initials(self) -> str:
         parts = [p for p in self.display_name.split() if p][:2]
         return "".join(p[0].upper() for p in parts) or self.email[:1].upper()
+
+
+class ApiToken(AbstractAuthToken):
+    """A key for the API, sent as `Authorization: Token <key>`. Only its hash is stored (`digest`); the key
+    itself is shown once, when it is made."""
+
+    digest = models.CharField(max_length=CONSTANTS.DIGEST_LENGTH, unique=True)
+    name = models.CharField(max_length=100, blank=True, help_text="What it is for, to tell tokens apart.")
+    # Recorded at most once a minute (accounts.services.API_TOKEN_USE_RECORDED_EVERY).
+    last_used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created", "-id"]
+        verbose_name = "API token"
+
+    def __str__(self) -> str:
+        return f"{self.name or 'API token'} of {self.user}"

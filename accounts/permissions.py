@@ -166,3 +166,17 @@ class ReadOnlyAdminMixin(AdminSitePermissionMixin):
 
     def has_delete_permission(self, request, obj=None) -> bool:
         return False
+
+
+# --- Pay -----------------------------------------------------------------------------------
+
+
+def can_see_cohort_pay(user) -> bool:
+    """Every hire's salary and offer amount, and a cohort's offer terms: admins only.
+    Coaches follow the decision and the deadline, never the money."""
+    return is_admin(user)
+
+
+def can_see_pay(viewer, enrollment) -> bool:
+    """This hire's salary and offer amount: admins, and the hire themselves; not their coaches."""
+    return can_see_cohort_pay(viewer) or (is_signed_in(viewer) and viewer.pk == enrollment.hire_id)

@@ -1,5 +1,6 @@
 """Writes to accounts. Views, API views, admin actions and tasks all come through here."""
 
+import datetime
 from urllib.parse import urlsplit
 
 from django.conf import settings
@@ -8,12 +9,13 @@ from django.contrib.auth.tokens import default_token_generator
 from django.contrib.sessions.models import Session
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
 from accounts.avatars import avatar_process
-from accounts.models import Role, User
+from accounts.models import ApiToken, Role, User
 
 
 def user_create(
@@ -159,3 +161,59 @@ def invitation_email_send(*, user_id: int) -> bool:
 def sessions_clear_expired() -> int:
     deleted, _ = Session.objects.filter(expire_date__lt=timezone.now()).delete()
     return deleted
+
+
+# --- API tokens -----------------------------------------------------------------------------------------
+
+API_TOKEN_USE_RECORDED_EVERY = datetime.timedelta(minutes=1)  # at most one write a minute per token
+
+
+def api_token_create(*, user: User, name: str = "") -> tuple[ApiToken, str]:
+    """A new API token for this person, lasting `API_TOKEN_TTL_DAYS` (or for good when that is None).
+
+    Returns the stored token and its key: the key is not stored, only its hash, so this is the one
+    moment it can be shown.
+    """
+    days = settings.API_TOKEN_TTL_DAYS
+    expiry = datetime.timedelta(days=days) if days is not None else None
+    return ApiToken.objects.create(user=user, expiry=expiry, name=name.strip())
+
+
+def api_token_record_use(*, token: ApiToken, now: datetime.datetime | None = None) -> bool:
+    """Note that the token was just used, unless that was already noted within the last minute."""
+    now = now or timezone.now()
+    if token.last_used_at is not None and now - token.last_used_at < API_TOKEN_USE_RECORDED_EVERY:
+        return False
+    stale = Q(last_used_at__isnull=True) | Q(last_used_at__lt=now - API_TOKEN_USE_RECORDED_EVERY)
+    recorded = ApiToken.objects.filter(stale, pk=token.pk).update(last_used_at=now)
+    token.last_used_at = now
+    return bool(recorded)
+
+
+def api_token_revoke(*, token: ApiToken) -> None:
+    """End one token (found for its owner with selectors.api_tokens_of)."""
+    token.delete()
+
+
+def api_tokens_revoke_all(*, user: User) -> int:
+    """End every API token of this person. Returns how many there were."""
+    deleted, _ = ApiToken.objects.filter(user=user).delete()
+    return deleted
+
+
+def api_tokens_clear_expired() -> int:
+    deleted, _ = ApiToken.objects.filter(expiry__lt=timezone.now()).delete()
+    return deleted
+
+
+def sign_out_everywhere(*, user: User) -> int:
+    """End every API token and every web session of this person. Returns how many tokens ended.
+
+    Sessions end because what they must carry changes (User.get_session_auth_hash); a view that wants
+    to keep its own session passes it the new value (django.contrib.auth.update_session_auth_hash).
+    """
+    with transaction.atomic():
+        user.signed_out_everywhere_at = timezone.now()
+        user.save(update_fields=["signed_out_everywhere_at"])
+        return api_tokens_revoke_all(user=user)
+

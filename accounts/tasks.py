@@ -17,3 +17,8 @@ def invitation_email_send(user_id: int) -> bool:
 @shared_task
 def sessions_clear_expired() -> int:
     return services.sessions_clear_expired()
+
+
+@shared_task
+def api_tokens_clear_expired() -> int:
+    return services.api_tokens_clear_expired()

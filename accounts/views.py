@@ -1,13 +1,14 @@
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse_lazy
 from django.views.decorators.http import require_POST
 
-from accounts import permissions, services
+from accounts import permissions, selectors, services, throttles
 from accounts.forms import AvatarForm, EmailAuthenticationForm, ProfileForm, QueuedPasswordResetForm
 from accounts.invitations import invitation_token_generator
 
@@ -39,6 +40,15 @@ class InvitationConfirmView(auth_views.PasswordResetConfirmView):
 class PasswordResetView(auth_views.PasswordResetView):
     form_class = QueuedPasswordResetForm
     success_url = reverse_lazy("password_reset_done")
+
+    def form_valid(self, form):
+        try:
+            throttles.password_reset_allow(
+                email=form.cleaned_data["email"], address=throttles.client_address(self.request)
+            )
+        except throttles.RateLimited as error:
+            return throttles.too_many_requests(self.request, error, title="Too many reset requests")
+        return super().form_valid(form)
 
 
 @login_required
@@ -84,3 +94,31 @@ def avatar_remove(request):
     services.user_remove_avatar(user=request.user)
     messages.success(request, "Your avatar is removed.")
     return redirect("accounts:profile")
+
+
+@login_required
+def api_tokens(request):
+    """My API tokens (never their keys), and signing out everywhere."""
+    return render(request, "accounts/tokens.html", {"tokens": selectors.api_tokens_of(user=request.user)})
+
+
+@login_required
+@require_POST
+def api_token_revoke(request, token_id: int):
+    token = get_object_or_404(selectors.api_tokens_of(user=request.user), pk=token_id)
+    services.api_token_revoke(token=token)
+    messages.success(request, f"“{token.name or 'API token'}” is revoked: it no longer works.")
+    return redirect("accounts:tokens")
+
+
+@login_required
+@require_POST
+def sign_out_everywhere(request):
+    """Every API token ends, and every web session but this one."""
+    revoked = services.sign_out_everywhere(user=request.user)
+    update_session_auth_hash(request, request.user)
+    messages.success(
+        request,
+        f"You are signed out everywhere else; {revoked} API token{'' if revoked == 1 else 's'} revoked.",
+    )
+    return redirect("accounts:tokens")

@@ -20,6 +20,24 @@ HirePermission = permissions.api_permission(permissions.can_take_training)
 AdminPermission = permissions.api_permission(permissions.can_manage_cohorts)
 FollowPermission = permissions.api_permission(permissions.can_follow_cohorts)
 CONFLICTS = ("already_decided", "already_annulled", "deadline_passed", "closed", "offer_text_changed")
+PAY_FIELDS = ("offer_amount", "currency")
+PAY_HELP = "Only for admins and the hire themselves: left out of what a coach reads."
+
+
+class PayPrivateMixin:
+    """Leaves the pay fields out unless the request's user may see this hire's pay
+    (accounts.permissions.can_see_pay): a coach reads the decision and the deadline, not the amount."""
+
+    def enrollment_of(self, instance):
+        raise NotImplementedError
+
+    def to_representation(self, instance):
+        data = super().to_representation(instance)
+        viewer = getattr(self.context.get("request"), "user", None)
+        if not permissions.can_see_pay(viewer, self.enrollment_of(instance)):
+            for name in PAY_FIELDS:
+                data.pop(name, None)
+        return data
 
 
 class CertificateSerializer(serializers.Serializer):
@@ -36,7 +54,7 @@ class CertificateSerializer(serializers.Serializer):
         return reverse("checkpoint:certificate_image", args=[certificate.code])
 
 
-class DecisionSerializer(serializers.Serializer):
+class DecisionSerializer(PayPrivateMixin, serializers.Serializer):
     id = serializers.IntegerField()
     choice = serializers.ChoiceField(choices=Choice.choices)
     reflection = serializers.CharField()
@@ -44,10 +62,15 @@ class DecisionSerializer(serializers.Serializer):
     decided_by = serializers.CharField()
     on_behalf_reason = serializers.CharField()
     offer_text_version = serializers.IntegerField(source="offer_text.version")
-    offer_amount = serializers.DecimalField(max_digits=10, decimal_places=2, allow_null=True)
-    currency = serializers.CharField()
+    offer_amount = serializers.DecimalField(
+        max_digits=10, decimal_places=2, allow_null=True, required=False, help_text=PAY_HELP
+    )
+    currency = serializers.CharField(required=False, help_text=PAY_HELP)
     annulled_at = serializers.DateTimeField(allow_null=True)
     annul_reason = serializers.CharField()
+
+    def enrollment_of(self, decision):
+        return decision.checkpoint.enrollment
 
 
 class OfferTextSerializer(serializers.Serializer):
@@ -55,7 +78,7 @@ class OfferTextSerializer(serializers.Serializer):
     body_html = serializers.CharField()
 
 
-class CheckpointRowSerializer(serializers.Serializer):
+class CheckpointRowSerializer(PayPrivateMixin, serializers.Serializer):
     checkpoint_id = serializers.IntegerField(source="checkpoint.pk", allow_null=True, default=None)
     enrollment_id = serializers.IntegerField(source="enrollment.pk")
     hire = serializers.CharField(source="enrollment.hire.display_name")
@@ -63,11 +86,16 @@ class CheckpointRowSerializer(serializers.Serializer):
     state = serializers.CharField()
     opens_at = serializers.DateTimeField()
     deadline = serializers.DateTimeField()
-    offer_amount = serializers.DecimalField(max_digits=10, decimal_places=2, allow_null=True)
-    currency = serializers.CharField()
+    offer_amount = serializers.DecimalField(
+        max_digits=10, decimal_places=2, allow_null=True, required=False, help_text=PAY_HELP
+    )
+    currency = serializers.CharField(required=False, help_text=PAY_HELP)
     decision = DecisionSerializer(source="standing", allow_null=True)
     history = DecisionSerializer(many=True)
     certificate = CertificateSerializer(allow_null=True)
+
+    def enrollment_of(self, row):
+        return row.enrollment
 
 
 class MissingItemSerializer(serializers.Serializer):
@@ -117,7 +145,7 @@ class MyCheckpointView(APIView):
         row = selectors.checkpoint_for_hire(hire=request.user)
         if row is None:
             raise NotFound("You are not enrolled in a cohort.")
-        return Response(MyCheckpointSerializer(row).data)
+        return Response(MyCheckpointSerializer(row, context={"request": request}).data)
 
 
 class DecideSerializer(serializers.Serializer):
@@ -145,7 +173,7 @@ class DecideView(APIView):
             services.checkpoint_decide, conflict_codes=CONFLICTS, hire=request.user,
             checkpoint_id=row.checkpoint.pk, **payload.validated_data,
         )  # fmt: skip
-        return Response(DecisionSerializer(decision).data, status=status.HTTP_201_CREATED)
+        return Response(DecisionSerializer(decision, context={"request": request}).data, status=status.HTTP_201_CREATED)
 
 
 class CohortCheckpointsSerializer(serializers.Serializer):
@@ -162,7 +190,8 @@ class CohortCheckpointsView(APIView):
     @extend_schema(responses=CohortCheckpointsSerializer)
     def get(self, request, cohort_id: int):
         cohort = access.access_cohort(request.user, cohort_id)
-        return Response(CohortCheckpointsSerializer(selectors.cohort_overview(cohort=cohort)).data)
+        overview = selectors.cohort_overview(cohort=cohort)
+        return Response(CohortCheckpointsSerializer(overview, context={"request": request}).data)
 
 
 class RecordSerializer(serializers.Serializer):
@@ -184,7 +213,7 @@ class RecordView(APIView):
             services.checkpoint_record_on_behalf, conflict_codes=CONFLICTS, actor=request.user,
             checkpoint_id=checkpoint.pk, **payload.validated_data,
         )  # fmt: skip
-        return Response(DecisionSerializer(decision).data, status=status.HTTP_201_CREATED)
+        return Response(DecisionSerializer(decision, context={"request": request}).data, status=status.HTTP_201_CREATED)
 
 
 class OfferSerializer(serializers.Serializer):
@@ -204,7 +233,8 @@ class OfferView(APIView):
         payload.is_valid(raise_exception=True)
         call_service(services.checkpoint_offer_override, conflict_codes=CONFLICTS, actor=request.user,
                      checkpoint_id=checkpoint.pk, **payload.validated_data)  # fmt: skip
-        return Response(CheckpointRowSerializer(selectors.checkpoint_row(checkpoint_id=checkpoint.pk)).data)
+        row = selectors.checkpoint_row(checkpoint_id=checkpoint.pk)
+        return Response(CheckpointRowSerializer(row, context={"request": request}).data)
 
 
 class ReasonSerializer(serializers.Serializer):

@@ -111,6 +111,8 @@ def cohort_overview(request, cohort_id: int):
         "overview": overview, "State": State, "zone": zoneinfo.ZoneInfo(cohort.time_zone),
         "count_cards": [(key, label, overview.counts[key]) for key, label in State.LABELS.items()],
         "can_act": permissions.can_manage_cohorts(request.user),
+        # Salaries, offer amounts and the offer's terms: admins only; coaches follow decisions and deadlines.
+        "show_pay": permissions.can_see_cohort_pay(request.user),
         "offer_text": selectors.offer_text_current(cohort=cohort), "now": timezone.now(),
     }  # fmt: skip
     return render(request, "checkpoint/cohort.html", context)

@@ -16,8 +16,11 @@ class CallReviewForm(forms.Form):
     # No max length: a browser would cut "seven minutes" short without a word. parse_duration refuses nonsense.
     duration = forms.CharField(label="How long was the call?", help_text="For example 7:30, 7 min or seven minutes.")
     reason = forms.CharField(label="Customer's reason for calling", max_length=300)
-    transcript = forms.CharField(widget=forms.Textarea(attrs={"rows": 6}), required=False,
-                                 help_text="Paste it, or upload a .txt, .vtt or .srt file below.")  # fmt: skip
+    transcript = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 6}), required=False,
+        help_text="Paste it, or upload a .txt, .vtt or .srt file below. Card numbers, security codes, phone numbers "
+        "and email addresses in it are replaced by placeholders before it is saved.",
+    )  # fmt: skip
     transcript_file = forms.FileField(required=False, label="Transcript file")
     recording = forms.FileField(required=False, help_text="MP3, WAV, OGG or M4A; at most 50 MB.",
                                 widget=forms.ClearableFileInput(attrs={"accept": "audio/*"}))  # fmt: skip

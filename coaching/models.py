@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.db import models
 
+from coaching.storage import private_storage
 from courses.models import Attempt, AttemptTurn, Enrollment, Lesson, RubricVersion, Scenario
 
 DISPUTE_WINDOW_DAYS = 7
@@ -168,7 +169,7 @@ class CallReview(models.Model):
     duration_seconds = models.PositiveIntegerField(null=True, blank=True)
     reason = models.CharField("customer's reason for calling", max_length=300, blank=True)
     transcript = models.TextField(blank=True)
-    recording = models.FileField(upload_to="recordings/", blank=True)
+    recording = models.FileField(upload_to="recordings/", storage=private_storage, blank=True)
     levels = models.JSONField(default=dict)
     percent = models.PositiveSmallIntegerField(null=True, blank=True)
     strengths = models.TextField(blank=True)
@@ -199,7 +200,7 @@ class PendingRecording(models.Model):
     kept so it need not be chosen again. Only its coach can use it; it goes once the review is saved."""
 
     coach = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
-    file = models.FileField(upload_to="recordings/pending/")
+    file = models.FileField(upload_to="recordings/pending/", storage=private_storage)
     original_name = models.CharField(max_length=255)
     audio_format = models.CharField(max_length=4)
     seconds = models.PositiveIntegerField(null=True, blank=True, help_text="Length read from the file, if known.")

@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts import permissions
-from coaching import practice, uploads
+from coaching import practice, redaction, uploads
 from coaching.models import (
     CLAIM_MINUTES,
     DISPUTE_WINDOW_DAYS,
@@ -361,7 +361,9 @@ def _recording_read(recording) -> tuple[str | None, int | None]:
 def _review_fill(review: CallReview, *, rubric_version, call_at, call_reference, channel, duration_seconds, reason,
                  cleaned, strengths, to_work_on, transcript) -> None:  # fmt: skip
     review.call_at, review.call_reference, review.channel = call_at, call_reference.strip(), channel
-    review.duration_seconds, review.reason, review.transcript = duration_seconds, reason.strip(), transcript
+    review.duration_seconds, review.reason = duration_seconds, reason.strip()
+    # Customers' card numbers, security codes, phone numbers and email addresses never reach the database.
+    review.transcript = redaction.transcript_redact(transcript).text
     review.levels = cleaned
     review.percent = weighted_percent(cleaned, list(rubric_version.criteria.all()))
     review.strengths, review.to_work_on = strengths.strip(), to_work_on.strip()
@@ -413,7 +415,8 @@ def call_review_create(
     notes: list[tuple[int | None, str]] = (), lessons=(), scenarios=(), now: datetime.datetime | None = None,
 ) -> CallReview:  # fmt: skip
     """Record a review of a real call, or a nesting observation of a live one (`kind`), put it on the hire's
-    coaching timeline and tell the hire. An observation's call is taken to be now unless its time is given."""
+    coaching timeline and tell the hire. An observation's call is taken to be now unless its time is given.
+    The transcript, typed or uploaded, is stored redacted (coaching.redaction)."""
     now = now or timezone.now()
     call_at = call_at or now
     notes = list(notes)

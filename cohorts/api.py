@@ -2,11 +2,12 @@
 
 from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import generics, serializers, status
+from rest_framework.exceptions import Throttled
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from accounts import permissions
+from accounts import permissions, throttles
 from cohorts import selectors, services
 from cohorts.access import access_cohort, access_cohort_coach, access_enrollment
 from cohorts.imports import import_template
@@ -296,9 +297,14 @@ class EnrollmentSalaryView(AdminAPIView):
 class EnrollmentInvitationView(AdminAPIView):
     """Send the hire's invitation again (only while they have not chosen a password)."""
 
-    @extend_schema(request=None, responses={202: None})
+    @extend_schema(request=None, responses={202: None, 400: None, 429: None})
     def post(self, request, pk: int):
-        call_service(services.hire_invite, enrollment=access_enrollment(request.user, pk))
+        enrollment = access_enrollment(request.user, pk)
+        try:
+            with throttles.invitation_resend_counted(email=enrollment.hire.email):
+                call_service(services.hire_invite, enrollment=enrollment)
+        except throttles.RateLimited as error:
+            raise Throttled(wait=error.retry_after, detail=error.message) from error
         return Response(status=status.HTTP_202_ACCEPTED)
 
 

@@ -9,7 +9,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from accounts import permissions
+from accounts import permissions, throttles
 from coaching import transfer
 from coaching.charts import trend_svg
 from cohorts import charts, exports, forms, rendering, selectors, services
@@ -349,7 +349,8 @@ def enrollment_action(request, cohort_id: int, enrollment_id: int, action: str):
             services.enrollment_extend(enrollment=enrollment, actor=request.user, **form.cleaned_data)
             done = f"{hire}'s schedule moved by {form.cleaned_data['days']} days."
         elif action == "invite":
-            services.hire_invite(enrollment=enrollment)
+            with throttles.invitation_resend_counted(email=hire.email):
+                services.hire_invite(enrollment=enrollment)
             done = f"A new invitation is on its way to {hire.email}."
         else:  # move
             form = forms.MoveForm(request.POST, enrollment=enrollment)
@@ -362,6 +363,9 @@ def enrollment_action(request, cohort_id: int, enrollment_id: int, action: str):
             return redirect("cohorts:enrollment", target.pk, enrollment.pk)
     except ValidationError as error:
         messages.error(request, _errors(error))
+    except throttles.RateLimited as error:
+        back_url = reverse("cohorts:enrollment", args=[cohort.pk, enrollment.pk])
+        return throttles.too_many_requests(request, error, title="Too many invitations", back_url=back_url)
     else:
         messages.success(request, done)
     return redirect("cohorts:enrollment", cohort.pk, enrollment.pk)

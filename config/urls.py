@@ -4,9 +4,9 @@ from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
-from rest_framework.authtoken.views import obtain_auth_token
 
 from accounts import api as accounts_api
+from accounts import token_api
 from accounts import views as accounts_views
 from config import views as config_views
 
@@ -23,7 +23,10 @@ api_docs_csp = csp_update(
 
 api_v1 = [
     path("me/", accounts_api.MeView.as_view(), name="api-me"),
-    path("auth/token/", obtain_auth_token, name="api-token"),
+    path("auth/token/", token_api.token_view, name="api-token"),
+    path("auth/tokens/", token_api.ApiTokenListView.as_view(), name="api-tokens"),
+    path("auth/tokens/<int:token_id>/", token_api.ApiTokenDetailView.as_view(), name="api-token-detail"),
+    path("auth/sign-out-everywhere/", token_api.SignOutEverywhereView.as_view(), name="api-sign-out-everywhere"),
     path("", include("courses.api_urls")),
     path("", include("coaching.api_urls")),
     path("", include("notifications.api_urls")),

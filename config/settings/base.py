@@ -1,10 +1,12 @@
 """Settings shared by every environment. Everything that differs comes from the environment."""
 
+from datetime import timedelta
 from pathlib import Path
 
 import environ
 from celery.schedules import crontab
 from csp.constants import NONE, SELF
+from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 VAR_DIR = BASE_DIR / "var"
@@ -30,7 +32,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "rest_framework",
-    "rest_framework.authtoken",
+    "knox",
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "axes",
@@ -126,6 +128,11 @@ AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_IPWARE_PROXY_COUNT = env.int("AXES_PROXY_COUNT", default=0)
 
+# Requests that send email, limited per identity ("count/period"; see accounts/throttles.py).
+THROTTLE_PASSWORD_RESET_PER_ACCOUNT = env("THROTTLE_PASSWORD_RESET_PER_ACCOUNT", default="5/hour")
+THROTTLE_PASSWORD_RESET_PER_ADDRESS = env("THROTTLE_PASSWORD_RESET_PER_ADDRESS", default="20/hour")
+THROTTLE_INVITATION_RESEND_PER_INVITEE = env("THROTTLE_INVITATION_RESEND_PER_INVITEE", default="3/hour")
+
 FORMS_URLFIELD_ASSUME_HTTPS = True
 
 # --- Internationalisation ----------------------------------------------------
@@ -140,10 +147,33 @@ STATIC_ROOT = Path(env("STATIC_ROOT", default=str(VAR_DIR / "staticfiles")))
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "media/"
 MEDIA_ROOT = Path(env("MEDIA_ROOT", default=str(VAR_DIR / "media")))
+# Call recordings and other private uploads: never under MEDIA_ROOT, never given a URL, served only
+# through views that check who may have them (coaching/storage.py). "local" keeps them in
+# PRIVATE_MEDIA_ROOT; "s3" in an S3-compatible bucket, written with a private ACL.
+PRIVATE_STORAGE = env("PRIVATE_STORAGE", default="local")
+PRIVATE_MEDIA_ROOT = Path(env("PRIVATE_MEDIA_ROOT", default=str(VAR_DIR / "private")))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    "private": {"BACKEND": "coaching.storage.PrivateFileSystemStorage"},
 }
+if PRIVATE_STORAGE == "s3":
+    STORAGES["private"] = {
+        "BACKEND": "coaching.storage_s3.PrivateS3Storage",
+        "OPTIONS": {
+            "bucket_name": env("PRIVATE_S3_BUCKET"),
+            "location": env("PRIVATE_S3_PREFIX", default=""),
+            "endpoint_url": env("PRIVATE_S3_ENDPOINT_URL", default=None),
+            "region_name": env("PRIVATE_S3_REGION", default=None),
+            # Unset: boto3's own chain (instance role, AWS_* variables, shared config).
+            "access_key": env("PRIVATE_S3_ACCESS_KEY_ID", default=None),
+            "secret_key": env("PRIVATE_S3_SECRET_ACCESS_KEY", default=None),
+            # Empty for a bucket with ACLs disabled (bucket-owner enforced), which is private anyway.
+            "default_acl": env("PRIVATE_S3_ACL", default="private") or None,
+        },
+    }
+elif PRIVATE_STORAGE != "local":
+    raise ImproperlyConfigured(f"PRIVATE_STORAGE must be 'local' or 's3', not {PRIVATE_STORAGE!r}.")
 # Uploads larger than this are refused before they reach a form.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
@@ -256,13 +286,17 @@ CELERY_BEAT_SCHEDULE = {
         "task": "accounts.tasks.sessions_clear_expired",
         "schedule": crontab(hour=3, minute=17),
     },
+    "accounts-clear-expired-api-tokens": {
+        "task": "accounts.tasks.api_tokens_clear_expired",
+        "schedule": crontab(hour=3, minute=23),
+    },
 }
 
 # --- API -----------------------------------------------------------------------
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "rest_framework.authentication.SessionAuthentication",
-        "rest_framework.authentication.TokenAuthentication",
+        "accounts.authentication.ApiTokenAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
@@ -270,6 +304,17 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_THROTTLE_CLASSES": ["rest_framework.throttling.UserRateThrottle"],
     "DEFAULT_THROTTLE_RATES": {"user": env("API_USER_THROTTLE", default="2000/hour")},
+}
+# API tokens (`Authorization: Token <key>`) are stored hashed (django-rest-knox) and last this many days;
+# empty or "none" for tokens that do not expire. A password change or reset, deactivation and
+# "sign out everywhere" end them all.
+_api_token_ttl = env("API_TOKEN_TTL_DAYS", default="90").strip().lower()
+API_TOKEN_TTL_DAYS = None if _api_token_ttl in {"", "none"} else int(_api_token_ttl)
+KNOX_TOKEN_MODEL = "accounts.ApiToken"
+REST_KNOX = {
+    "TOKEN_TTL": timedelta(days=API_TOKEN_TTL_DAYS) if API_TOKEN_TTL_DAYS is not None else None,
+    "AUTH_HEADER_PREFIX": "Token",
+    "AUTO_REFRESH": False,
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Loyalty Academy API",

@@ -502,3 +502,29 @@ def test_access_matrix(world):
                 if got not in allowed:
                     mismatches.append(f"{method} {url} as {role}: got {got}, expected {'|'.join(sorted(allowed))}")
     assert not mismatches, "\n" + "\n".join(mismatches)
+
+
+# --- Pay: admins and the hire herself, never a coach ---------------------------------------------------
+
+WORLD_PAY = ("3200.00", "3,200.00", "3100.00", "3,100.00")  # the hires' salaries, and their offers (one month)
+
+
+def _text(response) -> str:
+    body = b"".join(response.streaming_content) if response.streaming else response.content
+    return body.decode(errors="replace")
+
+
+def test_no_page_or_answer_a_coach_opens_shows_a_salary_or_an_offer(world):
+    found = routes_in_scope()
+    shown = []
+    for name, pattern in sorted(found.items()):
+        row = ROUTES[name]
+        url = url_for(name, pattern, row, world)
+        for role in ("coach", "other_coach"):
+            if any(s.startswith("2") for s in parse(row.get)[role]):
+                text = _text(request_as(world, role, "GET", url, row.api))
+                shown += [f"{url} as {role}: {amount}" for amount in WORLD_PAY if amount in text]
+    assert not shown, "\n" + "\n".join(shown)
+    # The amounts are there to be seen, by those who may.
+    overview = _text(request_as(world, "admin", "GET", reverse("checkpoint:cohort", args=[world.cohort.pk]), False))
+    assert "3,200.00" in overview and "3,100.00" in overview
