@@ -216,4 +216,3 @@ def sign_out_everywhere(*, user: User) -> int:
         user.signed_out_everywhere_at = timezone.now()
         user.save(update_fields=["signed_out_everywhere_at"])
         return api_tokens_revoke_all(user=user)
-

@@ -3,7 +3,7 @@ revoked one by one, or all at once with "sign out everywhere"."""
 
 from django.contrib.auth import update_session_auth_hash
 from django.shortcuts import get_object_or_404
-from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
+from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import generics, serializers
 from rest_framework.authtoken.serializers import AuthTokenSerializer
 from rest_framework.exceptions import Throttled

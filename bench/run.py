@@ -100,8 +100,8 @@ if attempt is None:
     attempt, _ = course_services.attempt_start(enrollment=enrollment, scenario=scenario)
 ids["conversation"] = f"/training/roleplays/{attempt.scenario.slug}/attempts/{attempt.number}/"
 ids["answer_scenario"] = attempt.scenario.pk  # the hire answers this role-play, turn after turn, through the API
-from rest_framework.authtoken.models import Token
-ids["hire_token"] = Token.objects.get_or_create(user=enrollment.hire)[0].key
+from accounts.services import api_token_create
+ids["hire_token"] = api_token_create(user=enrollment.hire, name="benchmark")[1]
 # The coach with the longest queue, their oldest waiting attempt, a hire of theirs with feedback.
 waiting = Attempt.objects.filter(state="awaiting_coach").select_related("enrollment__cohort")
 waiting = waiting.order_by("submitted_at").first()

@@ -29,6 +29,7 @@ import pytest
 from django.db import transaction
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from accounts import services as account_services
 from courses.services.scorer_versions import shipped_version_ensure
 from tests.security.conftest import ROLES, World, invitation_kwargs, password_reset_kwargs
 
@@ -129,6 +130,10 @@ ROUTES: dict[str, Row] = {
     "accounts:profile": web(SIGNED_IN, SIGNED_IN),
     "accounts:avatar_upload": web(post_only("L 400 400 400 400 400"), "L 400 400 400 400 400"),
     "accounts:avatar_remove": web(post_only("L 302 302 302 302 302"), "L 302 302 302 302 302"),
+    # API tokens: each person sees and revokes only their own (the token is the hire's)
+    "accounts:tokens": web(SIGNED_IN),
+    "accounts:token_revoke": web(post_only("L 302 404 404 404 404"), "L 302 404 404 404 404"),
+    "accounts:sign_out_everywhere": web(post_only("L 302 302 302 302 302"), "L 302 302 302 302 302"),
     # Training: the hire's pages. Week numbers are the viewer's own weeks, not an object of someone else's.
     "courses:my_training": web(HIRE),
     "courses:week": Row(HIRE, relative=True),
@@ -236,6 +241,9 @@ ROUTES: dict[str, Row] = {
     # API: accounts
     "api-me": api(API_SIGNED_IN, patch=API_SIGNED_IN),
     "api-token": api("405 405 405 405 405 405", "400 400 400 400 400 400"),
+    "api-tokens": api(API_SIGNED_IN),
+    "api-token-detail": api(post_only("403 204 404 404 404 404"), delete="403 204 404 404 404 404"),
+    "api-sign-out-everywhere": api(post_only(API_SIGNED_IN), API_SIGNED_IN),
     # API: training
     "api-progress": api(API_HIRE),
     "api-week": Row(API_HIRE, args={"number": "week_number"}, api=True, relative=True),
@@ -406,6 +414,7 @@ OBJECTS: dict[str, Callable[[World], object]] = {
     "scorer_version": lambda w: shipped_version_ensure().pk,
     "reset": lambda w: password_reset_kwargs(w.hire),
     "invitation": lambda w: invitation_kwargs(w.hire),
+    "token_id": lambda w: account_services.api_token_create(user=w.hire, name="Laptop")[0].pk,  # API tokens
 }
 
 PARAMETER = re.compile(r"<(?:\w+:)?(\w+)>")
