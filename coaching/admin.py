@@ -1,7 +1,17 @@
 from django.contrib import admin
 
-from accounts.permissions import AdminSitePermissionMixin
-from coaching.models import CallNote, CallReview, Dispute, Feedback, Grade, GradeRevision, SavedComment, SecondMark
+from accounts.permissions import AdminSitePermissionMixin, ReadOnlyAdminMixin
+from coaching.models import (
+    CallDataDeletion,
+    CallNote,
+    CallReview,
+    Dispute,
+    Feedback,
+    Grade,
+    GradeRevision,
+    SavedComment,
+    SecondMark,
+)
 
 
 class ReadOnlyInline(AdminSitePermissionMixin, admin.TabularInline):
@@ -91,3 +101,12 @@ class SecondMarkAdmin(AdminSitePermissionMixin, admin.ModelAdmin):
 
     def has_add_permission(self, request) -> bool:
         return False
+
+
+@admin.register(CallDataDeletion)
+class CallDataDeletionAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    """The record of call data deleted under the retention policy: written by coaching.retention, never by hand."""
+
+    list_display = ["deleted_at", "reason", "review_number", "call_at", "recording_name", "transcript_chars"]
+    list_filter = ["reason"]
+    search_fields = ["recording_name", "=review_number"]

@@ -362,3 +362,35 @@ class PracticeAssignment(models.Model):
     @property
     def item(self):
         return self.lesson or self.scenario
+
+
+class CallDataDeletion(models.Model):
+    """A record of call data deleted under the retention policy (coaching.retention): a review's recording and
+    transcript once its call is older than CALL_DATA_RETENTION_DAYS, or an upload kept for a review form that was
+    never sent again. The review itself (levels, notes, moments) stays; this row stays if the review goes."""
+
+    class Reason(models.TextChoices):
+        RETENTION = "retention", "Retention period over"
+        ABANDONED_UPLOAD = "abandoned_upload", "Upload never used for a review"
+
+    review = models.ForeignKey(
+        CallReview, null=True, blank=True, on_delete=models.SET_NULL, related_name="data_deletions"
+    )
+    review_number = models.PositiveBigIntegerField(
+        null=True, blank=True, db_index=True, help_text="The review's id, kept if the review is deleted."
+    )
+    call_at = models.DateTimeField(null=True, blank=True)
+    recording_name = models.CharField(max_length=255, blank=True, help_text="The file deleted from private storage.")
+    transcript_chars = models.PositiveIntegerField(default=0, help_text="Length of the transcript cleared.")
+    retention_days = models.PositiveIntegerField(null=True, blank=True, help_text="The retention period applied.")
+    reason = models.CharField(max_length=20, choices=Reason.choices, default=Reason.RETENTION)
+    deleted_at = models.DateTimeField(db_index=True)
+
+    class Meta:
+        ordering = ["-deleted_at", "-id"]
+
+    def __str__(self) -> str:
+        parts = [self.recording_name] if self.recording_name else []
+        if self.transcript_chars:
+            parts.append(f"{self.transcript_chars} characters of transcript")
+        return f"{' and '.join(parts) or 'Nothing'} deleted {self.deleted_at:%Y-%m-%d}"

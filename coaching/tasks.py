@@ -1,6 +1,6 @@
 from celery import shared_task
 
-from coaching import practice, scorer_training
+from coaching import practice, retention, scorer_training
 
 
 @shared_task
@@ -16,3 +16,9 @@ def scorer_retrain_when_due() -> str:
 def practice_assign(enrollment_id: int) -> int:
     """After a grade is released or a call reviewed: assign the practice the hire's latest scores call for."""
     return len(practice.practice_assign_for(enrollment_id=enrollment_id))
+
+
+@shared_task
+def call_data_purge() -> str:
+    """Daily: delete recordings and transcripts of calls older than the retention period (coaching.retention)."""
+    return str(retention.call_data_purge())

@@ -174,6 +174,10 @@ if PRIVATE_STORAGE == "s3":
     }
 elif PRIVATE_STORAGE != "local":
     raise ImproperlyConfigured(f"PRIVATE_STORAGE must be 'local' or 's3', not {PRIVATE_STORAGE!r}.")
+# Recordings and transcripts of real calls are deleted this many days after the call (coaching/retention.py).
+CALL_DATA_RETENTION_DAYS = env.int("CALL_DATA_RETENTION_DAYS", default=180)
+if CALL_DATA_RETENTION_DAYS < 1:
+    raise ImproperlyConfigured("CALL_DATA_RETENTION_DAYS must be a whole number of days, 1 or more.")
 # Uploads larger than this are refused before they reach a form.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
@@ -275,6 +279,8 @@ CELERY_BEAT_SCHEDULE = {
         "task": "coaching.tasks.scorer_retrain_when_due",
         "schedule": crontab(hour=4, minute=40),
     },
+    # Deletes recordings and transcripts of calls older than CALL_DATA_RETENTION_DAYS; a second run does nothing.
+    "coaching-call-data-purge": {"task": "coaching.tasks.call_data_purge", "schedule": crontab(hour=2, minute=45)},
     # Coaches who have not graded a calibration session due within a day hear once; repeats are harmless.
     "calibration-due-reminders": {
         "task": "calibration.tasks.calibration_due_reminders_send",
