@@ -1,9 +1,10 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.urls import reverse
 from django.utils.html import format_html
 
-from accounts.models import ApiToken, User
-from accounts.permissions import AdminSitePermissionMixin
+from accounts.models import ApiToken, PersonErasure, User
+from accounts.permissions import AdminSitePermissionMixin, ReadOnlyAdminMixin
 
 
 @admin.register(User)
@@ -13,12 +14,13 @@ class UserAdmin(AdminSitePermissionMixin, DjangoUserAdmin):
     list_filter = ["role", "is_lead_coach", "is_active"]
     search_fields = ["email", "display_name"]
     ordering = ["display_name"]
-    readonly_fields = ["last_login", "date_joined", "avatar_preview"]
+    readonly_fields = ["last_login", "date_joined", "avatar_preview", "privacy_link"]
     fieldsets = [
         (None, {"fields": ["email", "password"]}),
         ("Profile", {"fields": ["display_name", "time_zone", "avatar_preview"]}),
         ("Role", {"fields": ["role", "is_lead_coach", "is_active"]}),
         ("Dates", {"fields": ["last_login", "date_joined"]}),
+        ("Their data", {"fields": ["privacy_link"]}),
     ]
     add_fieldsets = [
         (None, {"classes": ["wide"], "fields": ["email", "display_name", "role", "password1", "password2"]}),
@@ -29,6 +31,13 @@ class UserAdmin(AdminSitePermissionMixin, DjangoUserAdmin):
         if not user.avatar_thumbnail:
             return "—"
         return format_html('<img src="{}" alt="" width="32" height="32">', user.avatar_thumbnail.url)
+
+    @admin.display(description="Download or erase")
+    def privacy_link(self, user: User):
+        if not user.pk:
+            return "—"
+        url = reverse("accounts:person_privacy", args=[user.pk])
+        return format_html('<a href="{}">Their data: download everything (zip) or erase…</a>', url)
 
 
 @admin.register(ApiToken)
@@ -47,3 +56,14 @@ class ApiTokenAdmin(AdminSitePermissionMixin, admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None) -> bool:
         return False
+
+
+@admin.register(PersonErasure)
+class PersonErasureAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    """Who was erased (by id), by whom and when; made only by erasing someone from their data page."""
+
+    list_display = ["subject_id", "admin", "erased_at"]
+    list_select_related = ["admin"]
+    fields = ["subject_id", "admin", "erased_at", "counts"]
+    readonly_fields = fields
+    ordering = ["-erased_at"]

@@ -149,3 +149,22 @@ class ApiToken(AbstractAuthToken):
 
     def __str__(self) -> str:
         return f"{self.name or 'API token'} of {self.user}"
+
+
+class PersonErasure(models.Model):
+    """A person erased at their request: who (by id only, since the name is gone), by whom, when, and how much
+    went. The rows that carry counts and levels stay, anonymised; this row says why they no longer name anyone."""
+
+    subject_id = models.PositiveBigIntegerField(unique=True, help_text="The erased person's id.")
+    admin = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.SET_NULL, related_name="erasures_done", editable=False
+    )
+    erased_at = models.DateTimeField(default=timezone.now, db_index=True)
+    counts = models.JSONField(default=dict, help_text="What was cleared, deleted or ended, by kind.")
+
+    class Meta:
+        ordering = ["-erased_at", "-id"]
+        verbose_name = "person erasure"
+
+    def __str__(self) -> str:
+        return f"Person #{self.subject_id} erased"

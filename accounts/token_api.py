@@ -2,7 +2,6 @@
 revoked one by one, or all at once with "sign out everywhere"."""
 
 from django.contrib.auth import update_session_auth_hash
-from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import generics, serializers
 from rest_framework.authtoken.serializers import AuthTokenSerializer
@@ -12,6 +11,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts import selectors, services, throttles
+from accounts.access import access_own_api_token
 from accounts.models import ApiToken, login_name_from_credentials
 
 
@@ -91,7 +91,7 @@ class ApiTokenDetailView(APIView):
     @extend_schema(request=None, responses={204: None, 404: None})
     def delete(self, request, token_id: int):
         """Revoke one of my tokens (it may be the one this request is made with). Anyone else's: 404."""
-        services.api_token_revoke(token=get_object_or_404(selectors.api_tokens_of(user=request.user), pk=token_id))
+        services.api_token_revoke(token=access_own_api_token(request.user, token_id))
         return Response(status=204)
 
 

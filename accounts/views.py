@@ -4,11 +4,12 @@ from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse_lazy
 from django.views.decorators.http import require_POST
 
 from accounts import permissions, selectors, services, throttles
+from accounts.access import access_own_api_token
 from accounts.forms import AvatarForm, EmailAuthenticationForm, ProfileForm, QueuedPasswordResetForm
 from accounts.invitations import invitation_token_generator
 
@@ -105,7 +106,7 @@ def api_tokens(request):
 @login_required
 @require_POST
 def api_token_revoke(request, token_id: int):
-    token = get_object_or_404(selectors.api_tokens_of(user=request.user), pk=token_id)
+    token = access_own_api_token(request.user, token_id)
     services.api_token_revoke(token=token)
     messages.success(request, f"“{token.name or 'API token'}” is revoked: it no longer works.")
     return redirect("accounts:tokens")

@@ -205,3 +205,12 @@ def test_through_the_worker_preferences_quiet_hours_and_digests(celery_worker):
     digest_emails_send.delay()
     digest = wait_for(lambda: next((m for m in mail.outbox[before:] if m.to == [digest_reader.email]), None))
     assert digest.body.count("Maya graded your role-play") == 2
+
+
+@pytest.mark.parametrize("moment", [datetime.datetime(2026, 12, 3, 8, 0, 2), datetime.datetime(2026, 12, 3, 21, 0, 0)])
+def test_quiet_hours_defaults_pass_the_system_checks_at_any_time_of_day(monkeypatch, moment):
+    from django.db.models import fields
+
+    monkeypatch.setattr(fields, "_get_naive_now", lambda: moment)
+    for name in ("starts", "ends"):
+        assert QuietHours._meta.get_field(name).check() == []

@@ -368,6 +368,10 @@ ROUTES: dict[str, Row] = {
     "api-schema": web(PUBLIC),
     "api-docs": web(PUBLIC),
     "api-redoc": web(PUBLIC),
+    # a person's data: admins download everything about someone, or erase them (an empty form is refused)
+    "accounts:person_privacy": web(ADMIN),
+    "accounts:person_export": web(ADMIN),
+    "accounts:person_erase": web(ADMIN, "L 403 403 403 403 400"),
 }
 
 # URL parameters: by name where the name says what it is, by row (`args`) where it does not.
@@ -415,6 +419,7 @@ OBJECTS: dict[str, Callable[[World], object]] = {
     "reset": lambda w: password_reset_kwargs(w.hire),
     "invitation": lambda w: invitation_kwargs(w.hire),
     "token_id": lambda w: account_services.api_token_create(user=w.hire, name="Laptop")[0].pk,  # API tokens
+    "user_id": lambda w: w.hire.pk,  # a person's data
 }
 
 PARAMETER = re.compile(r"<(?:\w+:)?(\w+)>")
