@@ -317,6 +317,9 @@ REST_FRAMEWORK = {
 _api_token_ttl = env("API_TOKEN_TTL_DAYS", default="90").strip().lower()
 API_TOKEN_TTL_DAYS = None if _api_token_ttl in {"", "none"} else int(_api_token_ttl)
 KNOX_TOKEN_MODEL = "accounts.ApiToken"
+# knox's own migrations create its default token table even when the model is swapped out; without them
+# the swapped model gets no table, and nothing references users from outside the project's models.
+MIGRATION_MODULES = {"knox": None}
 REST_KNOX = {
     "TOKEN_TTL": timedelta(days=API_TOKEN_TTL_DAYS) if API_TOKEN_TTL_DAYS is not None else None,
     "AUTH_HEADER_PREFIX": "Token",
