@@ -196,6 +196,7 @@ def _practice_candidates(enrollment: Enrollment, now: datetime.datetime) -> list
     return [("lesson", pk, trains) for pk, trains in lessons] + [("roleplay", pk, trains) for pk, trains in scenarios]
 
 
+@transaction.atomic
 def practice_assign_for(*, enrollment_id: int, now: datetime.datetime | None = None) -> list[PracticeAssignment]:
     """Assign the practice the hire's latest scores call for; returns what was assigned now. Safe to run again:
     a reason that assigned once never assigns again, and finished items are recorded as done."""

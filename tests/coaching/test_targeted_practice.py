@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from coaching import practice, services
+from coaching import practice, services, tasks
 from coaching.models import PracticeAssignment
 from courses import services as course_services
 from courses.curriculum_loader import CurriculumFileError, curriculum_load
@@ -110,6 +110,13 @@ def test_a_low_criterion_assigns_its_practice_once_per_reason(hire_enrollment, c
 
     assert practice.practice_assign_for(enrollment_id=hire_enrollment.pk) == []
     assert PracticeAssignment.objects.count() == 2
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_task_assigns_outside_any_request_transaction(hire_enrollment, coach, tagged):
+    # The worker runs the task in autocommit; the row lock needs the service's own transaction (PostgreSQL).
+    _graded(hire_enrollment, coach, LOW_EXPLORE, "g1")
+    assert tasks.practice_assign(hire_enrollment.pk) == 2
 
 
 def test_the_reason_names_the_mean_over_the_last_three(hire_enrollment, coach, tagged):
