@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 export PATH := $(CURDIR)/$(BIN):$(PATH)
 
-.PHONY: run test lint bench soak screenshots production-smoke clean
+.PHONY: run test lint bench soak screenshots production-smoke backup restore clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -50,6 +50,20 @@ production-smoke: $(VENV)/.installed-run
 ## screenshots: regenerate docs/screenshots/ from the browser tests (needs chromium)
 screenshots: $(VENV)/.installed-dev
 	SCREENSHOTS=1 $(BIN)/pytest -m browser -p no:randomly tests/browser
+
+## backup: the database, MEDIA_ROOT and the private files into BACKUP_DIR (var/backups), one timestamped file each
+backup: $(VENV)/.installed-run
+	$(BIN)/python manage.py dbbackup --noinput
+	$(BIN)/python manage.py mediabackup --noinput
+	$(BIN)/python manage.py privatebackup --noinput
+
+## restore: the latest backups in BACKUP_DIR over the database and the files; asks first unless CONFIRM=yes
+restore: $(VENV)/.installed-run
+	@[ "$(CONFIRM)" = yes ] || { printf 'Replace the database and the files with the latest backups in BACKUP_DIR? Type yes: '; \
+		read -r answer; [ "$$answer" = yes ]; }
+	$(BIN)/python manage.py dbrestore --noinput
+	$(BIN)/python manage.py mediarestore --noinput --replace
+	$(BIN)/python manage.py privaterestore --noinput --replace
 
 clean:
 	rm -rf $(VENV) var/db.sqlite3 var/celery var/mail var/staticfiles

@@ -12,7 +12,7 @@ def scorer_retrain_when_due() -> str:
     return f"{outcome.version.version}: {'live' if outcome.went_live else 'kept back'}"
 
 
-@shared_task
+@shared_task(runs_here_when_broker_down=True)
 def practice_assign(enrollment_id: int) -> int:
     """After a grade is released or a call reviewed: assign the practice the hire's latest scores call for."""
     return len(practice.practice_assign_for(enrollment_id=enrollment_id))

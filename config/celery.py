@@ -6,40 +6,44 @@ failure or deadlock, a dropped connection) is retried with exponential backoff a
 instead of failing. Tasks must be idempotent for it, as they must be for acks_late anyway.
 """
 
+import logging
 import os
 
 from celery import Celery
 from celery.contrib.django.task import DjangoTask
 from celery.utils.time import get_exponential_backoff_interval
 from django.db import InterfaceError, OperationalError
+from kombu.exceptions import OperationalError as BrokerUnreachable
+
+from common.database_errors import is_transient_database_error
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.local")
 
 DATABASE_RETRIES = 8  # 2 s, 4 s, 8 s … with jitter: several minutes in all
-# PostgreSQL's error codes for a try that may well succeed again: serialization failure,
-# deadlock, lock not available, too many connections, the server shutting down or restarting.
-TRANSIENT_SQLSTATES = {"40001", "40P01", "55P03", "53300", "57P01", "57P02", "57P03"}
-TRANSIENT_PHRASES = (
-    "database is locked", "database table is locked", "server closed the connection", "connection refused",
-    "could not connect", "connection failed", "terminating connection",
-)  # fmt: skip
-
-
-def is_transient_database_error(error: BaseException) -> bool:
-    """Whether a database error is worth trying again shortly (and not a bug such as a missing table)."""
-    if isinstance(error, InterfaceError):  # the connection is gone
-        return True
-    if not isinstance(error, OperationalError):
-        return False
-    sqlstate = getattr(error.__cause__, "sqlstate", None)
-    if sqlstate:
-        return sqlstate in TRANSIENT_SQLSTATES or sqlstate.startswith("08")  # class 08: connection exceptions
-    message = str(error).lower()
-    return any(phrase in message for phrase in TRANSIENT_PHRASES)
+logger = logging.getLogger(__name__)
 
 
 class AcademyTask(DjangoTask):  # DjangoTask: delay_on_commit
     retries_transient_database_errors = True
+    # With the broker down, the request that queued the task has already committed its work and must
+    # still answer normally. By default the message is dropped with a warning, for tasks whose work is
+    # recovered anyway (the notification ledger re-queues unsent emails once the broker is back).
+    # A task with nothing to recover it runs here instead, in the process that queued it.
+    runs_here_when_broker_down = False
+
+    def apply_async(self, args=None, kwargs=None, **options):
+        try:
+            return super().apply_async(args, kwargs, **options)
+        except BrokerUnreachable as error:
+            if not self.runs_here_when_broker_down:
+                logger.warning("Broker unreachable, %s left to its recovery: %s", self.name, error)
+                return None
+            logger.warning("Broker unreachable, %s runs in this process: %s", self.name, error)
+            try:
+                self(*(args or ()), **(kwargs or {}))
+            except Exception:
+                logger.exception("%s failed in this process while the broker was unreachable", self.name)
+            return None
 
     def __call__(self, *args, **kwargs):
         try:

@@ -59,6 +59,8 @@ urlpatterns = [
     path("api/redoc/", api_docs_csp(SpectacularRedocView.as_view(url_name="api-schema")), name="api-redoc"),
 ]
 
+handler500 = "config.views.server_error"
+
 if settings.DEBUG:
     from django.conf.urls.static import static
 

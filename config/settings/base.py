@@ -37,6 +37,7 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "axes",
     "csp",
+    "dbbackup",
     "accounts",
     "courses",
     "coaching",
@@ -174,6 +175,12 @@ if PRIVATE_STORAGE == "s3":
     }
 elif PRIVATE_STORAGE != "local":
     raise ImproperlyConfigured(f"PRIVATE_STORAGE must be 'local' or 's3', not {PRIVATE_STORAGE!r}.")
+# Backups (`make backup`, django-dbbackup): database dumps, and tarballs of MEDIA_ROOT and of the private files.
+# Never inside a folder that is served or backed up itself.
+BACKUP_DIR = Path(env("BACKUP_DIR", default=str(VAR_DIR / "backups")))
+if any(BACKUP_DIR.resolve().is_relative_to(root.resolve()) for root in (MEDIA_ROOT, PRIVATE_MEDIA_ROOT, STATIC_ROOT)):
+    raise ImproperlyConfigured("BACKUP_DIR must be outside MEDIA_ROOT, PRIVATE_MEDIA_ROOT and STATIC_ROOT.")
+STORAGES["dbbackup"] = {"BACKEND": "django.core.files.storage.FileSystemStorage", "OPTIONS": {"location": BACKUP_DIR}}
 # Recordings and transcripts of real calls are deleted this many days after the call (coaching/retention.py).
 CALL_DATA_RETENTION_DAYS = env.int("CALL_DATA_RETENTION_DAYS", default=180)
 if CALL_DATA_RETENTION_DAYS < 1:

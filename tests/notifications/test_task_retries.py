@@ -80,7 +80,7 @@ def _wrapped(message: str, sqlstate: str | None = None) -> OperationalError:
     ],
 )
 def test_which_database_errors_are_worth_a_retry(error, transient):
-    from config.celery import is_transient_database_error
+    from common.database_errors import is_transient_database_error
 
     assert is_transient_database_error(error) is transient
 
