@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 export PATH := $(CURDIR)/$(BIN):$(PATH)
 
-.PHONY: run test lint bench soak screenshots production-smoke backup restore clean
+.PHONY: run test lint bench capacity soak screenshots production-smoke backup restore clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -38,6 +38,10 @@ lint: $(VENV)/.installed-dev
 bench: $(VENV)/.installed-dev
 	$(BIN)/python -m bench.run $(BENCH_ARGS)
 	$(BIN)/python -m bench.sweep $(SWEEP_ARGS)
+
+## capacity: step a fixed arrival rate up (morning reads and writes, then reads only) to the highest held with p99 < 250 ms; writes benchmarks/capacity.md
+capacity: $(VENV)/.installed-dev
+	$(BIN)/python -m bench.capacity $(CAPACITY_ARGS)
 
 ## soak: what `make run` starts, used by every role with reminder sweeps, for SOAK_MINUTES (20); writes benchmarks/soak.json
 soak: $(VENV)/.installed-run

@@ -20,8 +20,10 @@ import json
 import posixpath
 import zipfile
 from dataclasses import dataclass, field
+from importlib import import_module
 
 from django.apps import apps
+from django.conf import settings
 from django.contrib.admin.models import LogEntry
 from django.contrib.contenttypes.models import ContentType
 from django.contrib.sessions.models import Session
@@ -294,7 +296,9 @@ def person_erase(*, user: User, admin: User, confirmation: str) -> PersonErasure
             if not isinstance(row, User):
                 type(row)._base_manager.filter(pk=row.pk).update(**{file_field.attname: ""})
         ApiToken.objects.filter(user=user).delete()
-        Session.objects.filter(session_key__in=plan.sessions).delete()
+        session_store = import_module(settings.SESSION_ENGINE).SessionStore
+        for session_key in plan.sessions:
+            session_store(session_key).delete()  # the cached copy too, not only the row
         for model in _sign_in_models():
             model._default_manager.filter(username__iexact=user.email).delete()
         user.display_name = f"Erased person #{user.pk}"

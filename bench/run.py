@@ -34,6 +34,7 @@ PROJECT = Path(__file__).resolve().parents[1]
 WORK = PROJECT / "var" / "bench"
 REPORTS = PROJECT / "benchmarks"
 DEFAULT_DATABASE = "postgres://postgres@127.0.0.1:5432/loyalty_bench"
+BENCH_CACHE = os.environ.get("BENCH_CACHE_URL", "redis://127.0.0.1:6379/8")
 TARGET_RATIO = 3.0
 # Requests per role in the arrival-rate mix, per page: a cohort of 40 hires has half a coach,
 # and an organisation of 10,000 hires a handful of admins.
@@ -103,11 +104,13 @@ ids["answer_scenario"] = attempt.scenario.pk  # the hire answers this role-play,
 from accounts.services import api_token_create
 ids["hire_token"] = api_token_create(user=enrollment.hire, name="benchmark")[1]
 # The coach with the longest queue, their oldest waiting attempt, a hire of theirs with feedback.
-waiting = Attempt.objects.filter(state="awaiting_coach").select_related("enrollment__cohort")
-waiting = waiting.order_by("submitted_at").first()
-coach = waiting.enrollment.cohort.coaches.first()
-ids["oldest_attempt"] = waiting.pk
-with_feedback = Enrollment.objects.filter(cohort__coaches=coach, feedback__isnull=False).order_by("pk")
+waiting = Attempt.objects.filter(state="awaiting_coach").order_by("submitted_at")
+for cohort_id in dict.fromkeys(waiting.values_list("enrollment__cohort_id", flat=True)[:500]):
+    coach = Cohort.objects.get(pk=cohort_id).coaches.first()  # one whose hires have feedback to show
+    with_feedback = Enrollment.objects.filter(cohort__coaches=coach, feedback__isnull=False).order_by("pk")
+    if coach is not None and with_feedback.exists():
+        break
+ids["oldest_attempt"] = waiting.filter(enrollment__cohort__coaches=coach).values_list("pk", flat=True).first()
 ids["timeline"] = with_feedback.values_list("pk", flat=True).first()
 ids["cohort"] = cohort.pk
 from bench.big_cohort import big_cohort_ensure
@@ -151,6 +154,15 @@ def _postgres_reachable(url: str) -> bool:
         return False
 
 
+def _redis_reachable(url: str) -> bool:
+    match = re.match(r"redis://(?P<host>[^:/]+):?(?P<port>\d*)/", url)
+    try:
+        socket.create_connection((match["host"], int(match["port"] or 6379)), timeout=2).close()
+        return True
+    except (OSError, TypeError):
+        return False
+
+
 def _environment(database_url: str) -> dict[str, str]:
     WORK.mkdir(parents=True, exist_ok=True)
     env = dict(os.environ)
@@ -163,6 +175,8 @@ def _environment(database_url: str) -> dict[str, str]:
         STATIC_ROOT=str(WORK / "static"),
         LOG_LEVEL="WARNING",
         API_USER_THROTTLE="100000000/hour",
+        # The workers share one cache, as in production; without Redis, the production default (files).
+        **({"CACHE_URL": BENCH_CACHE} if _redis_reachable(BENCH_CACHE) else {}),
         PYTHONPATH=str(PROJECT),
     )
     return env
@@ -326,6 +340,20 @@ def _answering(port: int, token: str, scenario: int, requests: int) -> dict:
     }
 
 
+def open_loop(rate: float, count: int, send) -> tuple[float, float]:
+    """`send(n)` for n below `count`, each in a pool thread, the n-th due n/rate seconds after the start whatever
+    the answers (open loop). Returns the seconds taken to send them all, and until all were answered."""
+    started = time.perf_counter()
+    with ThreadPoolExecutor(max_workers=128) as pool:
+        for n in range(count):
+            delay = started + n / rate - time.perf_counter()
+            if delay > 0:
+                time.sleep(delay)
+            pool.submit(send, n)
+        sent = time.perf_counter() - started
+    return sent, time.perf_counter() - started
+
+
 def _arrival_rate(port: int, targets: list[tuple[str, str | None]], rate: float, duration: float) -> dict:
     """Open loop: a request every 1/rate seconds whatever the answers, cycling through the mix."""
     latencies: list[float] = []
@@ -340,14 +368,7 @@ def _arrival_rate(port: int, targets: list[tuple[str, str | None]], rate: float,
                 errors.append(status)
 
     total = int(rate * duration)
-    started = time.perf_counter()
-    with ThreadPoolExecutor(max_workers=128) as pool:
-        for n in range(total):
-            delay = started + n / rate - time.perf_counter()
-            if delay > 0:
-                time.sleep(delay)
-            pool.submit(one, *targets[n % len(targets)])
-    wall = time.perf_counter() - started
+    _, wall = open_loop(rate, total, lambda n: one(*targets[n % len(targets)]))
     return {
         "rate_per_s": rate,
         "duration_s": duration,
@@ -381,13 +402,20 @@ def _machine() -> dict:
     }
 
 
-def _markdown(report: dict) -> str:
+def machine_line(report: dict) -> str:
+    """Where and on what a report was measured: the same words in every report."""
     machine = report["machine"]
-    lines = [
+    return (
         f"Measured {report['date']} on {machine['cores']} cores ({machine['cpu']}), {machine['memory_gib']} GiB, "
         f"Python {machine['python']}; {report['database']} with {report['hires']:,} hires of scale data; gunicorn "
-        f"{report['gunicorn_workers']} workers, production settings; {report['concurrency']} loopback clients, "
-        f"each page interleaved with the floor.",
+        f"{report['gunicorn_workers']} workers, production settings"
+    )
+
+
+def _markdown(report: dict) -> str:
+    lines = [
+        f"{machine_line(report)}, the cache on {report.get('cache', 'files')}; {report['concurrency']} loopback "
+        "clients, each page interleaved with the floor.",
         "",
         "| page | median ms | p99 ms | × floor | queries | within 3× | p99 < 250 ms |",
         "|---|---:|---:|---:|---:|:-:|:-:|",
@@ -441,6 +469,10 @@ def main() -> int:
         print(f"PostgreSQL at {database_url} is not reachable: using SQLite instead.")
         database_url = f"sqlite:///{WORK / 'bench.sqlite3'}"
     env = _environment(database_url)
+    if "CACHE_URL" in env:  # ids of a recreated database start again: nothing cached may outlive it
+        import redis
+
+        redis.Redis.from_url(env["CACHE_URL"]).flushdb()
     print(f"Preparing {database_url} ...", flush=True)
     prepared = _prepare(env, args.hires, args.reuse)
     ids, sessions, queries = prepared["ids"], prepared["sessions"], prepared["queries"]
@@ -519,6 +551,7 @@ def main() -> int:
         "database": prepared["database"],
         "hires": prepared["hires"],
         "gunicorn_workers": args.workers,
+        "cache": "Redis" if env.get("CACHE_URL", "").startswith("redis") else "files",
         "concurrency": args.concurrency,
         "targets": {"ratio_to_floor": TARGET_RATIO, "p99_ms": TARGET_P99_MS},
         "pages": rows,

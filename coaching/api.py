@@ -4,9 +4,11 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, status
 from rest_framework.exceptions import NotFound
-from rest_framework.pagination import PageNumberPagination
+from rest_framework.pagination import BasePagination, PageNumberPagination
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
+from rest_framework.settings import api_settings
+from rest_framework.utils.urls import remove_query_param, replace_query_param
 from rest_framework.views import APIView
 
 from accounts import permissions
@@ -49,9 +51,9 @@ class QueueItemSerializer(serializers.Serializer):
 
 
 class QueuePageSerializer(serializers.Serializer):
-    count = serializers.IntegerField()
-    next = serializers.URLField(allow_null=True)
-    previous = serializers.URLField(allow_null=True)
+    count = serializers.IntegerField(help_text="Attempts in the whole queue (not just this page).")
+    next = serializers.URLField(allow_null=True, help_text="The next page (a `cursor` link), or null on the last.")
+    previous = serializers.URLField(allow_null=True, help_text="The previous page, or null on the first.")
     overdue = serializers.IntegerField(
         help_text="Attempts in the whole queue (not just this page) past their grading target."
     )
@@ -63,18 +65,50 @@ class QueuePageSerializer(serializers.Serializer):
 QUEUE_FILTERS = ("cohort", "week", "scenario", "hire")
 
 
-class CountedPagination(PageNumberPagination):
-    """Pages whose count comes from the queue counts, so the queue is counted once."""
+class QueueCursorPagination(BasePagination):
+    """Cursor pages of the queue, oldest first: each page seeks from the row a cursor names (no OFFSET, so a
+    late page costs what the first does), and the count is the queue counts' total, so the queue is counted once."""
 
-    def __init__(self, *, count: int):
-        self.count = count
+    cursor_query_param = "cursor"
+    page_size = api_settings.PAGE_SIZE
 
-    def django_paginator_class(self, object_list, per_page):
-        return selectors.CountedPaginator(object_list, per_page, count=self.count)
+    def paginate(self, request, *, filters: selectors.QueueFilters) -> selectors.QueuePage:
+        self.request = request
+        self.page = call_service(
+            selectors.grading_queue_cursor_page,
+            field=self.cursor_query_param,
+            user=request.user,
+            filters=filters,
+            cursor=request.query_params.get(self.cursor_query_param),
+            per_page=self.page_size,
+        )
+        return self.page
+
+    def _link(self, direction: str, token: str | None) -> str:
+        url = self.request.build_absolute_uri()
+        if token is None:  # a page emptied since its cursor was made: the way on is the first page
+            return remove_query_param(url, self.cursor_query_param)
+        cursor = selectors.queue_cursor(direction=direction, token=token)
+        return replace_query_param(url, self.cursor_query_param, cursor)
+
+    def get_paginated_response(self, data) -> Response:
+        page, counts = self.page, self.page.counts
+        return Response(
+            {
+                "count": counts.total,
+                "next": self._link(selectors.AFTER, page.next_cursor) if page.has_next else None,
+                "previous": self._link(selectors.BEFORE, page.previous_cursor) if page.has_previous else None,
+                "overdue": counts.overdue,
+                "second_marks": counts.second_marks,
+                "moderation": counts.moderation,
+                "results": data,
+            }
+        )
 
 
 class QueueView(APIView):
-    """Attempts awaiting a coach, oldest first. Filters: cohort, week, scenario, hire, flagged, estimate."""
+    """Attempts awaiting a coach, oldest first. Filters: cohort, week, scenario, hire, flagged, estimate.
+    Pages by cursor: follow `next` and `previous`; a cursor not taken from them is refused with a 400."""
 
     permission_classes = [CoachPermission]
 
@@ -86,18 +120,16 @@ class QueueView(APIView):
             OpenApiParameter(
                 "estimate", bool, description="Only attempts whose estimate is doubtful: flagged, or often overridden"
             ),
-            OpenApiParameter("page", int),
+            OpenApiParameter(
+                "cursor", str, description="Which page: the cursor in an earlier page's next or previous link"
+            ),
         ],
     )
     def get(self, request):
         filters = selectors.QueueFilters.from_params(request.query_params)
-        queue = selectors.grading_queue(user=request.user, filters=filters)
-        counts = selectors.queue_counts(queue=queue, user=request.user)
-        paginator = CountedPagination(count=counts.total)
-        page = paginator.paginate_queryset(queue, request, view=self)
-        response = paginator.get_paginated_response(QueueItemSerializer(page, many=True).data)
-        response.data.update(overdue=counts.overdue, second_marks=counts.second_marks, moderation=counts.moderation)
-        return response
+        paginator = QueueCursorPagination()
+        page = paginator.paginate(request, filters=filters)
+        return paginator.get_paginated_response(QueueItemSerializer(page.object_list, many=True).data)
 
 
 class GradeInputSerializer(serializers.Serializer):

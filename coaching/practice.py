@@ -220,7 +220,7 @@ def practice_assign_for(*, enrollment_id: int, now: datetime.datetime | None = N
     for assignment in existing:
         if assignment.criterion_key and _open(assignment, done):
             open_per_criterion[assignment.criterion_key] = open_per_criterion.get(assignment.criterion_key, 0) + 1
-    finished = progress.done_items(enrollment_ids=[enrollment.pk]).get(enrollment.pk, set())
+    finished = progress.done_items(enrollment_ids=[enrollment.pk], from_cache=True).get(enrollment.pk, set())
     candidates = _practice_candidates(enrollment, now)
     assigned = []
     # The criterion furthest below is served first, so an item training two short criteria goes where it is most

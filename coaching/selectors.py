@@ -1,12 +1,12 @@
 """Reads for coaching. A coach sees only the hires of the cohorts they coach; an admin sees all."""
 
+import base64
 import datetime
 from dataclasses import dataclass, field
 
-from django.core.paginator import Page, Paginator
+from django.core.exceptions import ValidationError
 from django.db.models import Count, Min, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.utils import timezone
-from django.utils.functional import cached_property
 
 from accounts import permissions
 from coaching.charts import Point
@@ -172,27 +172,174 @@ def queue_counts_per_coach(*, coaches, now: datetime.datetime | None = None) -> 
     }
 
 
-class CountedPaginator(Paginator):
-    """A paginator told its count, so the queue is counted once (by queue_counts), not twice."""
+CURSOR_INVALID = "Not a cursor of this queue: follow a page's next or previous link, or leave the cursor out."
 
-    def __init__(self, object_list, per_page, *, count: int, **kwargs):
-        super().__init__(object_list, per_page, **kwargs)
-        self._known_count = count
 
-    @cached_property
-    def count(self) -> int:
-        return self._known_count
+class InvalidCursor(ValidationError):
+    """A queue cursor this module did not make: garbled, cut short, or edited."""
+
+    def __init__(self):
+        super().__init__(CURSOR_INVALID, code="invalid_cursor")
+
+
+AFTER, BEFORE = "after", "before"
+
+
+@dataclass(frozen=True)
+class QueuePosition:
+    """A row's place in the queue's order (submitted_at, id): what a cursor carries, opaquely."""
+
+    submitted_at: datetime.datetime
+    pk: int
+
+    @classmethod
+    def of(cls, attempt: Attempt) -> "QueuePosition":
+        return cls(attempt.submitted_at, attempt.pk)
+
+    def token(self) -> str:
+        return _b64encode(f"{self.submitted_at.isoformat()}|{self.pk}")
+
+    @classmethod
+    def from_token(cls, token: str) -> "QueuePosition":
+        moment, _, pk = _b64decode(token).partition("|")
+        number = number_or_none(pk)
+        try:
+            submitted_at = datetime.datetime.fromisoformat(moment)
+            if submitted_at.tzinfo is None or not number:
+                raise ValueError(moment)
+            submitted_at = submitted_at.astimezone(datetime.UTC)  # out of range near year 1 or 9999
+        except (ValueError, OverflowError):
+            raise InvalidCursor from None
+        return cls(submitted_at, number)
+
+
+def _b64encode(text: str) -> str:
+    return base64.urlsafe_b64encode(text.encode()).decode().rstrip("=")
+
+
+def _b64decode(token: str) -> str:
+    if not token or len(token) > 200:  # a real cursor is under 100 characters
+        raise InvalidCursor
+    try:
+        return base64.urlsafe_b64decode(token + "=" * (-len(token) % 4)).decode()
+    except (ValueError, UnicodeDecodeError):  # binascii.Error is a ValueError
+        raise InvalidCursor from None
+
+
+def queue_cursor(*, direction: str, token: str) -> str:
+    """One opaque value for "the page after (or before) this row", for clients that send a single cursor."""
+    return _b64encode(f"{direction}|{token}")
+
+
+def _read_queue_cursor(cursor: str) -> tuple[str, QueuePosition]:
+    direction, _, token = _b64decode(cursor).partition("|")
+    if direction not in (AFTER, BEFORE):
+        raise InvalidCursor
+    return direction, QueuePosition.from_token(token)
+
+
+@dataclass(frozen=True)
+class QueuePage:
+    """One page of the queue, found by seeking from a row rather than by OFFSET, with the whole queue's counts.
+    A page reached by a cursor can be empty when the rows past the cursor were graded meanwhile; it then has
+    no cursors, and its way back is the first page."""
+
+    object_list: list[Attempt]
+    counts: QueueCounts
+    has_next: bool
+    has_previous: bool
+    next_cursor: str | None  # the last row's position: the next page is after it
+    previous_cursor: str | None  # the first row's position: the previous page is before it
+
+    def __iter__(self):
+        return iter(self.object_list)
+
+    def __len__(self) -> int:
+        return len(self.object_list)
+
+    @property
+    def total(self) -> int:
+        return self.counts.total
+
+    @property
+    def has_other_pages(self) -> bool:
+        return self.has_next or self.has_previous
+
+
+def _seek(queue: QuerySet[Attempt], position: QueuePosition, direction: str) -> QuerySet[Attempt]:
+    at, pk = position.submitted_at, position.pk
+    if direction == AFTER:
+        return queue.filter(Q(submitted_at__gt=at) | Q(submitted_at=at, id__gt=pk)).order_by("submitted_at", "id")
+    return queue.filter(Q(submitted_at__lt=at) | Q(submitted_at=at, id__lt=pk)).order_by("-submitted_at", "-id")
+
+
+def keyset_page(
+    *, queue: QuerySet[Attempt], counts: QueueCounts, after: QueuePosition | None = None,
+    before: QueuePosition | None = None, per_page: int = 50,
+) -> QueuePage:  # fmt: skip
+    """The page after `after`, or before `before`, or the first page: one query for the rows (plus the queue's
+    own prefetches) wherever the page is, reading per_page + 1 rows to know whether one more page follows."""
+    if not counts.total:  # nothing waits anywhere: no page has rows, so none is read
+        queue = queue.none()
+    if after is None and before is not None:
+        rows = list(_seek(queue, before, BEFORE)[: per_page + 1])
+        has_previous = len(rows) > per_page
+        rows = rows[:per_page][::-1]
+        has_next = True  # the row the cursor names came after this page
+    else:
+        seek = _seek(queue, after, AFTER) if after is not None else queue.order_by("submitted_at", "id")
+        rows = list(seek[: per_page + 1])
+        has_next = len(rows) > per_page
+        rows = rows[:per_page]
+        has_previous = after is not None
+    return QueuePage(
+        object_list=rows,
+        counts=counts,
+        has_next=has_next,
+        has_previous=has_previous,
+        next_cursor=QueuePosition.of(rows[-1]).token() if rows and has_next else None,
+        previous_cursor=QueuePosition.of(rows[0]).token() if rows and has_previous else None,
+    )
+
+
+def _queue_page(
+    *, user, filters: QueueFilters, after: QueuePosition | None, before: QueuePosition | None, per_page: int,
+    now: datetime.datetime | None,
+) -> QueuePage:  # fmt: skip
+    # A waiting attempt always has its submission time; a row without one could not be placed by a cursor,
+    # so it is neither paged nor counted, and the count stays the number of rows the pages show.
+    queue = grading_queue(user=user, filters=filters).exclude(submitted_at=None)
+    counts = queue_counts(queue=queue, user=user, now=now)  # the queue is counted here, once
+    return keyset_page(queue=queue, counts=counts, after=after, before=before, per_page=per_page)
 
 
 def grading_queue_page(
-    *, user, filters: QueueFilters = QueueFilters(), page_number=None, per_page: int = 50,
+    *, user, filters: QueueFilters = QueueFilters(), after: str | None = None, before: str | None = None,
+    per_page: int = 50, now: datetime.datetime | None = None,
+) -> QueuePage:  # fmt: skip
+    """One page of the queue (the web's: `after`/`before` are the cursors of an earlier page) and the whole
+    queue's counts. A cursor that cannot be read gives the first page, as a link cut short in an email should."""
+    try:
+        position_after = QueuePosition.from_token(after) if after else None
+        position_before = QueuePosition.from_token(before) if before else None
+    except InvalidCursor:
+        position_after = position_before = None
+    return _queue_page(
+        user=user, filters=filters, after=position_after, before=position_before, per_page=per_page, now=now
+    )
+
+
+def grading_queue_cursor_page(
+    *, user, filters: QueueFilters = QueueFilters(), cursor: str | None = None, per_page: int = 50,
     now: datetime.datetime | None = None,
-) -> tuple[Page, QueueCounts]:  # fmt: skip
-    """One page of the queue and the whole queue's counts; the page's count is the counts' total."""
-    queue = grading_queue(user=user, filters=filters)
-    counts = queue_counts(queue=queue, user=user, now=now)
-    page = CountedPaginator(queue, per_page, count=counts.total).get_page(page_number)
-    return page, counts
+) -> QueuePage:  # fmt: skip
+    """The same page for a client sending one cursor (a queue_cursor value). A cursor that cannot be read
+    raises InvalidCursor: a client should hear its cursor was wrong, not be handed the first page again."""
+    after = before = None
+    if cursor:
+        direction, position = _read_queue_cursor(cursor)
+        after, before = (position, None) if direction == AFTER else (None, position)
+    return _queue_page(user=user, filters=filters, after=after, before=before, per_page=per_page, now=now)
 
 
 def next_to_grade(*, user, filters: QueueFilters = QueueFilters(), skip: int | None = None,

@@ -16,6 +16,8 @@ from dataclasses import dataclass, field
 from coaching.charts import Value, line_svg
 from coaching.models import CallReview, Grade
 from common.csv_export import csv_text
+from common.versioned_cache import cached_many
+from courses.caching import CURRICULUM, ENROLLMENT
 from courses.levels import LEVEL_MAX, LEVEL_MIN, as_level
 from courses.models import Cohort, Criterion, Enrollment, ScenarioMode
 from courses.moments import local
@@ -214,8 +216,19 @@ def _scores(enrollment_ids: list[int]) -> dict[int, dict[str, dict[str, list[Sco
     return found
 
 
+def _cached_scores(enrollment_ids: list[int], curriculum_id: int) -> dict[int, dict | None]:
+    """_scores, from the cache for hires not graded or reviewed since their last read."""
+
+    def each(pks: list[int]) -> dict[int, dict | None]:
+        found = _scores(pks)
+        return {pk: found.get(pk) for pk in pks}
+
+    graded_by = [(CURRICULUM, curriculum_id)]  # the curriculum says which role-plays are graded
+    return cached_many(ENROLLMENT, enrollment_ids, "transfer-scores", each, also=lambda pk: graded_by)
+
+
 def _hire_transfer(enrollment: Enrollment, criteria: list[tuple[str, str]], scores: dict) -> HireTransfer:
-    sides = scores.get(enrollment.pk, {PRACTICE: {}, REAL: {}})
+    sides = scores.get(enrollment.pk) or {PRACTICE: {}, REAL: {}}
     known = {key for key, _ in criteria}
     extra = sorted((set(sides[PRACTICE]) | set(sides[REAL])) - known)  # keys of a rubric edited since
     rows = [*criteria, *((key, key.replace("_", " ").capitalize()) for key in extra)]
@@ -229,9 +242,9 @@ def _hire_transfer(enrollment: Enrollment, criteria: list[tuple[str, str]], scor
 
 
 def transfer_for(*, enrollment: Enrollment) -> HireTransfer:
-    """One hire's transfer, per criterion: three queries."""
+    """One hire's transfer, per criterion: one query, and two more when the hire's scores changed."""
     criteria = rubric_criteria({enrollment.cohort.curriculum_id})
-    return _hire_transfer(enrollment, criteria, _scores([enrollment.pk]))
+    return _hire_transfer(enrollment, criteria, _cached_scores([enrollment.pk], enrollment.cohort.curriculum_id))
 
 
 def transfer_for_cohort(*, cohort: Cohort) -> CohortTransfer:
@@ -241,7 +254,7 @@ def transfer_for_cohort(*, cohort: Cohort) -> CohortTransfer:
         Enrollment.objects.filter(cohort=cohort).select_related("hire").order_by("hire__display_name", "hire__email")
     )
     criteria = rubric_criteria({cohort.curriculum_id})
-    scores = _scores([enrollment.pk for enrollment in enrollments])
+    scores = _cached_scores([enrollment.pk for enrollment in enrollments], cohort.curriculum_id)
     hires = [_hire_transfer(enrollment, criteria, scores) for enrollment in enrollments]
     figure = []
     for index, (key, title) in enumerate(criteria):

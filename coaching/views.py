@@ -45,15 +45,22 @@ def _query(filters: selectors.QueueFilters) -> str:
 def queue(request):
     filters = selectors.QueueFilters.from_params(request.GET)
     now = timezone.now()
-    page, counts = selectors.grading_queue_page(
-        user=request.user, filters=filters, page_number=request.GET.get("page"), per_page=QUEUE_PAGE_SIZE, now=now
+    page = selectors.grading_queue_page(
+        user=request.user,
+        filters=filters,
+        after=request.GET.get("after"),
+        before=request.GET.get("before"),
+        per_page=QUEUE_PAGE_SIZE,
+        now=now,
     )
+    query = _query(filters)
     context = {
         "page": page,
-        "counts": counts,
+        "counts": page.counts,
         "filters": filters,
         "options": selectors.queue_filter_options(user=request.user),
-        "query": _query(filters),
+        "query": query,
+        "page_query": f"{query}&" if query else "?",  # the filters, then the page's cursor
         "now": now,
         "weeks": range(1, 7),
         "held": second_marking.held_for_the_queue(user=request.user),

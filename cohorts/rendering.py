@@ -18,8 +18,18 @@ def _cell(state: str, label: str, count: int) -> str:
     return f'<td class="cell cell-{escape(state)}"><span class="cell-state">{escape(label)}</span>{counted}</td>'
 
 
+_PK = 2_147_483_647  # stands for the row's id in a URL reversed once per page
+
+
+@cache
+def _url_pattern(url_name: str, *args) -> str:
+    return reverse(url_name, args=[*args, _PK])
+
+
 def _link(url_name: str, *args) -> str:
-    return escape(reverse(url_name, args=args))
+    """The URL of `url_name` for these args, the last being a row's id: reversed once, not once per row."""
+    *fixed, pk = args
+    return escape(_url_pattern(url_name, *fixed).replace(str(_PK), str(int(pk))))
 
 
 def progress_rows(cohort, hires) -> SafeString:
@@ -63,3 +73,18 @@ def at_risk_rows(at_risk) -> SafeString:
         f'<td class="num">{escape(h.percent)}%</td></tr>'
         for h in at_risk
     ))  # fmt: skip
+
+
+def readiness_rows(readiness) -> SafeString:
+    """The cohort's readiness table body: each hire in training, ready or not, and what is missing."""
+    rows = []
+    for enrollment, hire in readiness.rows:
+        items = "".join(f"<li>{escape(text)}</li>" for text in hire.missing)
+        missing = f'<ul class="reasons">{items}</ul>' if items else "—"
+        rows.append(
+            f'<tr><th scope="row"><a href="{_link("coaching:hire_timeline", enrollment.pk)}">'
+            f"{escape(enrollment.hire.display_name)}</a></th>"
+            f'<td><span class="tag {"tag-done" if hire.met else "tag-danger"}">{escape(hire.label)}</span></td>'
+            f"<td>{missing}</td></tr>"
+        )
+    return mark_safe("\n".join(rows))

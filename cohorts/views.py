@@ -134,6 +134,8 @@ def cohort_coach_remove(request, cohort_id: int, coach_id: int):
 def cohort_dashboard(request, cohort_id: int):
     cohort = access_cohort(request.user, cohort_id)
     dashboard = selectors.cohort_dashboard(cohort=cohort)
+    # As of now, so from the cache hire by hire (readiness.selectors).
+    readiness = readiness_selectors.cohort_readiness(cohort=cohort, enrollments=[h.enrollment for h in dashboard.hires])
     week_labels = [f"Week {number}" for number, _ in dashboard.weeks]
     criterion_bars = [charts.Bar(title, dashboard.criterion_averages.get(key), "") for key, title in dashboard.criteria]
     checkpoint_bars = [charts.Bar(label, count) for label, count in dashboard.checkpoint_rows]
@@ -155,9 +157,8 @@ def cohort_dashboard(request, cohort_id: int):
         "checkpoint_chart": charts.bars_svg(
             checkpoint_bars, title="Checkpoint outcomes", maximum=max([b.value for b in checkpoint_bars] + [1])
         ),
-        "readiness": readiness_selectors.cohort_readiness(
-            cohort=cohort, enrollments=[h.enrollment for h in dashboard.hires], now=dashboard.now
-        ),
+        "readiness": readiness,
+        "readiness_rows": rendering.readiness_rows(readiness),
         **_transfer_section(cohort),
     }
     return render(request, "cohorts/dashboard.html", context)

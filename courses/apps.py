@@ -20,3 +20,6 @@ class CoursesConfig(AppConfig):
 
     def ready(self) -> None:
         post_migrate.connect(_register_shipped_scorer, sender=self, dispatch_uid="courses-shipped-scorer")
+        from courses.caching import register_sources
+
+        register_sources()

@@ -25,10 +25,7 @@ from courses.models import (
     CheckAttempt,
     Enrollment,
     ItemExcusal,
-    KnowledgeCheck,
-    Lesson,
     LessonCompletion,
-    Scenario,
 )
 from courses.pacing import Schedule, schedule_for
 
@@ -83,34 +80,37 @@ class ItemMarks:
         return self.done.get(enrollment_id, set()) | self.excused.get(enrollment_id, set())
 
 
-def done_items(*, enrollment_ids: Iterable[int]) -> dict[int, set[ItemKey]]:
+def done_items(*, enrollment_ids: Iterable[int], from_cache: bool = False) -> dict[int, set[ItemKey]]:
     """Per enrollment, the (kind, id) of every item done or excused: none of them is overdue or chased."""
     ids = list(enrollment_ids)
-    marks = item_marks(enrollment_ids=ids)
+    marks = item_marks(enrollment_ids=ids, from_cache=from_cache)
     settled: dict[int, set[ItemKey]] = defaultdict(set)
     for enrollment_id in {*marks.done, *marks.excused}:
         settled[enrollment_id] = marks.settled(enrollment_id)
     return settled
 
 
-_COMPLETED = "completed"  # marks a lesson completion among the excusals read with it
+COMPLETED_MARK = "completed"  # marks a lesson completion among the excusals read with it
 
 
-def item_marks(*, enrollment_ids: Iterable[int]) -> ItemMarks:
+def item_marks(*, enrollment_ids: Iterable[int], from_cache: bool = False) -> ItemMarks:
     """Items done and excused, per enrollment. Three queries, however many enrollments: standing
-    excusals come in the same query as lesson completions."""
+    excusals come in the same query as lesson completions. Pages ask `from_cache` (courses.caching):
+    only hires with events since their last read are read; sweeps over every enrollment read them all."""
     ids = list(enrollment_ids)
+    if from_cache:
+        return _cached_item_marks(ids)
     done: dict[int, set[ItemKey]] = defaultdict(set)
     excused: dict[int, set[ItemKey]] = defaultdict(set)
     completions = LessonCompletion.objects.filter(enrollment_id__in=ids).annotate(
-        mark_enrollment=F("enrollment_id"), mark_kind=Value(_COMPLETED, output_field=CharField()),
+        mark_enrollment=F("enrollment_id"), mark_kind=Value(COMPLETED_MARK, output_field=CharField()),
         mark_item=F("lesson_id"),
     ).values_list("mark_enrollment", "mark_kind", "mark_item")  # fmt: skip
     excusals = ItemExcusal.objects.filter(EXCUSAL_STANDS, enrollment_id__in=ids).annotate(
         mark_enrollment=F("enrollment_id"), mark_kind=F("kind"), mark_item=F("item_id")
     ).values_list("mark_enrollment", "mark_kind", "mark_item")  # fmt: skip
     for enrollment_id, kind, item_id in completions.order_by().union(excusals.order_by(), all=True):
-        if kind == _COMPLETED:
+        if kind == COMPLETED_MARK:
             done[enrollment_id].add(("lesson", item_id))
         else:
             excused[enrollment_id].add((kind, item_id))
@@ -131,6 +131,22 @@ def item_marks(*, enrollment_ids: Iterable[int]) -> ItemMarks:
     return ItemMarks(done=dict(done), excused=dict(excused))
 
 
+def _cached_item_marks(enrollment_ids: list[int]) -> ItemMarks:
+    from courses.caching import enrollment_marks_many  # it builds on this module
+
+    done: dict[int, set[ItemKey]] = {}
+    excused: dict[int, set[ItemKey]] = {}
+    for enrollment_id, marks in enrollment_marks_many(enrollment_ids=enrollment_ids).items():
+        keys = {("lesson", pk) for pk in marks["completed"]}
+        keys.update(("check", pk) for pk, row in marks["checks"].items() if row["passes"])
+        keys.update(("roleplay", pk) for pk, row in marks["roleplays"].items() if row["done"])
+        if keys:
+            done[enrollment_id] = keys
+        if marks["excused"] - keys:
+            excused[enrollment_id] = marks["excused"] - keys
+    return ItemMarks(done=done, excused=excused)
+
+
 # --- A curriculum's items ---------------------------------------------------------------------
 
 
@@ -149,30 +165,31 @@ class DueItem:
 
 
 def curricula_due_items(*, curriculum_ids: Iterable[int]) -> dict[int, list[DueItem]]:
-    """Every lesson, check and role-play of these curricula with week, due day and page: three queries."""
-    ids = list(curriculum_ids)
-    items: dict[int, list[DueItem]] = {pk: [] for pk in ids}
-    for row in Lesson.objects.filter(curriculum_id__in=ids).values(
-        "id", "curriculum_id", "week__number", "due_day", "title", "slug"
-    ):
-        items[row["curriculum_id"]].append(DueItem(
-            "lesson", row["id"], row["week__number"], row["due_day"], row["title"],
-            reverse("courses:lesson", args=[row["week__number"], row["slug"]]),
-        ))  # fmt: skip
-    for row in KnowledgeCheck.objects.filter(week__curriculum_id__in=ids).values(
-        "id", "week__curriculum_id", "week__number", "due_day", "title"
-    ):
-        items[row["week__curriculum_id"]].append(DueItem(
-            "check", row["id"], row["week__number"], row["due_day"], row["title"],
-            reverse("courses:check", args=[row["week__number"]]),
-        ))  # fmt: skip
-    for row in Scenario.objects.filter(curriculum_id__in=ids).values(
-        "id", "curriculum_id", "week__number", "due_day", "title", "slug"
-    ):
-        items[row["curriculum_id"]].append(DueItem(
-            "roleplay", row["id"], row["week__number"], row["due_day"], f"Role-play: {row['title']}",
-            reverse("courses:scenario", args=[row["slug"]]),
-        ))  # fmt: skip
+    """Every lesson, check and role-play of these curricula with week, due day and page, from their
+    outlines (courses.caching: read once per curriculum version)."""
+    from courses.caching import curriculum_outlines  # it builds on this module
+
+    items: dict[int, list[DueItem]] = {}
+    for curriculum_id, outline in curriculum_outlines(curriculum_ids=curriculum_ids).items():
+        week_of = {week["id"]: week["number"] for week in outline["weeks"]}
+        found = items[curriculum_id] = []
+        for row in outline["lessons"]:
+            week = week_of[row["week_id"]]
+            found.append(DueItem(
+                "lesson", row["id"], week, row["due_day"], row["title"],
+                reverse("courses:lesson", args=[week, row["slug"]]),
+            ))  # fmt: skip
+        for row in outline["checks"]:
+            week = week_of[row["week_id"]]
+            found.append(DueItem(
+                "check", row["id"], week, row["due_day"], row["title"], reverse("courses:check", args=[week])
+            ))  # fmt: skip
+        for row in outline["scenarios"]:
+            week = week_of[row["week_id"]]
+            found.append(DueItem(
+                "roleplay", row["id"], week, row["due_day"], f"Role-play: {row['title']}",
+                reverse("courses:scenario", args=[row["slug"]]),
+            ))  # fmt: skip
     return items
 
 
@@ -223,14 +240,15 @@ def progress_summaries(
 ) -> dict[int, ProgressSummary]:
     """Progress of many enrollments (their cohorts already read), keyed by enrollment id.
 
-    Six queries whatever the number of enrollments or curricula: done items (3) and the
-    curricula's items (3). Hires on the same schedule share its work.
+    At most six queries whatever the number of enrollments or curricula: done items (3) and the
+    curricula's items (3), each from the cache when nothing changed since (courses.caching).
+    Hires on the same schedule share its work.
     """
     now = now or timezone.now()
     if not enrollments:
         return {}
     curriculum_ids = {e.cohort.curriculum_id for e in enrollments}
-    marks = item_marks(enrollment_ids=[e.pk for e in enrollments])
+    marks = item_marks(enrollment_ids=[e.pk for e in enrollments], from_cache=True)
     items = curricula_due_items(curriculum_ids=curriculum_ids)
     plans: dict[tuple, _SchedulePlan] = {}
     summaries = {}

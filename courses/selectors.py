@@ -3,10 +3,11 @@
 import datetime
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Max, Q, QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
 from accounts import permissions
+from courses import caching
 from courses.levels import criterion_name
 from courses.models import (
     RUNNING_STATUSES,
@@ -23,14 +24,10 @@ from courses.models import (
     Lesson,
     LessonCompletion,
     Scenario,
-    Week,
 )
 from courses.pacing import Schedule, schedule_for
 from courses.progress import (
-    CHECK_DONE,
-    EXCUSAL_STANDS,
     EXCUSED,
-    ROLEPLAY_DONE,
     ROLEPLAY_DONE_STATES,
     is_due_soon,
     item_marks,
@@ -224,48 +221,18 @@ def training_overview(*, enrollment: Enrollment, now: datetime.datetime | None =
     """Everything the dashboard needs, in a fixed number of queries whatever the curriculum's size."""
     now = now or timezone.now()
     schedule = schedule_for(enrollment, now)
-    curriculum_id = enrollment.cohort.curriculum_id
-    weeks = list(Week.objects.filter(curriculum_id=curriculum_id).order_by("number"))
-    lessons = list(
-        Lesson.objects.filter(curriculum_id=curriculum_id)
-        .order_by("week__number", "position", "id")
-        .values("id", "week_id", "slug", "title", "estimated_minutes", "due_day")
-    )
-    checks = list(
-        KnowledgeCheck.objects.filter(week__curriculum_id=curriculum_id).values(
-            "id", "week_id", "title", "due_day", "max_attempts", "pass_mark"
-        )
-    )
-    completed = set(LessonCompletion.objects.filter(enrollment=enrollment).values_list("lesson_id", flat=True))
-    results = {
-        row["knowledge_check_id"]: row
-        for row in CheckAttempt.objects.filter(enrollment=enrollment)
-        .values("knowledge_check_id")
-        .annotate(best=Max("score"), attempts=Count("id"), passes=Count("id", filter=CHECK_DONE))
-    }
-
-    scenarios = list(Scenario.objects.filter(curriculum_id=curriculum_id).order_by("position", "id").values(
-        "id", "week_id", "slug", "title", "due_day", "max_attempts"
-    ))  # fmt: skip
-    roleplay_results = {
-        row["scenario_id"]: row
-        for row in Attempt.objects.filter(enrollment=enrollment)
-        .values("scenario_id")
-        .annotate(
-            best=Max("prescore_percent"),
-            attempts=Count("id"),
-            done=Count("id", filter=ROLEPLAY_DONE),
-        )
-    }
-
-    excused = set(ItemExcusal.objects.filter(EXCUSAL_STANDS, enrollment=enrollment).values_list("kind", "item_id"))
+    outline = caching.curriculum_outline(curriculum_id=enrollment.cohort.curriculum_id)
+    marks = caching.enrollment_marks(enrollment_id=enrollment.pk)
+    completed, results, roleplay_results = marks["completed"], marks["checks"], marks["roleplays"]
+    excused = marks["excused"]
+    lessons, checks, scenarios = outline["lessons"], outline["checks"], outline["scenarios"]
 
     by_week: dict[int, WeekProgress] = {}
     progress = []
-    for week in weeks:
-        unlocks_at = schedule.week_unlocks_at(week.number)
-        week_progress = WeekProgress(week.number, week.title, week.goals, unlocks_at, now >= unlocks_at)
-        by_week[week.id] = week_progress
+    for week in outline["weeks"]:
+        unlocks_at = schedule.week_unlocks_at(week["number"])
+        week_progress = WeekProgress(week["number"], week["title"], week["goals"], unlocks_at, now >= unlocks_at)
+        by_week[week["id"]] = week_progress
         progress.append(week_progress)
     for lesson in lessons:
         week = by_week[lesson["week_id"]]

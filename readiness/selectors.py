@@ -9,8 +9,9 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from coaching.models import Grade
-from courses import progress
-from courses.models import RUNNING_STATUSES, CheckAttempt, Cohort, Criterion, Enrollment, KnowledgeCheck, ScenarioMode
+from common.versioned_cache import cached_many
+from courses import caching, progress
+from courses.models import RUNNING_STATUSES, CheckAttempt, Cohort, Criterion, Enrollment, ScenarioMode
 from readiness import rules
 from readiness.models import ReadinessOverride, ReadinessRule, ReadinessRuleChange, ReadinessSignOff
 from readiness.rules import Readiness, ReleasedGrade
@@ -25,57 +26,76 @@ def readiness_for(*, enrollment: Enrollment, now: datetime.datetime | None = Non
     return readiness_for_many(enrollments=[enrollment], now=now)[enrollment.pk]
 
 
+def _facts(enrollment_ids: list[int], now: datetime.datetime | None) -> dict[int, dict]:
+    """Per enrollment, what readiness is judged on that only the hire's own events change: the checks
+    passed and the released grades of graded role-plays, with their criteria's titles and order."""
+    facts = {pk: {"passed": set(), "grades": [], "titles": {}, "order": {}} for pk in enrollment_ids}
+    for enrollment_id, check_id in (
+        CheckAttempt.objects.filter(progress.CHECK_DONE, enrollment_id__in=enrollment_ids)  # courses.progress decides
+        .values_list("enrollment_id", "knowledge_check_id")
+        .distinct()
+    ):
+        facts[enrollment_id]["passed"].add(check_id)
+    versions: dict[int, set[int]] = defaultdict(set)
+    released = Grade.objects.filter(
+        attempt__enrollment_id__in=enrollment_ids,
+        attempt__scenario__mode=ScenarioMode.GRADED,
+        outcome=Grade.Outcome.RELEASED,  # held, draft and returned grades are not the grade of record
+        released_at__isnull=False,
+        released_at__lte=now or timezone.now(),
+    )
+    for enrollment_id, levels, released_at, version_id in released.values_list(
+        "attempt__enrollment_id", "levels", "released_at", "rubric_version_id"
+    ):
+        if levels:
+            facts[enrollment_id]["grades"].append(ReleasedGrade(released_at, levels))
+            versions[version_id].add(enrollment_id)
+    for version_id, key, title, position in (
+        Criterion.objects.filter(rubric_version_id__in=list(versions))
+        .order_by("rubric_version__number", "position")
+        .values_list("rubric_version_id", "key", "title", "position")
+    ):
+        for enrollment_id in versions[version_id]:
+            facts[enrollment_id]["titles"][key] = title  # the newest version's title wins
+            facts[enrollment_id]["order"].setdefault(key, position)
+    return facts
+
+
+def _rules(cohort_ids: list[int]) -> dict[int, ReadinessRule]:
+    saved = {rule.cohort_id: rule for rule in ReadinessRule.objects.filter(cohort_id__in=cohort_ids)}
+    return {pk: saved.get(pk) or ReadinessRule(cohort_id=pk) for pk in cohort_ids}  # the defaults, unsaved
+
+
+def _check_weeks(curriculum_id: int) -> dict[int, int]:
+    """Check id → week number, from the curriculum's cached outline."""
+    outline = caching.curriculum_outline(curriculum_id=curriculum_id)
+    week_numbers = {week["id"]: week["number"] for week in outline["weeks"]}
+    return {check["id"]: week_numbers[check["week_id"]] for check in outline["checks"]}
+
+
 def readiness_for_many(
     *, enrollments: Sequence[Enrollment], now: datetime.datetime | None = None
 ) -> dict[int, Readiness]:
     """Readiness of many enrollments (their cohorts already read), keyed by enrollment id.
 
-    Seven queries whatever the number of hires: rules, knowledge checks, checks passed, released
-    grades, their criteria, current sign-offs and overrides in force.
+    Two queries whatever the number of hires (current sign-offs and overrides in force), and what the
+    hire's own events change from the cache (courses.caching); asked as of another moment than now,
+    everything is read.
     """
-    now = now or timezone.now()
     if not enrollments:
         return {}
     ids = [e.pk for e in enrollments]
-    cohort_ids = {e.cohort_id for e in enrollments}
-    curriculum_ids = {e.cohort.curriculum_id for e in enrollments}
-
-    saved_rules = {rule.cohort_id: rule for rule in ReadinessRule.objects.filter(cohort_id__in=cohort_ids)}
-    check_weeks: dict[int, dict[int, int]] = defaultdict(dict)  # curriculum → check id → week
-    for check_id, curriculum_id, week in KnowledgeCheck.objects.filter(
-        week__curriculum_id__in=curriculum_ids
-    ).values_list("id", "week__curriculum_id", "week__number"):
-        check_weeks[curriculum_id][check_id] = week
-    passed: dict[int, set[int]] = defaultdict(set)
-    for enrollment_id, check_id in (
-        CheckAttempt.objects.filter(progress.CHECK_DONE, enrollment_id__in=ids)  # passed: courses.progress decides
-        .values_list("enrollment_id", "knowledge_check_id")
-        .distinct()
-    ):
-        passed[enrollment_id].add(check_id)
-
-    grades: dict[int, list[ReleasedGrade]] = defaultdict(list)
-    version_ids = set()
-    for enrollment_id, levels, released_at, version_id in Grade.objects.filter(
-        attempt__enrollment_id__in=ids,
-        attempt__scenario__mode=ScenarioMode.GRADED,
-        outcome=Grade.Outcome.RELEASED,  # held, draft and returned grades are not the grade of record
-        released_at__isnull=False,
-        released_at__lte=now,
-    ).values_list("attempt__enrollment_id", "levels", "released_at", "rubric_version_id"):
-        if levels:
-            grades[enrollment_id].append(ReleasedGrade(released_at, levels))
-            version_ids.add(version_id)
-    titles: dict[str, str] = {}
-    order: dict[str, int] = {}
-    for key, title, position in (
-        Criterion.objects.filter(rubric_version_id__in=version_ids)
-        .order_by("rubric_version__number", "position")
-        .values_list("key", "title", "position")
-    ):
-        titles[key] = title  # the newest version's title wins
-        order.setdefault(key, position)
-
+    cohort_of = {e.pk: e.cohort_id for e in enrollments}
+    curriculum_of = {e.pk: e.cohort.curriculum_id for e in enrollments}  # which role-plays are graded
+    if now is None:
+        facts = cached_many(
+            caching.ENROLLMENT, ids, "readiness", lambda pks: _facts(pks, None),
+            also=lambda pk: [(caching.CURRICULUM, curriculum_of[pk])],
+        )  # fmt: skip
+        rules_of = cached_many(caching.COHORT, set(cohort_of.values()), "readiness-rule", _rules)
+    else:
+        facts, rules_of = _facts(ids, now), _rules(list(set(cohort_of.values())))
+    check_weeks = {pk: _check_weeks(pk) for pk in {e.cohort.curriculum_id for e in enrollments}}
     signoffs = {
         s.enrollment_id: s
         for s in ReadinessSignOff.objects.filter(enrollment_id__in=ids, withdrawn_at__isnull=True).select_related(
@@ -88,20 +108,17 @@ def readiness_for_many(
             "admin"
         )
     }
-    default_rules: dict[int, ReadinessRule] = {}
     results = {}
     for enrollment in enrollments:
-        rule = saved_rules.get(enrollment.cohort_id) or default_rules.setdefault(
-            enrollment.cohort_id, ReadinessRule(cohort_id=enrollment.cohort_id)
-        )
+        found = facts[enrollment.pk]
         results[enrollment.pk] = rules.readiness(
             enrollment_id=enrollment.pk,
-            rule=rule,
-            check_weeks=check_weeks.get(enrollment.cohort.curriculum_id, {}),
-            passed_checks=passed.get(enrollment.pk, set()),
-            grades=grades.get(enrollment.pk, []),
-            criterion_titles=titles,
-            criterion_order=order,
+            rule=rules_of[enrollment.cohort_id],
+            check_weeks=check_weeks[enrollment.cohort.curriculum_id],
+            passed_checks=found["passed"],
+            grades=found["grades"],
+            criterion_titles=found["titles"],
+            criterion_order=found["order"],
             signoff=signoffs.get(enrollment.pk),
             override=overrides.get(enrollment.pk),
         )

@@ -99,7 +99,10 @@ DATABASES["default"]["ATOMIC_REQUESTS"] = False
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=0)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# Local memory unless CACHE_URL says otherwise; the settings of processes that run side by side (local,
+# production) default to files that they all share, since a cached page must see every process's writes.
 CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
+SHARED_FILE_CACHE = f"filecache://{VAR_DIR / 'cache'}?max_entries=100000"
 
 # --- Accounts and authentication -------------------------------------------
 AUTH_USER_MODEL = "accounts.User"
@@ -351,6 +354,8 @@ SPECTACULAR_SETTINGS = {
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+# Read from the cache, written through to the database: a signed-in page spends no query on its session.
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"

@@ -80,7 +80,8 @@ def test_summaries_with_excusals_cost_the_same_queries_for_few_or_many_hires(tra
             summaries = progress.progress_summaries(enrollments=enrollments)
         counts.append(len(captured))
         assert all(summary.excused == 1 for summary in summaries.values())
-    assert counts[0] == counts[1] <= 6
+    # Nothing cached (written in this test): the curricula's outlines (4) and the hires' marks (3).
+    assert counts[0] == counts[1] <= 7
 
 
 def test_committing_without_completing_gives_no_certificate_until_it_is_complete(

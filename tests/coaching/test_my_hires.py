@@ -10,6 +10,7 @@ from courses import progress
 from courses import services as course_services
 from courses.models import Lesson
 from tests.coaching.conftest import ALL_LEVELS
+from tests.conftest import cold_cache
 from tests.factories import CohortFactory, EnrollmentFactory, HireFactory, curriculum_with
 
 pytestmark = pytest.mark.django_db
@@ -70,6 +71,7 @@ def test_hires_have_no_roster(hire_client):
 
 
 def _queries(client) -> int:
+    cold_cache()
     with CaptureQueriesContext(connection) as captured:
         assert client.get("/coaching/hires/").status_code == 200
     return len(captured)

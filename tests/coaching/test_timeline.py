@@ -10,6 +10,7 @@ from coaching import services
 from coaching.models import Dispute, Feedback, Grade
 from courses.models import Attempt, AttemptState, AttemptTurn
 from tests.coaching.conftest import ALL_LEVELS
+from tests.conftest import cold_cache
 from tests.factories import EnrollmentFactory, HireFactory
 
 pytestmark = pytest.mark.django_db
@@ -71,6 +72,7 @@ def _bulk_attempts(enrollment, scenario, count: int) -> None:
 
 
 def _queries(client, url: str) -> int:
+    cold_cache()
     with CaptureQueriesContext(connection) as captured:
         assert client.get(url).status_code == 200
     return len(captured)

@@ -118,7 +118,8 @@ def test_progress_summaries_cost_the_same_queries_for_3_or_60_hires(coach):
         assert (first.done, first.total, first.current_week) == (1, 18, 2)
         assert first.overdue == 4 and first.weeks[0].status == "overdue" and first.weeks[2].status == "locked"
         assert summaries[enrollments[1].pk].overdue == 5
-    assert counts[0] == counts[1] <= 6
+    # Nothing cached (written in this test): the curricula's outlines (4) and the hires' marks (3).
+    assert counts[0] == counts[1] <= 7
 
 
 def test_a_returned_roleplay_can_be_tried_again_from_my_feedback(hire_client, hire_enrollment, scenario, returned):

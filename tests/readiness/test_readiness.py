@@ -5,6 +5,8 @@ import datetime
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from coaching.models import Grade
@@ -282,8 +284,38 @@ def _cohort_of(size: int, coach, scenario) -> list[Enrollment]:
 
 
 def test_readiness_for_many_costs_the_same_queries_for_10_or_500_hires(coach, scenario, django_assert_num_queries):
+    # Written in this test's open transaction, every hire's facts are read, not cached (courses.caching):
+    # rules, checks passed, released grades, their criteria, sign-offs and overrides, and the curriculum's outline.
     for size in (10, 500):
         enrollments = _cohort_of(size, coach, scenario)
-        with django_assert_num_queries(7):
+        with django_assert_num_queries(10):
             result = selectors.readiness_for_many(enrollments=enrollments)
         assert len(result) == size
+
+
+# --- From the cache ---------------------------------------------------------------------------------------
+
+
+def _missing_and_queries(enrollment) -> tuple[tuple[str, ...], int]:
+    with CaptureQueriesContext(connection) as captured:
+        found = selectors.readiness_for(enrollment=enrollment).missing
+    return found, len(captured)
+
+
+@pytest.mark.django_db(transaction=True)  # the cache's tokens change when a write commits
+def test_cached_readiness_follows_checks_grades_and_the_rule(enrollment, scenario, coach, training_admin):
+    first, cold = _missing_and_queries(enrollment)
+    again, warm = _missing_and_queries(enrollment)
+    assert again == first and warm < cold  # the second read came from the cache
+    assert any("knowledge check" in reason for reason in first)
+
+    pass_checks(enrollment, 4)
+    assert not any("knowledge check" in reason for reason in _missing_and_queries(enrollment)[0])
+
+    for days_ago in (3, 2, 1):
+        grade(enrollment, scenario, coach, GOOD, days_ago=days_ago)
+    assert _missing_and_queries(enrollment)[0] == ("Awaiting the coach's sign-off",)
+
+    services.readiness_rule_update(cohort=enrollment.cohort, actor=training_admin, requires_signoff=False)
+    readiness = selectors.readiness_for(enrollment=enrollment)
+    assert readiness.met and readiness.missing == ()

@@ -1,0 +1,129 @@
+"""What a hire's pages read, cached (see common.versioned_cache):
+
+- per curriculum, the same for every hire on it: its weeks, lessons, checks and role-plays;
+- per enrollment, what changes only on the hire's own events: lessons completed, check results,
+  role-play results and standing excusals.
+
+The sources are registered in `register_sources` (called when the app loads); pages derive what is
+locked, due and overdue from these facts on every request.
+"""
+
+from django.db.models import CharField, Count, F, Max, Value
+
+from common.versioned_cache import cached_many, register_source
+from courses.models import (
+    Attempt,
+    CheckAttempt,
+    Curriculum,
+    ItemExcusal,
+    KnowledgeCheck,
+    Lesson,
+    LessonCompletion,
+    Scenario,
+    Week,
+)
+from courses.progress import CHECK_DONE, COMPLETED_MARK, EXCUSAL_STANDS, ROLEPLAY_DONE
+
+CURRICULUM, COHORT, ENROLLMENT = "curriculum", "cohort", "enrollment"
+
+
+def _outlines(curriculum_ids: list[int]) -> dict[int, dict]:
+    """Four queries for any number of curricula."""
+    outlines = {pk: {"weeks": [], "lessons": [], "checks": [], "scenarios": []} for pk in curriculum_ids}
+    for row in (
+        Week.objects.filter(curriculum_id__in=curriculum_ids)
+        .order_by("number")
+        .values("id", "curriculum_id", "number", "title", "goals")
+    ):
+        outlines[row.pop("curriculum_id")]["weeks"].append(row)
+    for row in (
+        Lesson.objects.filter(curriculum_id__in=curriculum_ids)
+        .order_by("week__number", "position", "id")
+        .values("id", "curriculum_id", "week_id", "slug", "title", "estimated_minutes", "due_day")
+    ):
+        outlines[row.pop("curriculum_id")]["lessons"].append(row)
+    for row in (
+        KnowledgeCheck.objects.filter(week__curriculum_id__in=curriculum_ids)
+        .order_by("id")
+        .values("id", "week__curriculum_id", "week_id", "title", "due_day", "max_attempts", "pass_mark")
+    ):
+        outlines[row.pop("week__curriculum_id")]["checks"].append(row)
+    for row in (
+        Scenario.objects.filter(curriculum_id__in=curriculum_ids)
+        .order_by("position", "id")
+        .values("id", "curriculum_id", "week_id", "slug", "title", "due_day", "max_attempts")
+    ):
+        outlines[row.pop("curriculum_id")]["scenarios"].append(row)
+    return outlines
+
+
+def curriculum_outlines(*, curriculum_ids) -> dict[int, dict]:
+    """Per curriculum, its weeks, lessons, checks and role-plays, as the dashboard lists them."""
+    return cached_many(CURRICULUM, curriculum_ids, "outline", _outlines)
+
+
+def curriculum_outline(*, curriculum_id: int) -> dict:
+    return curriculum_outlines(curriculum_ids=[curriculum_id])[curriculum_id]
+
+
+def _marks(enrollment_ids: list[int]) -> dict[int, dict]:
+    marks = {pk: {"completed": set(), "checks": {}, "roleplays": {}, "excused": set()} for pk in enrollment_ids}
+    # Lesson completions and standing excusals in one query.
+    completions = LessonCompletion.objects.filter(enrollment_id__in=enrollment_ids).annotate(
+        mark_kind=Value(COMPLETED_MARK, output_field=CharField()), mark_item=F("lesson_id")
+    )
+    excusals = ItemExcusal.objects.filter(EXCUSAL_STANDS, enrollment_id__in=enrollment_ids).annotate(
+        mark_kind=F("kind"), mark_item=F("item_id")
+    )
+    for enrollment_id, kind, item_id in (
+        completions.values_list("enrollment_id", "mark_kind", "mark_item")
+        .order_by()
+        .union(excusals.values_list("enrollment_id", "mark_kind", "mark_item").order_by(), all=True)
+    ):
+        if kind == COMPLETED_MARK:
+            marks[enrollment_id]["completed"].add(item_id)
+        else:
+            marks[enrollment_id]["excused"].add((kind, item_id))
+    results = (  # per item: the best result, attempts, and how many count as done
+        (
+            "checks",
+            CheckAttempt,
+            "knowledge_check_id",
+            {"best": Max("score"), "passes": Count("id", filter=CHECK_DONE)},
+        ),
+        (
+            "roleplays",
+            Attempt,
+            "scenario_id",
+            {"best": Max("prescore_percent"), "done": Count("id", filter=ROLEPLAY_DONE)},
+        ),
+    )
+    for bucket, model, item, annotations in results:
+        rows = model.objects.filter(enrollment_id__in=enrollment_ids).values("enrollment_id", item)
+        for row in rows.annotate(attempts=Count("id"), **annotations).order_by():
+            marks[row["enrollment_id"]][bucket][row[item]] = row
+    return marks
+
+
+def enrollment_marks(*, enrollment_id: int) -> dict:
+    """The hire's lessons completed, best check results, role-play results and standing excusals."""
+    return enrollment_marks_many(enrollment_ids=[enrollment_id])[enrollment_id]
+
+
+def enrollment_marks_many(*, enrollment_ids: list[int]) -> dict[int, dict]:
+    return cached_many(ENROLLMENT, enrollment_ids, "marks", _marks)
+
+
+def _week_curriculum(check: KnowledgeCheck) -> list[int | None]:
+    # The week may be gone already when a whole week is deleted; its own deletion changes the curriculum.
+    return [Week.objects.filter(pk=check.week_id).values_list("curriculum_id", flat=True).first()]
+
+
+def register_sources() -> None:
+    register_source(Curriculum, scope=CURRICULUM, pks_of=lambda row: [row.pk])
+    register_source(Week, scope=CURRICULUM, pks_of=lambda row: [row.curriculum_id])
+    register_source(Lesson, scope=CURRICULUM, pks_of=lambda row: [row.curriculum_id])
+    register_source(Scenario, scope=CURRICULUM, pks_of=lambda row: [row.curriculum_id])
+    register_source(KnowledgeCheck, scope=CURRICULUM, pks_of=_week_curriculum)
+    for model in (LessonCompletion, CheckAttempt, Attempt, ItemExcusal):
+        register_source(model, scope=ENROLLMENT, pks_of=lambda row: [row.enrollment_id])
