@@ -30,6 +30,8 @@ from coaching.models import (
     SavedComment,
     SecondMark,
 )
+from common.versioned_cache import scope_changed
+from courses.caching import ENROLLMENT
 from courses.levels import as_level, criterion_name, level_out_of_range_message
 from courses.models import Attempt, AttemptState, AttemptTurn, Enrollment, RubricVersion
 from courses.services import weighted_percent
@@ -541,6 +543,7 @@ def feedback_acknowledge(*, feedback: Feedback, hire, now: datetime.datetime | N
     if feedback.enrollment.hire_id != hire.pk:
         raise ValidationError("Only the hire it was given to can acknowledge feedback.")
     Feedback.objects.filter(pk=feedback.pk, acknowledged_at__isnull=True).update(acknowledged_at=now or timezone.now())
+    scope_changed(ENROLLMENT, feedback.enrollment_id)  # an update sends no signal: the cached facts must still go
     feedback.refresh_from_db(fields=["acknowledged_at"])
     return feedback
 

@@ -20,7 +20,8 @@ from checkpoint.selectors import State as CheckpointState
 from checkpoint.selectors import checkpoint_outcome_counts, cohort_overview
 from coaching.charts import Point
 from coaching.models import CallReview, Feedback, Grade
-from courses import progress
+from common.versioned_cache import cached_many
+from courses import caching, progress
 from courses import selectors as course_selectors
 from courses.levels import LEVEL_MAX
 from courses.models import (
@@ -33,7 +34,6 @@ from courses.models import (
     Enrollment,
     EnrollmentStatus,
     LessonCompletion,
-    Week,
 )
 from courses.pacing import Schedule, schedule_for
 from courses.trends import FALLING, NO_DATA, RISING, STEADY, trend_direction
@@ -208,6 +208,55 @@ class Dashboard:
         return dict(counts)
 
 
+def _hire_facts(enrollment_ids: list[int]) -> dict[int, dict]:
+    """Per hire, what the dashboard reads that only the hire's own events change: when they were last active,
+    their scores (released grades and call reviews, by when the work was done, oldest first), the hours each of
+    their graded role-plays waited for its grade, and the feedback they have not acknowledged."""
+    facts = {
+        pk: {"last_active": None, "scores": [], "hours_to_grade": [], "unread": 0, "oldest_unread": None}
+        for pk in enrollment_ids
+    }
+
+    def active(enrollment_id: int, when: datetime.datetime | None) -> None:
+        found = facts[enrollment_id]
+        if when is not None and (found["last_active"] is None or when > found["last_active"]):
+            found["last_active"] = when
+
+    mine = Q(enrollment_id__in=enrollment_ids)
+    for row in LessonCompletion.objects.filter(mine).values("enrollment_id").annotate(last=Max("completed_at")):
+        active(row["enrollment_id"], row["last"])
+    for row in CheckAttempt.objects.filter(mine).values("enrollment_id").annotate(last=Max("submitted_at")):
+        active(row["enrollment_id"], row["last"])
+    for row in (
+        Attempt.objects.filter(mine)
+        .values("enrollment_id")
+        .annotate(started=Max("started_at"), last=Max("submitted_at"))
+    ):
+        active(row["enrollment_id"], row["started"])
+        active(row["enrollment_id"], row["last"])
+    for enrollment_id, levels, released_at, submitted_at in Grade.objects.filter(
+        attempt__enrollment_id__in=enrollment_ids, outcome=Grade.Outcome.RELEASED
+    ).values_list("attempt__enrollment_id", "levels", "released_at", "attempt__submitted_at"):
+        if levels:
+            facts[enrollment_id]["scores"].append((submitted_at or released_at, levels))
+        if released_at and submitted_at:
+            facts[enrollment_id]["hours_to_grade"].append((released_at - submitted_at).total_seconds() / 3600)
+    for enrollment_id, levels, call_at in CallReview.objects.filter(mine).values_list(
+        "enrollment_id", "levels", "call_at"
+    ):
+        if levels:
+            facts[enrollment_id]["scores"].append((call_at, levels))
+    for row in (
+        Feedback.objects.filter(mine, acknowledged_at__isnull=True)
+        .values("enrollment_id")
+        .annotate(n=Count("id"), oldest=Min("released_at"))
+    ):
+        facts[row["enrollment_id"]].update(unread=row["n"], oldest_unread=row["oldest"])
+    for found in facts.values():
+        found["scores"].sort(key=lambda pair: pair[0])
+    return facts
+
+
 def _criteria(curriculum_id: int) -> list[tuple[str, str]]:
     """The criteria of the rubric the curriculum's role-plays use, newest version's titles first."""
     seen: dict[str, str] = {}
@@ -229,62 +278,23 @@ def cohort_dashboard(*, cohort: Cohort, now: datetime.datetime | None = None) ->
     now = now or timezone.now()
     zone = zoneinfo.ZoneInfo(cohort.time_zone)
     enrollments = list(cohort_enrollments(cohort=cohort))
-    weeks = list(Week.objects.filter(curriculum_id=cohort.curriculum_id).order_by("number").values_list(
-        "number", "title"))  # fmt: skip
-    in_cohort = Q(enrollment__cohort_id=cohort.pk)
-
-    last_active: dict[int, datetime.datetime] = {}
-
-    def active(enrollment_id: int, when: datetime.datetime | None) -> None:
-        if when is not None and (enrollment_id not in last_active or when > last_active[enrollment_id]):
-            last_active[enrollment_id] = when
-
-    # What is done, due and overdue comes from courses.progress; here only when each hire was last active.
-    for row in LessonCompletion.objects.filter(in_cohort).values("enrollment_id").annotate(last=Max("completed_at")):
-        active(row["enrollment_id"], row["last"])
-    for row in CheckAttempt.objects.filter(in_cohort).values("enrollment_id").annotate(last=Max("submitted_at")):
-        active(row["enrollment_id"], row["last"])
-    for row in (
-        Attempt.objects.filter(in_cohort)
-        .values("enrollment_id")
-        .annotate(started=Max("started_at"), last=Max("submitted_at"))
-    ):
-        active(row["enrollment_id"], row["started"])
-        active(row["enrollment_id"], row["last"])
-
+    outline = caching.curriculum_outline(curriculum_id=cohort.curriculum_id)
+    weeks = [(week["number"], week["title"]) for week in outline["weeks"]]
+    facts = cached_many(caching.ENROLLMENT, [enrollment.pk for enrollment in enrollments], "dashboard", _hire_facts)
+    last_active = {pk: found["last_active"] for pk, found in facts.items() if found["last_active"]}
     # Scores: released grades and call reviews, in the order the hire did the work (see courses.trends).
-    scores: dict[int, list[tuple[datetime.datetime, dict]]] = defaultdict(list)
-    hours_to_grade = []
-    for enrollment_id, levels, released_at, submitted_at in (
-        Grade.objects.filter(attempt__enrollment__cohort_id=cohort.pk, outcome=Grade.Outcome.RELEASED)
-        .values_list("attempt__enrollment_id", "levels", "released_at", "attempt__submitted_at")
-    ):  # fmt: skip
-        if levels:
-            scores[enrollment_id].append((submitted_at or released_at, levels))
-        if released_at and submitted_at:
-            hours_to_grade.append((released_at - submitted_at).total_seconds() / 3600)
-    for enrollment_id, levels, call_at in CallReview.objects.filter(in_cohort).values_list(
-        "enrollment_id", "levels", "call_at"
-    ):
-        if levels:
-            scores[enrollment_id].append((call_at, levels))
+    scores = {pk: found["scores"] for pk, found in facts.items() if found["scores"]}
+    hours_to_grade = [hours for found in facts.values() for hours in found["hours_to_grade"]]
     criteria = _criteria(cohort.curriculum_id)
     keys = [key for key, _ in criteria]
     for series in scores.values():
-        series.sort(key=lambda pair: pair[0])
         for _, levels in series:
             for key in levels:
                 if key not in keys:
                     keys.append(key)
                     criteria.append((key, key.replace("_", " ").capitalize()))
 
-    unread = {
-        row["enrollment_id"]: row
-        for row in Feedback.objects.filter(in_cohort, acknowledged_at__isnull=True)
-        .values("enrollment_id")
-        .annotate(n=Count("id"), oldest=Min("released_at"))
-    }
-    queue = Attempt.objects.filter(in_cohort, state=AttemptState.AWAITING_COACH).aggregate(
+    queue = Attempt.objects.filter(enrollment__cohort_id=cohort.pk, state=AttemptState.AWAITING_COACH).aggregate(
         total=Count("id"), overdue=Count("id", filter=Q(grading_due_at__lt=now)), oldest=Min("submitted_at")
     )
     health = CoachingHealth(
@@ -313,9 +323,8 @@ def cohort_dashboard(*, cohort: Cohort, now: datetime.datetime | None = None) ->
                 week_counts[week_index[week.number]][week.status] += 1
         standing.last_active = last_active.get(enrollment.pk)
         _scores(standing, scores.get(enrollment.pk, []), keys)
-        if enrollment.pk in unread:
-            standing.unacknowledged = unread[enrollment.pk]["n"]
-            standing.oldest_unacknowledged = unread[enrollment.pk]["oldest"]
+        standing.unacknowledged = facts[enrollment.pk]["unread"]
+        standing.oldest_unacknowledged = facts[enrollment.pk]["oldest_unread"]
         if enrollment.status == EnrollmentStatus.ACTIVE:
             standing.reasons = _risk_reasons(standing, schedule, now)
         hires.append(standing)

@@ -4,6 +4,7 @@ from functools import partial
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -44,12 +45,16 @@ def _apply_form_errors(form, error: ValidationError) -> None:
 
 # --- Cohorts -------------------------------------------------------------------------------------------
 
+COHORTS_PER_PAGE = 50  # newest first: an organisation of 10,000 hires runs about 250
+
 
 @manage
 def cohort_list(request):
     archived = request.GET.get("archived") == "1"
     cohorts = selectors.cohort_list(user=request.user, archived=archived)
-    return render(request, "cohorts/list.html", {"cohorts": cohorts, "archived": archived})
+    page = Paginator(cohorts, COHORTS_PER_PAGE).get_page(request.GET.get("page"))
+    context = {"cohorts": page, "page": page, "archived": archived, "page_query": "?archived=1&" if archived else "?"}
+    return render(request, "cohorts/list.html", context)
 
 
 @manage

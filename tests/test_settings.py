@@ -57,3 +57,30 @@ def test_the_default_sqlite_database_lets_writers_wait_for_each_other():
     command = [sys.executable, "manage.py", "shell", "--no-imports", "-c", script]
     result = subprocess.run(command, cwd=PROJECT, env=environment, capture_output=True, text=True, timeout=120)
     assert result.stdout.split() == ["30", "IMMEDIATE", "True"], result.stdout + result.stderr
+
+
+def test_a_redis_cache_url_keeps_one_client_and_caches_through_a_real_redis(monkeypatch):
+    import shutil
+
+    from django.utils.module_loading import import_string
+
+    from config.settings.base import cache_from_env
+    from tests.real_services import free_port, start_redis
+
+    if shutil.which("redis-server") is None:
+        pytest.skip("needs redis-server")
+    port = free_port()
+    server = start_redis(port)
+    try:
+        monkeypatch.setenv("CACHE_URL", f"redis://127.0.0.1:{port}/0")
+        config = cache_from_env("locmemcache://")
+        assert config["BACKEND"] == "common.redis_cache.RedisCache"
+        cache = import_string(config["BACKEND"])(config["LOCATION"], {})
+        cache.set("a", {"done": {1, 2}})
+        assert cache.add("b", 1) and not cache.add("b", 2)
+        assert cache.get_many(["a", "b", "c"]) == {"a": {"done": {1, 2}}, "b": 1}
+        client = cache._cache.get_client()
+        assert cache._cache.get_client(write=True) is client  # one client, not one per operation
+    finally:
+        server.terminate()
+        server.wait(timeout=10)

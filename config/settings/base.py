@@ -95,14 +95,29 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"].setdefault("OPTIONS", {}).update(
         timeout=30, transaction_mode="IMMEDIATE", init_command="PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"
     )
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and env.bool("DATABASE_PREPARED", default=True):
+    # A page's joins cost PostgreSQL more to plan than to run: statements a connection runs again are
+    # prepared once (psycopg's automatic preparation; needs server-side binding). DATABASE_PREPARED=false
+    # behind a pooler in transaction mode, which cannot keep prepared statements.
+    DATABASES["default"].setdefault("OPTIONS", {}).update(server_side_binding=True, prepare_threshold=2)
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=0)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Local memory unless CACHE_URL says otherwise; the settings of processes that run side by side (local,
 # production) default to files that they all share, since a cached page must see every process's writes.
-CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
 SHARED_FILE_CACHE = f"filecache://{VAR_DIR / 'cache'}?max_entries=100000"
+
+
+def cache_from_env(default: str) -> dict:
+    """CACHE_URL's cache; Redis through common.redis_cache, which keeps its clients."""
+    found = env.cache("CACHE_URL", default=default)
+    if found["BACKEND"] == "django.core.cache.backends.redis.RedisCache":
+        found["BACKEND"] = "common.redis_cache.RedisCache"
+    return found
+
+
+CACHES = {"default": cache_from_env("locmemcache://")}
 
 # --- Accounts and authentication -------------------------------------------
 AUTH_USER_MODEL = "accounts.User"

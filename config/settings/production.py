@@ -18,7 +18,7 @@ SECURE_HSTS_PRELOAD = True
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)  # noqa: F405
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True  # noqa: F405
 # Redis (CACHE_URL=redis://…) when the site runs on more than one host; files shared by one host's processes else.
-CACHES = {"default": env.cache("CACHE_URL", default=SHARED_FILE_CACHE)}  # noqa: F405
+CACHES = {"default": cache_from_env(SHARED_FILE_CACHE)}  # noqa: F405
 
 STORAGES = {
     **STORAGES,  # noqa: F405

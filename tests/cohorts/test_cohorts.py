@@ -142,6 +142,27 @@ def test_only_a_coach_can_be_assigned(running_cohort, hire, training_admin):
         services.cohort_coach_assign(cohort=running_cohort, coach=hire, actor=training_admin)
 
 
+def test_the_cohort_list_pages_fifty_at_a_time_newest_first_for_the_same_queries(admin_client_):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from cohorts.views import COHORTS_PER_PAGE
+
+    curriculum = curriculum_with(lessons_per_week=1)
+    today = datetime.date(2026, 12, 1)
+    made = [CohortFactory(curriculum=curriculum, start_date=today - datetime.timedelta(days=n)) for n in range(60)]
+    seen, counts = [], []
+    for number in (1, 2):
+        with CaptureQueriesContext(connection) as captured:
+            response = admin_client_.get(reverse("cohorts:list"), {"page": number})
+        counts.append(len(captured))
+        seen += [cohort.pk for cohort in response.context["cohorts"]]
+        assert len(response.context["cohorts"]) == (COHORTS_PER_PAGE if number == 1 else 10)
+    assert seen == [cohort.pk for cohort in made]  # newest first, each once
+    assert counts[0] == counts[1]
+    assert 'rel="next"' in admin_client_.get(reverse("cohorts:list")).content.decode()
+
+
 def test_the_cohort_list_links_each_dashboard(admin_client_, running_cohort):
     page = admin_client_.get(reverse("cohorts:list")).content.decode()
     assert reverse("cohorts:dashboard", args=[running_cohort.pk]) in page and "New cohort" in page
