@@ -254,7 +254,7 @@ def _percentile(values: list[float], fraction: float) -> float:
 
 def _interleaved(port: int, path: str, session: str | None, requests: int, concurrency: int) -> dict:
     """`requests` page requests and as many floor requests, alternating, from `concurrency` clients."""
-    for _ in range(20):  # warm the workers' caches and connections
+    for _ in range(40):  # warm every worker: its connections, prepared statements and caches
         _request(port, path, session)
         _request(port, FLOOR.path, None)
     page_times: list[float] = []
