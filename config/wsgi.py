@@ -4,6 +4,7 @@ import threading
 from django.core.wsgi import get_wsgi_application
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.production")
+os.environ.setdefault("DATABASE_PREPARED", "true")  # pages run the same statements again and again
 
 application = get_wsgi_application()
 

@@ -84,3 +84,19 @@ def test_a_redis_cache_url_keeps_one_client_and_caches_through_a_real_redis(monk
     finally:
         server.terminate()
         server.wait(timeout=10)
+
+
+@pytest.mark.parametrize(("module", "prepared"), [("config.wsgi", True), ("config.celery", False)])
+def test_web_processes_prepare_statements_on_postgresql_and_the_worker_does_not(module, prepared):
+    code = f"import {module}, django; django.setup(); from django.db import connection; print(connection.settings_dict)"
+    environment = {k: v for k, v in os.environ.items() if k in {"PATH", "HOME", "LANG", "TMPDIR"}}
+    environment.update(
+        DJANGO_SETTINGS_MODULE="config.settings.production", SCORER_WARM_UP="0",
+        DATABASE_URL="postgres://postgres@127.0.0.1:5432/never_connected", **PRODUCTION_ENV,
+    )  # fmt: skip
+    result = subprocess.run(
+        [sys.executable, "-c", code], cwd=PROJECT, env=environment, capture_output=True, text=True, timeout=120
+    )
+    assert result.returncode == 0, result.stderr
+    assert ("'server_side_binding': True" in result.stdout) is prepared
+    assert ("'prepare_threshold': 2" in result.stdout) is prepared

@@ -95,10 +95,11 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"].setdefault("OPTIONS", {}).update(
         timeout=30, transaction_mode="IMMEDIATE", init_command="PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"
     )
-if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and env.bool("DATABASE_PREPARED", default=True):
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and env.bool("DATABASE_PREPARED", default=False):
     # A page's joins cost PostgreSQL more to plan than to run: statements a connection runs again are
-    # prepared once (psycopg's automatic preparation; needs server-side binding). DATABASE_PREPARED=false
-    # behind a pooler in transaction mode, which cannot keep prepared statements.
+    # prepared once (psycopg's automatic preparation; needs server-side binding). The web processes turn it
+    # on (config/wsgi.py); the worker's sweeps keep it off, as a generic plan that suits a page's lookups can
+    # suit a batch over a growing table badly. DATABASE_PREPARED=false behind a pooler in transaction mode.
     DATABASES["default"].setdefault("OPTIONS", {}).update(server_side_binding=True, prepare_threshold=2)
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=0)

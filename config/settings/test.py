@@ -5,6 +5,7 @@ import tempfile
 
 os.environ.setdefault("SECRET_KEY", "test-only-not-secret")
 os.environ.setdefault("CELERY_BROKER_URL", "memory://")
+os.environ.setdefault("DATABASE_PREPARED", "true")  # on PostgreSQL, as the web processes run
 
 from config.settings.base import *  # noqa: F403
 
