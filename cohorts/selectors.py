@@ -2,7 +2,9 @@
 
 The dashboard reads each kind of record for the whole cohort in one query and works out
 every hire's standing in Python, so it costs the same number of queries for ten hires as
-for five hundred.
+for five hundred. What only a hire's own events change (their marks, scores, last activity,
+unread feedback) comes from the cache (courses.caching), read again only for hires with events
+since.
 """
 
 import datetime
