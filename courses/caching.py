@@ -66,7 +66,8 @@ def curriculum_outline(*, curriculum_id: int) -> dict:
     return curriculum_outlines(curriculum_ids=[curriculum_id])[curriculum_id]
 
 
-def _marks(enrollment_ids: list[int]) -> dict[int, dict]:
+def enrollment_marks_read(enrollment_ids: list[int]) -> dict[int, dict]:
+    """Read, not cached: the marks of each enrollment, in three queries however many there are."""
     marks = {pk: {"completed": set(), "checks": {}, "roleplays": {}, "excused": set()} for pk in enrollment_ids}
     # Lesson completions and standing excusals in one query.
     completions = LessonCompletion.objects.filter(enrollment_id__in=enrollment_ids).annotate(
@@ -111,7 +112,7 @@ def enrollment_marks(*, enrollment_id: int) -> dict:
 
 
 def enrollment_marks_many(*, enrollment_ids: list[int]) -> dict[int, dict]:
-    return cached_many(ENROLLMENT, enrollment_ids, "marks", _marks)
+    return cached_many(ENROLLMENT, enrollment_ids, "marks", enrollment_marks_read)
 
 
 def _week_curriculum(check: KnowledgeCheck) -> list[int | None]:

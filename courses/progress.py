@@ -14,18 +14,14 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from django.db.models import CharField, F, Q, Value
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
 from courses.models import (
     TRAINING_WEEKS,
-    Attempt,
     AttemptState,
-    CheckAttempt,
     Enrollment,
-    ItemExcusal,
-    LessonCompletion,
 )
 from courses.pacing import Schedule, schedule_for
 
@@ -94,55 +90,22 @@ COMPLETED_MARK = "completed"  # marks a lesson completion among the excusals rea
 
 
 def item_marks(*, enrollment_ids: Iterable[int], from_cache: bool = False) -> ItemMarks:
-    """Items done and excused, per enrollment. Three queries, however many enrollments: standing
-    excusals come in the same query as lesson completions. Pages ask `from_cache` (courses.caching):
-    only hires with events since their last read are read; sweeps over every enrollment read them all."""
+    """Items done and excused, per enrollment, from the hires' marks (courses.caching: three queries,
+    however many enrollments). Pages ask `from_cache`: only hires with events since their last read are
+    read; sweeps over every enrollment read them all."""
+    from courses.caching import enrollment_marks_many, enrollment_marks_read  # it builds on this module
+
     ids = list(enrollment_ids)
-    if from_cache:
-        return _cached_item_marks(ids)
-    done: dict[int, set[ItemKey]] = defaultdict(set)
-    excused: dict[int, set[ItemKey]] = defaultdict(set)
-    completions = LessonCompletion.objects.filter(enrollment_id__in=ids).annotate(
-        mark_enrollment=F("enrollment_id"), mark_kind=Value(COMPLETED_MARK, output_field=CharField()),
-        mark_item=F("lesson_id"),
-    ).values_list("mark_enrollment", "mark_kind", "mark_item")  # fmt: skip
-    excusals = ItemExcusal.objects.filter(EXCUSAL_STANDS, enrollment_id__in=ids).annotate(
-        mark_enrollment=F("enrollment_id"), mark_kind=F("kind"), mark_item=F("item_id")
-    ).values_list("mark_enrollment", "mark_kind", "mark_item")  # fmt: skip
-    for enrollment_id, kind, item_id in completions.order_by().union(excusals.order_by(), all=True):
-        if kind == COMPLETED_MARK:
-            done[enrollment_id].add(("lesson", item_id))
-        else:
-            excused[enrollment_id].add((kind, item_id))
-    for enrollment_id, check_id in (
-        CheckAttempt.objects.filter(CHECK_DONE, enrollment_id__in=ids)
-        .values_list("enrollment_id", "knowledge_check_id")
-        .distinct()
-    ):
-        done[enrollment_id].add(("check", check_id))
-    for enrollment_id, scenario_id in (
-        Attempt.objects.filter(ROLEPLAY_DONE, enrollment_id__in=ids)
-        .values_list("enrollment_id", "scenario_id")
-        .distinct()
-    ):
-        done[enrollment_id].add(("roleplay", scenario_id))
-    for enrollment_id, keys in excused.items():
-        keys -= done.get(enrollment_id, set())  # done anyway: it shows as done
-    return ItemMarks(done=dict(done), excused=dict(excused))
-
-
-def _cached_item_marks(enrollment_ids: list[int]) -> ItemMarks:
-    from courses.caching import enrollment_marks_many  # it builds on this module
-
+    found = enrollment_marks_many(enrollment_ids=ids) if from_cache else enrollment_marks_read(ids)
     done: dict[int, set[ItemKey]] = {}
     excused: dict[int, set[ItemKey]] = {}
-    for enrollment_id, marks in enrollment_marks_many(enrollment_ids=enrollment_ids).items():
+    for enrollment_id, marks in found.items():
         keys = {("lesson", pk) for pk in marks["completed"]}
         keys.update(("check", pk) for pk, row in marks["checks"].items() if row["passes"])
         keys.update(("roleplay", pk) for pk, row in marks["roleplays"].items() if row["done"])
         if keys:
             done[enrollment_id] = keys
-        if marks["excused"] - keys:
+        if marks["excused"] - keys:  # done anyway: it shows as done
             excused[enrollment_id] = marks["excused"] - keys
     return ItemMarks(done=done, excused=excused)
 
