@@ -34,6 +34,7 @@ from django.utils import timezone
 
 from accounts.models import ApiToken, PersonErasure, Role, User
 from accounts.permissions import is_admin
+from common.versioned_cache import rows_changed
 
 # Never exported: what would let someone sign in or act as the person.
 SECRET_FIELDS = frozenset({"password", "digest", "salt", "token_key", "key", "session_key", "session_data"})
@@ -289,11 +290,14 @@ def person_erase(*, user: User, admin: User, confirmation: str) -> PersonErasure
         counts = plan.counts()
         for label, (fields, pks) in plan.text.items():
             if pks:
-                apps.get_model(label)._base_manager.filter(pk__in=pks).update(**dict.fromkeys(fields, ""))
+                model = apps.get_model(label)
+                rows_changed(model, pks)  # cached pages showing the text read it again
+                model._base_manager.filter(pk__in=pks).update(**dict.fromkeys(fields, ""))
         doomed: list[tuple[object, str]] = []
         for row, file_field, name in plan.files:
             doomed.append((file_field.storage, name))
             if not isinstance(row, User):
+                rows_changed(type(row), [row.pk])
                 type(row)._base_manager.filter(pk=row.pk).update(**{file_field.attname: ""})
         ApiToken.objects.filter(user=user).delete()
         session_store = import_module(settings.SESSION_ENGINE).SessionStore

@@ -33,7 +33,7 @@ class InvitationConfirmView(auth_views.PasswordResetConfirmView):
     token_generator = invitation_token_generator
     template_name = "registration/invitation_confirm.html"
     post_reset_login = True
-    post_reset_login_backend = "django.contrib.auth.backends.ModelBackend"
+    post_reset_login_backend = "accounts.backends.AccountBackend"
     success_url = reverse_lazy("home")
     title = "Choose your password"
 

@@ -7,19 +7,21 @@ class CoachingConfig(AppConfig):
 
     def ready(self) -> None:
         from coaching import dashboard
-        from coaching.models import CallReview, Feedback, Grade
+        from coaching.models import CallReview, Feedback, Grade, PracticeAssignment
         from common.versioned_cache import register_source
         from courses.caching import ENROLLMENT
         from courses.dashboard import register_panel
         from courses.models import Attempt
 
-        # Grades, call reviews and feedback change what the hire's readiness, transfer and standing are read from.
+        # Grades, call reviews, feedback and practice picks change what the hire's dashboard, readiness,
+        # transfer and standing are read from.
         register_source(
             Grade, scope=ENROLLMENT,
             pks_of=lambda grade: Attempt.objects.filter(pk=grade.attempt_id).values_list("enrollment_id", flat=True),
         )  # fmt: skip
         register_source(CallReview, scope=ENROLLMENT, pks_of=lambda review: [review.enrollment_id])
         register_source(Feedback, scope=ENROLLMENT, pks_of=lambda feedback: [feedback.enrollment_id])
+        register_source(PracticeAssignment, scope=ENROLLMENT, pks_of=lambda assignment: [assignment.enrollment_id])
 
         register_panel(dashboard.latest_feedback_panel)
         register_panel(dashboard.assigned_practice_panel)

@@ -20,8 +20,11 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts import permissions
+from accounts.caching import people_attach
 from coaching.models import CallReview, Grade, PracticeAssignment
+from common.versioned_cache import cached_many
 from courses import progress
+from courses.caching import CURRICULUM, ENROLLMENT
 from courses.levels import criterion_name
 from courses.models import (
     TRAINING_WEEKS,
@@ -91,13 +94,31 @@ def _done_at(enrollment_id: int, assignments: list[PracticeAssignment]) -> dict[
 
 def practice_for(*, enrollment: Enrollment, include_removed: bool = False) -> list[PracticeItem]:
     """The hire's practice list, open items first, newest first. Three queries, however long the list."""
-    assignments = PracticeAssignment.objects.filter(enrollment=enrollment).select_related(
-        "lesson__week", "scenario", "assigned_by", "removed_by"
+    items = _practice_read(enrollment.pk, include_removed=include_removed)
+    people_attach([item.assignment for item in items], "assigned_by", "removed_by")
+    return items
+
+
+def practice_cached(*, enrollment: Enrollment) -> list[PracticeItem]:
+    """`practice_for`, from the cache: what the hire's dashboard shows."""
+    curriculum = (CURRICULUM, enrollment.cohort.curriculum_id)  # lesson and role-play titles
+    items = cached_many(
+        ENROLLMENT, [enrollment.pk], "practice", lambda pks: {pk: _practice_read(pk) for pk in pks},
+        also=lambda pk: [curriculum],
+    )[enrollment.pk]  # fmt: skip
+    people_attach([item.assignment for item in items], "assigned_by", "removed_by")
+    return items
+
+
+def _practice_read(enrollment_id: int, *, include_removed: bool = False) -> list[PracticeItem]:
+    """The list without the people who picked or removed items (attached on reading)."""
+    assignments = PracticeAssignment.objects.filter(enrollment_id=enrollment_id).select_related(
+        "lesson__week", "scenario"
     )
     if not include_removed:
         assignments = assignments.filter(removed_at=None)
     assignments = list(assignments)
-    done = _done_at(enrollment.pk, assignments)
+    done = _done_at(enrollment_id, assignments)
     items = []
     for assignment in assignments:
         if assignment.lesson_id:

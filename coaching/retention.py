@@ -19,6 +19,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from coaching.models import CallDataDeletion, CallReview, PendingRecording
+from common.versioned_cache import rows_changed
 
 ABANDONED_UPLOAD_AGE = datetime.timedelta(days=1)
 
@@ -97,6 +98,7 @@ def _review_purge(*, review_id: int, cutoff: datetime.datetime, now: datetime.da
         )  # fmt: skip
         # An update, not save(): the review was not edited by anyone, and nothing else on it changes.
         CallReview.objects.filter(pk=review.pk).update(recording="", transcript="")
+        rows_changed(CallReview, [review.pk])
         if name:
             review.recording.storage.delete(name)  # last: if it fails, the row keeps pointing at the file
     return deletion

@@ -59,9 +59,26 @@ def _versions(scopes: set[tuple[str, int]]) -> dict[tuple[str, int], str]:
 
 def scope_changed(scope: str, pk: int) -> None:
     """What was cached for the scope no longer holds: a new token once the transaction commits."""
+    scopes_changed(scope, [pk])
+
+
+def scopes_changed(scope: str, pks: Iterable[int]) -> None:
+    """`scope_changed` for many pks at once: one write to the cache however many there are."""
+    pks = set(pks)
+    if not pks:
+        return
     if connection.in_atomic_block:
-        _written().add((scope, pk))
-    transaction.on_commit(lambda: cache.set(_version_key(scope, pk), uuid.uuid4().hex, timeout=None))
+        _written().update((scope, pk) for pk in pks)
+    transaction.on_commit(
+        lambda: cache.set_many({_version_key(scope, pk): uuid.uuid4().hex for pk in pks}, timeout=None)
+    )
+
+
+def rows_changed(model: type[Model], pks: Iterable[int]) -> None:
+    """For writes that send no signal (a queryset's update): the scopes the rows feed change, as if each was saved."""
+    if model in _sources:
+        for row in model._base_manager.filter(pk__in=list(pks)):
+            _changed(model, row)
 
 
 def cached_many(

@@ -22,7 +22,6 @@ from courses.models import (
     ItemExcusal,
     KnowledgeCheck,
     Lesson,
-    LessonCompletion,
     Scenario,
 )
 from courses.pacing import Schedule, schedule_for
@@ -273,19 +272,16 @@ class LessonLink:
 
 
 def lesson_neighbours(*, lesson: Lesson) -> tuple[LessonLink | None, LessonLink | None]:
-    """The lessons before and after this one across the whole curriculum, in one query."""
-    ordered = [
-        LessonLink(row["week__number"], row["slug"], row["title"])
-        for row in Lesson.objects.filter(curriculum_id=lesson.curriculum_id)
-        .order_by("week__number", "position", "id")
-        .values("week__number", "slug", "title")
-    ]
-    index = next(i for i, link in enumerate(ordered) if link.slug == lesson.slug)
+    """The lessons before and after this one across the whole curriculum, from its cached outline."""
+    outline = caching.curriculum_outline(curriculum_id=lesson.curriculum_id)
+    week_numbers = {week["id"]: week["number"] for week in outline["weeks"]}
+    ordered = [LessonLink(week_numbers[row["week_id"]], row["slug"], row["title"]) for row in outline["lessons"]]
+    index = next(i for i, row in enumerate(outline["lessons"]) if row["id"] == lesson.pk)
     return (ordered[index - 1] if index > 0 else None, ordered[index + 1] if index + 1 < len(ordered) else None)
 
 
 def lesson_is_complete(*, enrollment: Enrollment, lesson: Lesson) -> bool:
-    return LessonCompletion.objects.filter(enrollment=enrollment, lesson=lesson).exists()
+    return lesson.pk in caching.enrollment_marks(enrollment_id=enrollment.pk)["completed"]
 
 
 @dataclass

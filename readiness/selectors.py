@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from django.db.models import QuerySet
 from django.utils import timezone
 
+from accounts.caching import people_attach
 from coaching.models import Grade
 from common.versioned_cache import cached_many
 from courses import caching, progress
@@ -66,6 +67,16 @@ def _rules(cohort_ids: list[int]) -> dict[int, ReadinessRule]:
     return {pk: saved.get(pk) or ReadinessRule(cohort_id=pk) for pk in cohort_ids}  # the defaults, unsaved
 
 
+def _decisions(enrollment_ids: list[int]) -> dict[int, dict]:
+    """Per enrollment, the sign-off that stands and the override in force (their people attached on reading)."""
+    decisions = {pk: {"signoff": None, "override": None} for pk in enrollment_ids}
+    for signoff in ReadinessSignOff.objects.filter(enrollment_id__in=enrollment_ids, withdrawn_at__isnull=True):
+        decisions[signoff.enrollment_id]["signoff"] = signoff
+    for override in ReadinessOverride.objects.filter(enrollment_id__in=enrollment_ids, revoked_at__isnull=True):
+        decisions[override.enrollment_id]["override"] = override
+    return decisions
+
+
 def _check_weeks(curriculum_id: int) -> dict[int, int]:
     """Check id → week number, from the curriculum's cached outline."""
     outline = caching.curriculum_outline(curriculum_id=curriculum_id)
@@ -78,9 +89,8 @@ def readiness_for_many(
 ) -> dict[int, Readiness]:
     """Readiness of many enrollments (their cohorts already read), keyed by enrollment id.
 
-    Two queries whatever the number of hires (current sign-offs and overrides in force), and what the
-    hire's own events change from the cache (courses.caching); asked as of another moment than now,
-    everything is read.
+    What the hire's own events change (checks, grades, sign-offs and overrides) from the cache
+    (courses.caching), and no query once cached; asked as of another moment than now, everything is read.
     """
     if not enrollments:
         return {}
@@ -96,18 +106,14 @@ def readiness_for_many(
     else:
         facts, rules_of = _facts(ids, now), _rules(list(set(cohort_of.values())))
     check_weeks = {pk: _check_weeks(pk) for pk in {e.cohort.curriculum_id for e in enrollments}}
-    signoffs = {
-        s.enrollment_id: s
-        for s in ReadinessSignOff.objects.filter(enrollment_id__in=ids, withdrawn_at__isnull=True).select_related(
-            "coach"
-        )
-    }
-    overrides = {
-        o.enrollment_id: o
-        for o in ReadinessOverride.objects.filter(enrollment_id__in=ids, revoked_at__isnull=True).select_related(
-            "admin"
-        )
-    }
+    if now is None:
+        standing = cached_many(caching.ENROLLMENT, ids, "readiness-decisions", _decisions)
+    else:
+        standing = _decisions(ids)
+    people_attach([each["signoff"] for each in standing.values()], "coach")
+    people_attach([each["override"] for each in standing.values()], "admin")
+    signoffs = {pk: each["signoff"] for pk, each in standing.items()}
+    overrides = {pk: each["override"] for pk, each in standing.items()}
     results = {}
     for enrollment in enrollments:
         found = facts[enrollment.pk]

@@ -2,6 +2,7 @@
 a real Celery worker, and a helper to wait for work done elsewhere."""
 
 import datetime
+import functools
 import time
 from collections.abc import Callable
 
@@ -10,6 +11,15 @@ from django.test import Client
 from django.utils import timezone
 
 from tests.factories import AdminFactory, CoachFactory, CohortFactory, EnrollmentFactory, HireFactory, curriculum_with
+
+
+def tasks_queued(callbacks) -> list[str]:
+    """The Celery tasks among captured on-commit callbacks (others, such as cache version bumps, left out)."""
+    return [
+        callback.func.__self__.name
+        for callback in callbacks
+        if isinstance(callback, functools.partial) and hasattr(callback.func, "__self__")
+    ]
 
 
 def cold_cache() -> None:

@@ -74,6 +74,7 @@ def test_the_list_costs_the_same_for_few_and_many_sessions(client, django_assert
     admin = AdminFactory()
     signed_in(client, admin)
     calibration_round(roleplays=1, calls=0)
+    client.get(reverse("calibration:list"))  # the bell is counted once, then cached
     with django_assert_num_queries(_count_queries(client, reverse("calibration:list"))) as few:
         client.get(reverse("calibration:list"))
     for _ in range(3):
@@ -298,9 +299,8 @@ def test_the_revealed_page_costs_the_same_for_few_and_many_items_and_coaches(cli
     services.session_reveal(session=large, by=large.facilitator)
     admin = AdminFactory()
     signed_in(client, admin)
+    client.get(reverse("calibration:session", args=[small.pk]))  # the bell is counted once, then cached
     counted = _count_queries(client, reverse("calibration:session", args=[small.pk]))
-    with django_assert_num_queries(counted):
-        client.get(reverse("calibration:session", args=[small.pk]))
     with django_assert_num_queries(counted):
         page = client.get(reverse("calibration:session", args=[large.pk]))
     assert len(page.context["revealed"].items) == 7 and len(page.context["revealed"].coaches) == 5

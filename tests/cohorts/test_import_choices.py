@@ -17,6 +17,7 @@ from cohorts.imports import REQUIRED_COLUMNS
 from cohorts.models import CohortEvent, EnrollmentImport
 from courses.models import Enrollment
 from tests.cohorts.conftest import csv_bytes
+from tests.conftest import tasks_queued
 
 pytestmark = pytest.mark.django_db
 
@@ -87,7 +88,7 @@ def test_valid_only_imports_the_valid_rows_and_reports_the_skipped_lines(
             cohort=new_cohort, actor=training_admin, confirmation=preview.confirmation, valid_only=True
         )
     assert _imported_emails(new_cohort) == ["ana.new@academy.test", "ben.new@academy.test"]
-    assert len(invitations) == 2
+    assert tasks_queued(invitations) == ["accounts.tasks.invitation_email_send"] * 2
     assert result.skipped_lines == [3, 5]
     assert (result.batch.created_count, result.batch.enrolled_count, result.batch.row_count) == (2, 0, 4)
     assert result.summary == (
@@ -180,4 +181,5 @@ def test_the_preview_page_runs_the_same_queries_for_a_long_file(admin_client_, n
         assert page.context["preview"].importable_count == count
         return len(captured)
 
+    queries_for(3)  # the admin signed in is read once, then cached
     assert queries_for(60) == queries_for(3)

@@ -47,8 +47,9 @@ def test_the_invitation_is_sent_only_after_commit(
         services.enrollment_import_confirm(
             cohort=new_cohort, content=csv_bytes("nia.new@academy.test,Nia New,UTC,3100,"), actor=training_admin
         )
-    assert queued == [] and len(callbacks) == 1
-    callbacks[0]()
+    assert queued == [] and callbacks
+    for callback in callbacks:
+        callback()
     assert queued == [User.objects.get(email="nia.new@academy.test").pk]
 
 

@@ -1,0 +1,152 @@
+"""What a page reads about people and their events is cached, and never stale after the writes that change it:
+the person signed in, the bell, and the hire dashboard's feedback, practice and readiness panels.
+
+These tests commit for real (transaction=True): a version token changes only when the write commits.
+"""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from coaching import practice, services
+from coaching.models import Feedback
+from courses.models import Lesson
+from notifications import services as notifications
+from notifications.models import Kind
+from readiness import services as readiness
+from tests.conftest import _client_for
+from tests.factories import CoachFactory, CohortFactory, EnrollmentFactory, HireFactory, curriculum_with
+from tests.roleplay_support import scenario_with_turns
+
+committing = pytest.mark.django_db(transaction=True)
+
+
+@pytest.fixture
+def running(db):
+    coach = CoachFactory(display_name="Maya Lopez")
+    cohort = CohortFactory(curriculum=curriculum_with(lessons_per_week=2))
+    cohort.coaches.add(coach)
+    return EnrollmentFactory(cohort=cohort, hire=HireFactory())
+
+
+def _coach(enrollment):
+    return enrollment.cohort.coaches.get()
+
+
+def _dashboard(client) -> tuple[str, int]:
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(reverse("courses:my_training"))
+    assert response.status_code == 200
+    return response.content.decode(), len(captured)
+
+
+def _review(enrollment, coach, reason: str):
+    scenario = scenario_with_turns(enrollment.cohort.curriculum, slug="graded-call", mode="graded")
+    version = scenario.rubric.current_version
+    levels = {criterion.key: 2 for criterion in version.criteria.all()}
+    return services.call_review_create(
+        enrollment=enrollment,
+        coach=coach,
+        rubric_version=version,
+        levels=levels,
+        reason=reason,
+        call_reference="CALL-1001",
+        duration_seconds=420,
+    )
+
+
+@committing
+def test_the_feedback_panel_after_a_call_review_an_acknowledgement_and_a_coach_renamed(running):
+    client, coach = _client_for(running.hire), _coach(running)
+    page, cold = _dashboard(client)
+    assert "No feedback yet. When Maya Lopez grades" in page
+    _, warm = _dashboard(client)
+    assert warm < cold  # the second read came from the cache: these tests can fail
+
+    _review(running, coach, "Refund for a late parcel")
+    page, _ = _dashboard(client)
+    assert "Call review: Refund for a late parcel" in page
+    assert "Maya Lopez," in page and "(1 to acknowledge)" in page
+
+    coach.display_name = "Maya Okafor"
+    coach.save()
+    page, _ = _dashboard(client)
+    assert "Maya Okafor," in page and "Maya Lopez" not in page
+
+    services.feedback_acknowledge(feedback=Feedback.objects.get(enrollment=running), hire=running.hire)
+    page, _ = _dashboard(client)
+    assert "Call review: Refund for a late parcel" in page and "to acknowledge" not in page
+
+
+@committing
+def test_the_practice_panel_after_a_pick_and_a_removal(running):
+    client, coach = _client_for(running.hire), _coach(running)
+    assert "Practice picked for you" not in _dashboard(client)[0]
+    lesson = Lesson.objects.filter(curriculum=running.cohort.curriculum).order_by("week__number", "position").first()
+
+    picked = practice.practice_add(enrollment=running, coach=coach, lesson=lesson, reason="Warmer openings")
+    page, _ = _dashboard(client)
+    assert "Practice picked for you" in page and "Picked by Maya Lopez: Warmer openings" in page
+
+    practice.practice_remove(assignment=picked, coach=coach)
+    assert "Warmer openings" not in _dashboard(client)[0]
+
+
+@committing
+def test_the_readiness_panel_after_a_sign_off_and_its_withdrawal(running):
+    client, coach = _client_for(running.hire), _coach(running)
+    assert "Signed off by Maya" not in _dashboard(client)[0]
+
+    readiness.readiness_sign_off(enrollment=running, coach=coach)
+    assert "Signed off by Maya Lopez" in _dashboard(client)[0]
+
+    coach.display_name = "Maya Okafor"
+    coach.save()
+    assert "Signed off by Maya Okafor" in _dashboard(client)[0]
+
+    readiness.readiness_sign_off_withdraw(enrollment=running, actor=coach)
+    assert "Signed off by Maya" not in _dashboard(client)[0]
+
+
+@committing
+def test_the_bell_after_a_notification_and_after_reading_them_all(running):
+    client = _client_for(running.hire)
+    assert "unread" not in _dashboard(client)[0]
+
+    notifications.notify(recipient=running.hire, kind=Kind.FEEDBACK, key="grade:1", title="Maya graded you")
+    notifications.notify(recipient=running.hire, kind=Kind.FEEDBACK, key="grade:2", title="Maya graded you again")
+    assert 'aria-label="2 unread"' in _dashboard(client)[0]
+
+    notifications.notifications_mark_all_read(user=running.hire)
+    assert "unread" not in _dashboard(client)[0]
+
+
+@committing
+def test_the_person_signed_in_is_read_again_after_they_change(running):
+    client = _client_for(running.hire)
+    _dashboard(client)
+    with CaptureQueriesContext(connection) as captured:
+        client.get(reverse("courses:my_training"))
+    by_id = f'FROM "accounts_user" WHERE "accounts_user"."id" = {running.hire.pk}'
+    assert not any(by_id in query["sql"] for query in captured)  # from the cache
+
+    hire = running.hire
+    hire.display_name = "Ana Renamed"
+    hire.save()
+    assert "Ana Renamed" in _dashboard(client)[0]
+
+    hire.set_password("a-new-password-for-ana")
+    hire.save()  # the session's hash no longer matches: signed out
+    response = client.get(reverse("courses:my_training"))
+    assert response.status_code == 302 and reverse("login") in response["Location"]
+
+
+@committing
+def test_a_deactivated_person_is_signed_out_on_the_next_request(running):
+    client = _client_for(running.hire)
+    _dashboard(client)
+    running.hire.is_active = False
+    running.hire.save()
+    response = client.get(reverse("courses:my_training"))
+    assert response.status_code == 302 and reverse("login") in response["Location"]
