@@ -14,16 +14,19 @@ The cache is Redis in production (CACHE_URL) and local memory by default; every 
 must share the cache with the processes that read.
 """
 
+import threading
 import uuid
 from collections.abc import Callable, Iterable
 from typing import Any
 
 from django.core.cache import cache
+from django.core.signals import request_finished, request_started
 from django.db import connection, transaction
 from django.db.models import Model
 from django.db.models.signals import post_delete, post_save
 
 ENTRY_TIMEOUT = 60 * 60 * 24  # idle entries go; a changed scope's old entries are never read again
+_this_request = threading.local()  # the tokens a request has read (None outside requests: tasks read afresh)
 _sources: dict[type[Model], dict[str, Callable[[Model], Iterable[int | None]]]] = {}
 
 
@@ -44,17 +47,42 @@ def _written() -> set[tuple[str, int]]:
     return written
 
 
+def _request_began(**kwargs) -> None:
+    _this_request.versions = {}
+
+
+def _request_ended(**kwargs) -> None:
+    _this_request.versions = None
+
+
 def _versions(scopes: set[tuple[str, int]]) -> dict[tuple[str, int], str]:
     """The current token of each scope; a scope without one gets a new one (added, so a token a writer set
-    meanwhile wins, and everything computed after this read is computed after that write committed)."""
-    keys = {_version_key(*scope): scope for scope in scopes}
+    meanwhile wins, and everything computed after this read is computed after that write committed).
+
+    Within a request each scope's token is read once: the page reads everything as of its first read of
+    the scope, as if the page had been drawn then, and its own committed writes drop the tokens they change."""
+    known = getattr(_this_request, "versions", None)
+    versions = {scope: known[scope] for scope in scopes if scope in known} if known else {}
+    keys = {_version_key(*scope): scope for scope in scopes if scope not in versions}
+    if not keys:
+        return versions
     found = cache.get_many(list(keys))
-    versions = {keys[key]: value for key, value in found.items()}
+    versions.update((keys[key], value) for key, value in found.items())
     for key, scope in keys.items():
         if scope not in versions:
             cache.add(key, uuid.uuid4().hex, timeout=None)
             versions[scope] = cache.get(key)
+    if known is not None:
+        known.update((scope, versions[scope]) for scope in keys.values())
     return versions
+
+
+def _tokens_renewed(tokens: dict[str, str], scopes: set[tuple[str, int]]) -> None:
+    cache.set_many(tokens, timeout=None)
+    known = getattr(_this_request, "versions", None)
+    if known:
+        for scope in scopes:
+            known.pop(scope, None)
 
 
 def scope_changed(scope: str, pk: int) -> None:
@@ -70,7 +98,7 @@ def scopes_changed(scope: str, pks: Iterable[int]) -> None:
     if connection.in_atomic_block:
         _written().update((scope, pk) for pk in pks)
     transaction.on_commit(
-        lambda: cache.set_many({_version_key(scope, pk): uuid.uuid4().hex for pk in pks}, timeout=None)
+        lambda: _tokens_renewed({_version_key(scope, pk): uuid.uuid4().hex for pk in pks}, {(scope, pk) for pk in pks})
     )
 
 
@@ -114,6 +142,10 @@ def _changed(sender, instance, **kwargs) -> None:
         for pk in set(pks_of(instance)):
             if pk is not None:
                 scope_changed(scope, pk)
+
+
+request_started.connect(_request_began, dispatch_uid="versioned-cache-request-began")
+request_finished.connect(_request_ended, dispatch_uid="versioned-cache-request-ended")
 
 
 def register_source(model: type[Model], *, scope: str, pks_of: Callable[[Model], Iterable[int | None]]) -> None:

@@ -2,7 +2,8 @@
 
 - per curriculum, the same for every hire on it: its weeks, lessons, checks and role-plays;
 - per enrollment, what changes only on the hire's own events: lessons completed, check results,
-  role-play results and standing excusals.
+  role-play results and standing excusals;
+- per hire, which enrollment their pages are about (with its cohort and curriculum).
 
 The sources are registered in `register_sources` (called when the app loads); pages derive what is
 locked, due and overdue from these facts on every request.
@@ -12,9 +13,12 @@ from django.db.models import CharField, Count, F, Max, Value
 
 from common.versioned_cache import cached_many, register_source
 from courses.models import (
+    RUNNING_STATUSES,
     Attempt,
     CheckAttempt,
+    Cohort,
     Curriculum,
+    Enrollment,
     ItemExcusal,
     KnowledgeCheck,
     Lesson,
@@ -25,6 +29,7 @@ from courses.models import (
 from courses.progress import CHECK_DONE, COMPLETED_MARK, EXCUSAL_STANDS, ROLEPLAY_DONE
 
 CURRICULUM, COHORT, ENROLLMENT = "curriculum", "cohort", "enrollment"
+HIRE = "hire"  # per person: the enrollment their pages are about, with its cohort and curriculum
 
 
 def _outlines(curriculum_ids: list[int]) -> dict[int, dict]:
@@ -115,6 +120,27 @@ def enrollment_marks_many(*, enrollment_ids: list[int]) -> dict[int, dict]:
     return cached_many(ENROLLMENT, enrollment_ids, "marks", enrollment_marks_read)
 
 
+def _current_enrollments(hire_ids: list[int]) -> dict[int, Enrollment | None]:
+    current = dict.fromkeys(hire_ids)
+    for enrollment in (
+        Enrollment.objects.select_related("cohort", "cohort__curriculum")
+        .filter(hire_id__in=hire_ids, status__in=RUNNING_STATUSES)
+        .order_by("hire_id", "-cohort__start_date")
+    ):
+        if current[enrollment.hire_id] is None:
+            current[enrollment.hire_id] = enrollment
+    return current
+
+
+def enrollment_current_cached(*, hire_id: int) -> Enrollment | None:
+    """The hire's enrollment that is still running (active or paused), the newest cohort's if there are two."""
+    return cached_many(HIRE, [hire_id], "current", _current_enrollments)[hire_id]
+
+
+def _hires_in(**cohorts) -> list[int]:
+    return list(Enrollment.objects.filter(**cohorts).values_list("hire_id", flat=True))
+
+
 def _week_curriculum(check: KnowledgeCheck) -> list[int | None]:
     # The week may be gone already when a whole week is deleted; its own deletion changes the curriculum.
     return [Week.objects.filter(pk=check.week_id).values_list("curriculum_id", flat=True).first()]
@@ -128,3 +154,7 @@ def register_sources() -> None:
     register_source(KnowledgeCheck, scope=CURRICULUM, pks_of=_week_curriculum)
     for model in (LessonCompletion, CheckAttempt, Attempt, ItemExcusal):
         register_source(model, scope=ENROLLMENT, pks_of=lambda row: [row.enrollment_id])
+    # A hire's current enrollment: its own row, its cohort's and its curriculum's (rarely edited, many hires).
+    register_source(Enrollment, scope=HIRE, pks_of=lambda enrollment: [enrollment.hire_id])
+    register_source(Cohort, scope=HIRE, pks_of=lambda cohort: _hires_in(cohort_id=cohort.pk))
+    register_source(Curriculum, scope=HIRE, pks_of=lambda curriculum: _hires_in(cohort__curriculum_id=curriculum.pk))

@@ -64,12 +64,7 @@ def cohort_list(*, user) -> QuerySet[Cohort]:
 
 def enrollment_current(*, hire) -> Enrollment | None:
     """The hire's enrollment that is still running (active or paused), newest first."""
-    return (
-        Enrollment.objects.select_related("cohort", "cohort__curriculum")
-        .filter(hire=hire, status__in=RUNNING_STATUSES)
-        .order_by("-cohort__start_date")
-        .first()
-    )
+    return caching.enrollment_current_cached(hire_id=hire.pk)
 
 
 def enrollment_latest(*, hire) -> Enrollment | None:

@@ -150,3 +150,47 @@ def test_a_deactivated_person_is_signed_out_on_the_next_request(running):
     running.hire.save()
     response = client.get(reverse("courses:my_training"))
     assert response.status_code == 302 and reverse("login") in response["Location"]
+
+
+@committing
+def test_the_hires_enrollment_after_a_pause_a_cohort_renamed_and_a_withdrawal(running, training_admin):
+    from cohorts.services import cohort_update
+    from courses.services.enrollments import enrollment_pause, enrollment_withdraw
+
+    client = _client_for(running.hire)
+    assert "Your training is paused" not in _dashboard(client)[0]
+    with CaptureQueriesContext(connection) as warm:
+        client.get(reverse("courses:my_training"))
+    assert not any('FROM "courses_enrollment"' in query["sql"] for query in warm)  # from the cache
+
+    enrollment_pause(enrollment=running, actor=training_admin)
+    assert "Your training is paused" in _dashboard(client)[0]
+
+    cohort_update(cohort=running.cohort, actor=training_admin, name="December starters")
+    assert "December starters" in _dashboard(client)[0]
+
+    running.refresh_from_db()
+    enrollment_withdraw(enrollment=running, actor=training_admin, reason="Moved to another team")
+    response = client.get(reverse("courses:my_training"))
+    assert "Your training is paused" not in response.content.decode()
+    assert response.context.get("overview") is None  # no running enrollment: the page says so
+
+
+@committing
+def test_within_a_request_tokens_are_read_once_and_its_own_writes_renew_them(running):
+    from django.core.signals import request_finished, request_started
+
+    from courses import caching
+    from courses.services import lesson_complete
+
+    lesson = Lesson.objects.filter(curriculum=running.cohort.curriculum).order_by("week__number", "position").first()
+    request_started.send(sender=None)
+    try:
+        assert caching.enrollment_marks(enrollment_id=running.pk)["completed"] == set()
+        with CaptureQueriesContext(connection) as again:
+            caching.enrollment_marks(enrollment_id=running.pk)
+        assert len(again) == 0
+        lesson_complete(enrollment=running, lesson=lesson)  # commits within the request
+        assert caching.enrollment_marks(enrollment_id=running.pk)["completed"] == {lesson.pk}
+    finally:
+        request_finished.send(sender=None)
