@@ -9,6 +9,7 @@ from django.db.models import Count, Min, OuterRef, Prefetch, Q, QuerySet, Subque
 from django.utils import timezone
 
 from accounts import permissions
+from accounts.caching import people_attach
 from coaching.charts import Point
 from coaching.estimate_agreement import doubtful_estimates_q, estimate_override_rates
 from coaching.models import (
@@ -22,8 +23,10 @@ from coaching.models import (
     SavedComment,
 )
 from common.numbers import number_or_none
+from common.versioned_cache import cached_many
 from courses import progress
 from courses import selectors as course_selectors
+from courses.caching import CURRICULUM, ENROLLMENT
 from courses.levels import LEVEL_MAX, criterion_name
 from courses.models import Attempt, AttemptState, AttemptTurn, Criterion, Enrollment, EnrollmentStatus
 from courses.trends import FALLING, dated_trend_direction, trend_direction
@@ -502,10 +505,41 @@ def feedback_entries(*, enrollment: Enrollment) -> QuerySet[Feedback]:
     )
 
 
+def _timeline_entries(enrollment_ids: list[int]) -> dict[int, list[Feedback]]:
+    """`feedback_entries` without the people (coaches, reply authors): they are attached on reading."""
+    entries = {}
+    for enrollment_id in enrollment_ids:
+        entries[enrollment_id] = list(
+            Feedback.objects.filter(enrollment_id=enrollment_id)
+            .select_related("grade__attempt__scenario__week", "grade__rubric_version", "call_review__rubric_version")
+            .prefetch_related(
+                "replies",
+                "grade__rubric_version__criteria",
+                "call_review__rubric_version__criteria",
+                "call_review__notes",
+                "call_review__practice_lessons__week",
+                "call_review__practice_scenarios",
+                Prefetch("grade__disputes", queryset=Dispute.objects.order_by("-created_at")),
+            )
+            .order_by("-released_at", "-id")
+        )
+    return entries
+
+
+def timeline_entries(*, enrollment: Enrollment) -> list[Feedback]:
+    """The hire's feedback, newest first, with everything the timeline shows, from the cache."""
+    curriculum = (CURRICULUM, enrollment.cohort.curriculum_id)  # role-play and lesson titles
+    entries = cached_many(ENROLLMENT, [enrollment.pk], "timeline", _timeline_entries, also=lambda pk: [curriculum])
+    entries = entries[enrollment.pk]
+    people_attach(entries, "coach")
+    people_attach([reply for entry in entries for reply in entry.replies.all()], "author")
+    return entries
+
+
 def timeline(*, enrollment: Enrollment) -> Timeline:
     """The hire's coaching timeline, newest first, with the rubric trend per criterion, named by its
     title, in the order the hire did the work (see courses.trends)."""
-    entries = list(feedback_entries(enrollment=enrollment))
+    entries = timeline_entries(enrollment=enrollment)
     scored = []
     for entry in entries:
         if entry.kind == Feedback.Kind.GRADE and entry.grade is not None and entry.grade.levels:

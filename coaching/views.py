@@ -301,11 +301,11 @@ def hire_timeline(request, enrollment_id: int):
 
 def _practice_context(enrollment) -> dict:
     """The hire's practice list (removed items too) and what a coach may add to it."""
-    curriculum = enrollment.cohort.curriculum
+    lessons, scenarios = course_selectors.practice_choices(curriculum_id=enrollment.cohort.curriculum_id)
     return {
         "practice_items": practice.practice_for(enrollment=enrollment, include_removed=True),
-        "practice_lessons": curriculum.lessons.select_related("week").order_by("week__number", "position"),
-        "practice_scenarios": curriculum.scenarios.select_related("week").order_by("week__number", "position"),
+        "practice_lessons": lessons,
+        "practice_scenarios": scenarios,
     }
 
 

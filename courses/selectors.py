@@ -3,7 +3,8 @@
 import datetime
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, IntegerField, OuterRef, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from accounts import permissions
@@ -47,15 +48,21 @@ def cohorts_visible(*, user) -> QuerySet[Cohort]:
     return Cohort.objects.none()
 
 
+def _per_cohort_count(rows: QuerySet) -> Coalesce:
+    """How many of these rows belong to the outer cohort: computed only for the cohorts a page shows."""
+    counted = rows.filter(cohort_id=OuterRef("pk")).order_by().values("cohort_id").annotate(n=Count("*"))
+    return Coalesce(Subquery(counted.values("n"), output_field=IntegerField()), 0)
+
+
 def cohort_list(*, user) -> QuerySet[Cohort]:
     """Cohorts this person may see, with head counts, in one query."""
     cohorts = (
         cohorts_visible(user=user)
         .select_related("curriculum")
         .annotate(
-            hire_count=Count("enrollments", distinct=True),
-            active_count=Count("enrollments", filter=Q(enrollments__status=EnrollmentStatus.ACTIVE), distinct=True),
-            coach_count=Count("coaches", distinct=True),
+            hire_count=_per_cohort_count(Enrollment.objects.all()),
+            active_count=_per_cohort_count(Enrollment.objects.filter(status=EnrollmentStatus.ACTIVE)),
+            coach_count=_per_cohort_count(Cohort.coaches.through.objects.all()),
         )
         .order_by("-start_date", "name")
     )
@@ -273,6 +280,18 @@ def lesson_neighbours(*, lesson: Lesson) -> tuple[LessonLink | None, LessonLink 
     ordered = [LessonLink(week_numbers[row["week_id"]], row["slug"], row["title"]) for row in outline["lessons"]]
     index = next(i for i, row in enumerate(outline["lessons"]) if row["id"] == lesson.pk)
     return (ordered[index - 1] if index > 0 else None, ordered[index + 1] if index + 1 < len(ordered) else None)
+
+
+def practice_choices(*, curriculum_id: int) -> tuple[list[dict], list[dict]]:
+    """The curriculum's lessons and role-plays in week order (pk, week_number, title), from its cached outline."""
+    outline = caching.curriculum_outline(curriculum_id=curriculum_id)
+    week_numbers = {week["id"]: week["number"] for week in outline["weeks"]}
+
+    def choices(rows):
+        listed = [{"pk": row["id"], "week_number": week_numbers[row["week_id"]], "title": row["title"]} for row in rows]
+        return sorted(listed, key=lambda choice: choice["week_number"])  # stable: in position order within a week
+
+    return choices(outline["lessons"]), choices(outline["scenarios"])
 
 
 def lesson_is_complete(*, enrollment: Enrollment, lesson: Lesson) -> bool:

@@ -194,3 +194,41 @@ def test_within_a_request_tokens_are_read_once_and_its_own_writes_renew_them(run
         assert caching.enrollment_marks(enrollment_id=running.pk)["completed"] == {lesson.pk}
     finally:
         request_finished.send(sender=None)
+
+
+def _page(client, name: str, *args) -> str:
+    response = client.get(reverse(name, args=args))
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+@committing
+def test_the_timeline_after_a_reply_a_dispute_and_a_coach_renamed(running):
+    """The hire's feedback page and the coach's timeline of the hire read the same cached entries."""
+    from coaching.models import Grade
+    from tests.coaching.conftest import ALL_LEVELS, submit_attempt
+
+    coach = _coach(running)
+    hire_client, coach_client = _client_for(running.hire), _client_for(coach)
+    scenario = scenario_with_turns(running.cohort.curriculum, slug="graded-wedding", mode="graded")
+    services.grade_release(attempt=submit_attempt(running, scenario), coach=coach, levels=ALL_LEVELS)
+    feedback = Feedback.objects.get(enrollment=running)
+    for _ in range(2):
+        hire_page = _page(hire_client, "coaching:my_feedback")
+    assert "Maya Lopez ·" in hire_page and 'class="reply"' not in hire_page
+
+    services.feedback_reply(feedback=feedback, author=coach, body="Your opening was lovely.")
+    assert "Your opening was lovely." in _page(hire_client, "coaching:my_feedback")
+    services.feedback_reply(feedback=feedback, author=running.hire, body="Thank you, Maya!")
+    timeline = _page(coach_client, "coaching:hire_timeline", running.pk)
+    assert "Thank you, Maya!" in timeline and "Your opening was lovely." in timeline
+
+    services.dispute_open(grade=Grade.objects.get(pk=feedback.grade_id), hire=running.hire, criterion_key="wow",
+                          reason="I offered the free return label.")  # fmt: skip
+    assert "I offered the free return label." in _page(hire_client, "coaching:my_feedback")
+
+    coach.display_name = "Maya Okafor"
+    coach.save()
+    hire_page = _page(hire_client, "coaching:my_feedback")
+    assert "Maya Okafor ·" in hire_page and "<strong>Maya Okafor:</strong>" in hire_page
+    assert "Maya Lopez" not in hire_page
