@@ -482,18 +482,13 @@ class Timeline:
         return sum(e.acknowledged_at is None for e in self.entries)
 
 
-def feedback_entries(*, enrollment: Enrollment) -> QuerySet[Feedback]:
+def _feedback_with_details(enrollment_id: int) -> QuerySet[Feedback]:
+    """The hire's feedback, newest first, with what the timeline and the API show of each item but its people."""
     return (
-        Feedback.objects.filter(enrollment=enrollment)
-        .select_related(
-            "coach",
-            "grade__coach",
-            "grade__attempt__scenario__week",
-            "grade__rubric_version",
-            "call_review__rubric_version",
-        )
+        Feedback.objects.filter(enrollment_id=enrollment_id)
+        .select_related("grade__attempt__scenario__week", "grade__rubric_version", "call_review__rubric_version")
         .prefetch_related(
-            "replies__author",
+            "replies",
             "grade__rubric_version__criteria",
             "call_review__rubric_version__criteria",
             "call_review__notes",
@@ -505,25 +500,17 @@ def feedback_entries(*, enrollment: Enrollment) -> QuerySet[Feedback]:
     )
 
 
+def feedback_entries(*, enrollment: Enrollment) -> QuerySet[Feedback]:
+    return (
+        _feedback_with_details(enrollment.pk)
+        .select_related("coach", "grade__coach")
+        .prefetch_related("replies__author")
+    )
+
+
 def _timeline_entries(enrollment_ids: list[int]) -> dict[int, list[Feedback]]:
-    """`feedback_entries` without the people (coaches, reply authors): they are attached on reading."""
-    entries = {}
-    for enrollment_id in enrollment_ids:
-        entries[enrollment_id] = list(
-            Feedback.objects.filter(enrollment_id=enrollment_id)
-            .select_related("grade__attempt__scenario__week", "grade__rubric_version", "call_review__rubric_version")
-            .prefetch_related(
-                "replies",
-                "grade__rubric_version__criteria",
-                "call_review__rubric_version__criteria",
-                "call_review__notes",
-                "call_review__practice_lessons__week",
-                "call_review__practice_scenarios",
-                Prefetch("grade__disputes", queryset=Dispute.objects.order_by("-created_at")),
-            )
-            .order_by("-released_at", "-id")
-        )
-    return entries
+    """The people (coaches, reply authors) are attached on reading."""
+    return {enrollment_id: list(_feedback_with_details(enrollment_id)) for enrollment_id in enrollment_ids}
 
 
 def timeline_entries(*, enrollment: Enrollment) -> list[Feedback]:
