@@ -30,7 +30,6 @@ from notifications.models import (
     Preference,
     QuietHours,
 )
-from notifications.selectors import inbox_changed
 
 MAX_EMAIL_ATTEMPTS = 6  # the first try and at most five retries
 DAY = datetime.timedelta(days=1)
@@ -142,7 +141,6 @@ def notify_many(drafts: list[NotificationDraft], *, now: datetime.datetime | Non
         emailed = [n for n in fresh if by_key[(n.recipient_id, n.key)].email]
         _plan_emails(emailed, recipients={n.recipient_id for n in emailed}, now=now)
         written = _insert_skipping_existing(fresh)
-        inbox_changed(user_ids=[n.recipient_id for n in written])
         queued = [n.pk for n in written if n.email_status == EmailStatus.QUEUED]
         if len(queued) == 1:
             notification_email_send.delay_on_commit(queued[0])
@@ -328,13 +326,10 @@ def notifications_release_scheduled(*, now: datetime.datetime | None = None) -> 
 
 def notification_mark_read(*, notification: Notification, now: datetime.datetime | None = None) -> None:
     Notification.objects.filter(pk=notification.pk, read_at__isnull=True).update(read_at=now or timezone.now())
-    inbox_changed(user_ids=[notification.recipient_id])
 
 
 def notifications_mark_all_read(*, user, now: datetime.datetime | None = None) -> int:
-    marked = Notification.objects.filter(recipient=user, read_at__isnull=True).update(read_at=now or timezone.now())
-    inbox_changed(user_ids=[user.pk])
-    return marked
+    return Notification.objects.filter(recipient=user, read_at__isnull=True).update(read_at=now or timezone.now())
 
 
 def preferences_save(*, user, channels: dict[str, str], quiet_starts=None, quiet_ends=None, quiet_enabled=None):

@@ -1,5 +1,6 @@
 """What a page reads about people and their events is cached, and never stale after the writes that change it:
-the person signed in, the bell, and the hire dashboard's feedback, practice and readiness panels.
+the person signed in, their running enrollment, the hire dashboard's feedback, practice and readiness panels
+and the coaching timeline. The bell is read, not cached, and current too.
 
 These tests commit for real (transaction=True): a version token changes only when the write commits.
 """

@@ -74,7 +74,7 @@ def test_the_list_costs_the_same_for_few_and_many_sessions(client, django_assert
     admin = AdminFactory()
     signed_in(client, admin)
     calibration_round(roleplays=1, calls=0)
-    client.get(reverse("calibration:list"))  # the bell is counted once, then cached
+    client.get(reverse("calibration:list"))  # warm: what the cache holds is read once
     with django_assert_num_queries(_count_queries(client, reverse("calibration:list"))) as few:
         client.get(reverse("calibration:list"))
     for _ in range(3):
@@ -299,7 +299,7 @@ def test_the_revealed_page_costs_the_same_for_few_and_many_items_and_coaches(cli
     services.session_reveal(session=large, by=large.facilitator)
     admin = AdminFactory()
     signed_in(client, admin)
-    client.get(reverse("calibration:session", args=[small.pk]))  # the bell is counted once, then cached
+    client.get(reverse("calibration:session", args=[small.pk]))  # warm: what the cache holds is read once
     counted = _count_queries(client, reverse("calibration:session", args=[small.pk]))
     with django_assert_num_queries(counted):
         page = client.get(reverse("calibration:session", args=[large.pk]))
