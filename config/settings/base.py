@@ -111,10 +111,13 @@ SHARED_FILE_CACHE = f"filecache://{VAR_DIR / 'cache'}?max_entries=100000"
 
 
 def cache_from_env(default: str) -> dict:
-    """CACHE_URL's cache; Redis through common.redis_cache, which keeps its clients."""
+    """CACHE_URL's cache; Redis through common.redis_cache, which keeps its clients, files through
+    common.file_cache."""
     found = env.cache("CACHE_URL", default=default)
     if found["BACKEND"] == "django.core.cache.backends.redis.RedisCache":
         found["BACKEND"] = "common.redis_cache.RedisCache"
+    if found["BACKEND"] == "django.core.cache.backends.filebased.FileBasedCache":
+        found["BACKEND"] = "common.file_cache.SharedFileCache"  # writes that stay cheap as the cache grows
     return found
 
 
