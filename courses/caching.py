@@ -71,6 +71,11 @@ def curriculum_outline(*, curriculum_id: int) -> dict:
     return curriculum_outlines(curriculum_ids=[curriculum_id])[curriculum_id]
 
 
+def outline_week_numbers(outline: dict) -> dict[int, int]:
+    """Week id → week number, for the lessons, checks and role-plays of an outline (they name their week by id)."""
+    return {week["id"]: week["number"] for week in outline["weeks"]}
+
+
 def enrollment_marks_read(enrollment_ids: list[int]) -> dict[int, dict]:
     """Read, not cached: the marks of each enrollment, in three queries however many there are."""
     marks = {pk: {"completed": set(), "checks": {}, "roleplays": {}, "excused": set()} for pk in enrollment_ids}

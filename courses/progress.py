@@ -130,11 +130,11 @@ class DueItem:
 def curricula_due_items(*, curriculum_ids: Iterable[int]) -> dict[int, list[DueItem]]:
     """Every lesson, check and role-play of these curricula with week, due day and page, from their
     outlines (courses.caching: read once per curriculum version)."""
-    from courses.caching import curriculum_outlines  # it builds on this module
+    from courses.caching import curriculum_outlines, outline_week_numbers  # it builds on this module
 
     items: dict[int, list[DueItem]] = {}
     for curriculum_id, outline in curriculum_outlines(curriculum_ids=curriculum_ids).items():
-        week_of = {week["id"]: week["number"] for week in outline["weeks"]}
+        week_of = outline_week_numbers(outline)
         found = items[curriculum_id] = []
         for row in outline["lessons"]:
             week = week_of[row["week_id"]]

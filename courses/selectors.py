@@ -276,7 +276,7 @@ class LessonLink:
 def lesson_neighbours(*, lesson: Lesson) -> tuple[LessonLink | None, LessonLink | None]:
     """The lessons before and after this one across the whole curriculum, from its cached outline."""
     outline = caching.curriculum_outline(curriculum_id=lesson.curriculum_id)
-    week_numbers = {week["id"]: week["number"] for week in outline["weeks"]}
+    week_numbers = caching.outline_week_numbers(outline)
     ordered = [LessonLink(week_numbers[row["week_id"]], row["slug"], row["title"]) for row in outline["lessons"]]
     index = next(i for i, row in enumerate(outline["lessons"]) if row["id"] == lesson.pk)
     return (ordered[index - 1] if index > 0 else None, ordered[index + 1] if index + 1 < len(ordered) else None)
@@ -285,7 +285,7 @@ def lesson_neighbours(*, lesson: Lesson) -> tuple[LessonLink | None, LessonLink 
 def practice_choices(*, curriculum_id: int) -> tuple[list[dict], list[dict]]:
     """The curriculum's lessons and role-plays in week order (pk, week_number, title), from its cached outline."""
     outline = caching.curriculum_outline(curriculum_id=curriculum_id)
-    week_numbers = {week["id"]: week["number"] for week in outline["weeks"]}
+    week_numbers = caching.outline_week_numbers(outline)
 
     def choices(rows):
         listed = [{"pk": row["id"], "week_number": week_numbers[row["week_id"]], "title": row["title"]} for row in rows]

@@ -80,7 +80,7 @@ def _decisions(enrollment_ids: list[int]) -> dict[int, dict]:
 def _check_weeks(curriculum_id: int) -> dict[int, int]:
     """Check id → week number, from the curriculum's cached outline."""
     outline = caching.curriculum_outline(curriculum_id=curriculum_id)
-    week_numbers = {week["id"]: week["number"] for week in outline["weeks"]}
+    week_numbers = caching.outline_week_numbers(outline)
     return {check["id"]: week_numbers[check["week_id"]] for check in outline["checks"]}
 
 
